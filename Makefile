@@ -1,0 +1,61 @@
+# Deep Learning Foundations: two commands on a fresh machine.
+#   make lab    set everything up and open JupyterLab on the course
+#   make test   set everything up and run the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Kernels started by the build, the tests and JupyterLab must be this environment's Python.
+export PATH := $(BIN):$(PATH)
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+JOBS      ?= 2
+LAB_ARGS  ?=
+ONLY      ?=
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: help setup lab test build check lint clean
+
+help:
+	@echo "make lab     set up .venv and open JupyterLab on course/00_start_here.ipynb"
+	@echo "make test    set up .venv and run every test (nbval, build check, checks, library)"
+	@echo "make setup   create .venv with the pinned dependencies (skipped when up to date)"
+	@echo "make build   execute solutions/*.py into solutions/*.ipynb and write course/*.ipynb"
+	@echo "             (ONLY=05 builds one chapter)"
+	@echo "make check   fail if any committed notebook differs from a fresh build"
+	@echo "make lint    ruff over utils/, nbtests/ and solutions/*.py"
+	@echo "make clean   remove .venv, _build/ and caches"
+
+setup: $(STAMP)
+
+# Reinstall only when the pins or the package description change (the stamp is newer otherwise).
+$(STAMP): constraints.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH; install Python 3.11" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || \
+	  { echo "error: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); the course needs 3.11 (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	@touch $(STAMP)
+	@echo "set-up done: $(VENV) has the pinned dependencies"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir="$(CURDIR)" $(LAB_ARGS) course/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile nbtests solutions
+
+build: $(STAMP)
+	$(BIN)/python -m utils.build $(if $(ONLY),--only $(ONLY),)
+
+check: $(STAMP)
+	$(BIN)/python -m utils.build --check
+
+lint: $(STAMP)
+	$(BIN)/ruff check utils nbtests solutions/*.py
+
+clean:
+	rm -rf $(VENV) _build .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,383 @@
+"""Build the course from its single source.
+
+``solutions/NN_topic.py`` (jupytext percent format) is executed into
+``solutions/NN_topic.ipynb`` (outputs stored) and stripped into the student notebook
+``course/NN_topic.ipynb`` (solutions replaced by stubs, outputs cleared).
+
+Usage::
+
+    python -m utils.build              # build every chapter
+    python -m utils.build --only 05    # build one chapter (authors)
+    python -m utils.build --check      # rebuild in a temporary folder, list stale files
+
+Solution regions use nbgrader's markers, alone on their lines::
+
+    ### BEGIN SOLUTION            <!-- BEGIN SOLUTION -->
+    ...                           ...
+    ### END SOLUTION              <!-- END SOLUTION -->
+
+Code markers may only appear in cells tagged ``exercise``; markdown markers in any markdown
+cell. Unpaired, nested or misplaced markers stop the build with the file and line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import re
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from utils._nbfast import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+COURSE = ROOT / "course"
+
+CHAPTER_RE = re.compile(r"^(\d\d)_[a-z0-9_]+$")
+EXERCISE_ID_RE = re.compile(r"^ex(\d\d)_[a-z0-9_]+$")
+CHECK_CALL_RE = re.compile(r"""check\(\s*["'](ex\d\d_[a-z0-9_]+)["']""")
+
+CODE_BEGIN, CODE_END = "### BEGIN SOLUTION", "### END SOLUTION"
+MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
+MD_STUB = "_Write your answer here._"
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_PLACEHOLDER = "Interactive figure: run this cell in Jupyter to use it."
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+CELL_TIMEOUT_S = 300
+
+
+class BuildError(Exception):
+    """A chapter source that cannot be built; the message names the file and line."""
+
+
+@dataclass
+class Chapter:
+    """One chapter source file and the names derived from it."""
+
+    source: Path
+
+    @property
+    def name(self) -> str:
+        return self.source.stem
+
+    @property
+    def number(self) -> str:
+        return self.name[:2]
+
+
+def find_chapters(only: str | None = None, solutions: Path = SOLUTIONS) -> list[Chapter]:
+    """Return the chapter sources ``solutions/NN_topic.py``, sorted, optionally one chapter."""
+    chapters = []
+    for path in sorted(solutions.glob("*.py")):
+        if not CHAPTER_RE.match(path.stem):
+            raise BuildError(f"{path}: chapter sources must be named NN_snake_case.py")
+        chapters.append(Chapter(path))
+    if only is not None:
+        wanted = only.zfill(2)
+        chapters = [c for c in chapters if c.number == wanted]
+        if not chapters:
+            raise BuildError(f"--only {only}: no solutions/{wanted}_*.py")
+    return chapters
+
+
+def _cell_header_lines(text: str) -> list[int]:
+    """1-based line numbers of the ``# %%`` cell headers of a percent script."""
+    return [i for i, line in enumerate(text.splitlines(), start=1) if line.startswith("# %%")]
+
+
+def read_source(chapter: Chapter):
+    """Parse a chapter source into a notebook (no outputs) and validate its exercises.
+
+    Returns
+    -------
+    nb : nbformat.NotebookNode
+        The solution notebook, with stable cell ids and the course metadata.
+    """
+    import jupytext
+
+    text = chapter.source.read_text(encoding="utf-8")
+    nb = jupytext.reads(text, fmt="py:percent")
+    headers = _cell_header_lines(text)
+    if len(headers) != len(nb.cells):
+        raise BuildError(
+            f"{chapter.source}:1: every cell must start with a '# %%' header "
+            f"(found {len(headers)} headers for {len(nb.cells)} cells)"
+        )
+    where = {id(cell): (chapter.source, line) for cell, line in zip(nb.cells, headers, strict=True)}
+
+    exercise_ids: list[str] = []
+    for pos, cell in enumerate(nb.cells):
+        path, line = where[id(cell)]
+        tags = cell.metadata.get("tags", [])
+        _validate_markers(cell, path, line)
+        if "exercise" in tags:
+            ex_id = _validate_exercise(cell, chapter, path, line, nb.cells[pos + 1 :])
+            if ex_id in exercise_ids:
+                raise BuildError(f"{path}:{line}: exercise id {ex_id!r} is used twice")
+            exercise_ids.append(ex_id)
+            cell.id = ex_id
+        elif "check" in tags:
+            match = CHECK_CALL_RE.search(cell.source)
+            if not match:
+                raise BuildError(f"{path}:{line}: a check cell must call check('exNN_...', obj)")
+            cell.id = f"{match.group(1)}-check"
+        else:
+            cell.id = f"c{chapter.number}-{pos:03d}"
+
+    nb.metadata = {
+        "kernelspec": dict(KERNELSPEC),
+        "language_info": {"name": "python"},
+        "dlf": {"chapter": chapter.number, "notebook": chapter.name, "kind": "solution",
+                "exercises": exercise_ids},
+    }
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nb
+
+
+def _validate_markers(cell, path: Path, header_line: int) -> None:
+    """Refuse unpaired, nested or misplaced solution markers (file and line in the message)."""
+    begin, end = (CODE_BEGIN, CODE_END) if cell.cell_type == "code" else (MD_BEGIN, MD_END)
+    other = (MD_BEGIN, MD_END) if cell.cell_type == "code" else (CODE_BEGIN, CODE_END)
+    is_exercise = "exercise" in cell.metadata.get("tags", [])
+    open_line = None
+    for offset, raw in enumerate(cell.source.splitlines(), start=1):
+        line_no = header_line + offset
+        stripped = raw.strip()
+        if stripped in other:
+            raise BuildError(f"{path}:{line_no}: marker {stripped!r} belongs in a "
+                             f"{'markdown' if cell.cell_type == 'code' else 'code'} cell")
+        if "BEGIN SOLUTION" in raw or "END SOLUTION" in raw:
+            if stripped not in (begin, end):
+                raise BuildError(f"{path}:{line_no}: solution marker must be alone on its line, "
+                                 f"exactly {begin!r} or {end!r}; got {stripped!r}")
+        if stripped == begin:
+            if cell.cell_type == "code" and not is_exercise:
+                raise BuildError(f"{path}:{line_no}: solution marker in a cell not tagged "
+                                 "'exercise'")
+            if cell.cell_type == "code" and raw == raw.lstrip():
+                # A top-level stub would leave the check cell with a NameError instead of
+                # the friendly "not done yet": solutions live inside a function body.
+                raise BuildError(f"{path}:{line_no}: the solution region must be inside a "
+                                 "function body (indent the markers)")
+            if open_line is not None:
+                raise BuildError(f"{path}:{line_no}: nested {begin!r} (the region opened at "
+                                 f"line {open_line} is not closed)")
+            open_line = line_no
+        elif stripped == end:
+            if open_line is None:
+                raise BuildError(f"{path}:{line_no}: {end!r} without a matching {begin!r}")
+            open_line = None
+    if open_line is not None:
+        raise BuildError(f"{path}:{open_line}: {begin!r} is never closed by {end!r}")
+
+
+def _validate_exercise(cell, chapter: Chapter, path: Path, line: int, following) -> str:
+    """Check an exercise cell's id, solution region and the check cell after it."""
+    if cell.cell_type != "code":
+        raise BuildError(f"{path}:{line}: only code cells can be tagged 'exercise'")
+    ex_id = cell.metadata.get("exercise_id")
+    match = EXERCISE_ID_RE.match(ex_id or "")
+    if not match:
+        raise BuildError(f"{path}:{line}: an exercise cell needs exercise_id=\"exNN_name\" "
+                         f"(snake case), got {ex_id!r}")
+    if match.group(1) != chapter.number:
+        raise BuildError(f"{path}:{line}: exercise {ex_id!r} is in chapter {chapter.number}; "
+                         f"its id must start with ex{chapter.number}_")
+    if CODE_BEGIN not in cell.source:
+        raise BuildError(f"{path}:{line}: exercise {ex_id!r} has no {CODE_BEGIN!r} region")
+    nxt = next((c for c in following if c.cell_type == "code"), None)
+    if nxt is None or "check" not in nxt.metadata.get("tags", []) or ex_id not in nxt.source:
+        raise BuildError(f"{path}:{line}: exercise {ex_id!r} must be followed by a code cell "
+                         f"tagged 'check' that calls check({ex_id!r}, ...)")
+    return ex_id
+
+
+def strip_solutions(nb):
+    """Return the student notebook: solution regions replaced, outputs cleared, checks locked."""
+    student = copy.deepcopy(nb)
+    student.metadata["dlf"]["kind"] = "student"
+    for cell in student.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            if "exercise" in cell.metadata.get("tags", []):
+                cell.source = _stub_code(cell.source, cell.metadata["exercise_id"])
+            if "check" in cell.metadata.get("tags", []):
+                cell.metadata["editable"] = False
+                cell.metadata["deletable"] = False
+        elif cell.cell_type == "markdown":
+            cell.source = _stub_markdown(cell.source)
+    return student
+
+
+def _stub_code(source: str, ex_id: str) -> str:
+    out, inside = [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped == CODE_BEGIN:
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}# YOUR CODE HERE")
+            out.append(f'{indent}raise NotImplementedError("{ex_id}: not done yet")')
+            inside = True
+        elif stripped == CODE_END:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _stub_markdown(source: str) -> str:
+    out, inside = [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped == MD_BEGIN:
+            out.append(MD_STUB)
+            inside = True
+        elif stripped == MD_END:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out)
+
+
+def execute(nb, cwd: Path, name: str):
+    """Execute a notebook in a fresh kernel of this environment; return it with clean outputs."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    # The kernelspec's argv is a bare "python": make it this environment's.
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]
+    os.environ.pop("MPLBACKEND", None)  # the kernel must use the inline backend
+    os.environ["PYTHONHASHSEED"] = "0"
+    client = NotebookClient(
+        nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", record_timing=False,
+        store_widget_state=False, resources={"metadata": {"path": str(cwd)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        raise BuildError(f"solutions/{name}.py: a cell raised while executing:\n{exc}") from None
+    _clean_outputs(nb, name)
+    return nb
+
+
+def _clean_outputs(nb, name: str) -> None:
+    """Make stored outputs independent of the run: merged streams, no widget ids or paths."""
+    machine = [str(ROOT), "ipykernel_", str(Path.home())]
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.metadata.pop("execution", None)
+        merged = []
+        for out in cell.outputs:
+            out.pop("transient", None)
+            if out.output_type == "stream" and merged and merged[-1].output_type == "stream" \
+                    and merged[-1].name == out.name:
+                merged[-1].text += out.text
+                continue
+            if WIDGET_MIME in out.get("data", {}):
+                out.data = {"text/plain": WIDGET_PLACEHOLDER}
+                out.metadata = {}
+            merged.append(out)
+        cell.outputs = merged
+        for out in merged:
+            text = json.dumps(out.get("text", "")) + json.dumps(
+                {k: v for k, v in out.get("data", {}).items() if not k.startswith("image/")})
+            for marker in machine:
+                if marker and marker in text:
+                    raise BuildError(f"solutions/{name}.py: cell {cell.id} stores an output that "
+                                     f"depends on this machine (contains {marker!r}); silence "
+                                     "the warning or print without the path")
+
+
+def write_notebook(nb, path: Path) -> None:
+    """Write a notebook deterministically (sorted keys, one-space indent, final newline)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = nbformat.writes(nb)
+    if not text.endswith("\n"):
+        text += "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def build_chapter(chapter: Chapter, solutions_out: Path, course_out: Path) -> list[Path]:
+    """Build one chapter into the given folders; return the written paths."""
+    nb = read_source(chapter)
+    student = strip_solutions(nb)
+    executed = execute(copy.deepcopy(nb), chapter.source.parent, chapter.name)
+    sol_path = solutions_out / f"{chapter.name}.ipynb"
+    course_path = course_out / f"{chapter.name}.ipynb"
+    write_notebook(executed, sol_path)
+    write_notebook(student, course_path)
+    return [sol_path, course_path]
+
+
+def _build_one(args):
+    chapter, sol_out, course_out = args
+    return build_chapter(chapter, sol_out, course_out)
+
+
+def build(chapters: list[Chapter], solutions_out: Path, course_out: Path,
+          jobs: int = 2) -> list[Path]:
+    """Build several chapters, ``jobs`` at a time (each in its own process and kernel)."""
+    work = [(c, solutions_out, course_out) for c in chapters]
+    if jobs <= 1 or len(work) <= 1:
+        return [p for w in work for p in _build_one(w)]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+        return [p for paths in pool.map(_build_one, work) for p in paths]
+
+
+def check(chapters: list[Chapter], jobs: int = 2) -> list[str]:
+    """Rebuild into a temporary folder; return the committed files that differ or are missing."""
+    stale = []
+    with tempfile.TemporaryDirectory(prefix="dlf-build-check-") as tmp:
+        sol_tmp, course_tmp = Path(tmp, "solutions"), Path(tmp, "course")
+        for fresh in build(chapters, sol_tmp, course_tmp, jobs=jobs):
+            committed = ROOT / fresh.parent.name / fresh.name
+            if not committed.exists():
+                stale.append(f"{committed.relative_to(ROOT)} (missing)")
+            elif committed.read_bytes() != fresh.read_bytes():
+                stale.append(f"{committed.relative_to(ROOT)} (differs from a fresh build)")
+    names = {c.name for c in find_chapters()}
+    for folder in (SOLUTIONS, COURSE):
+        for nb_path in sorted(folder.glob("*.ipynb")):
+            if nb_path.stem not in names:
+                stale.append(f"{nb_path.relative_to(ROOT)} (no solutions/{nb_path.stem}.py)")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m utils.build", description=__doc__.split("\n")[0])
+    parser.add_argument("--only", metavar="NN", help="build one chapter, e.g. --only 05")
+    parser.add_argument("--check", action="store_true",
+                        help="rebuild in a temporary folder and fail if committed files differ")
+    parser.add_argument("--jobs", type=int, default=2, help="chapters built in parallel")
+    args = parser.parse_args(argv)
+    try:
+        chapters = find_chapters(args.only)
+        if args.check:
+            stale = check(chapters, jobs=args.jobs)
+            if stale:
+                print("stale files (run `make build` and commit):", *stale, sep="\n  ")
+                return 1
+            print(f"build check: {len(chapters)} chapter(s) up to date")
+            return 0
+        for path in build(chapters, SOLUTIONS, COURSE, jobs=args.jobs):
+            print(f"wrote {path.relative_to(ROOT)}")
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
