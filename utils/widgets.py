@@ -1,0 +1,188 @@
+"""Interactive figures: thin ipywidgets factories over the tested plot functions.
+
+Every factory returns an :class:`InteractiveFigure`, an ``ipywidgets.VBox`` holding the
+controls, the figure rendered as a PNG image, and a status line. Changing a control redraws
+at once. Drawing never raises: a failure (for example in a student's function passed in)
+shows as a message in the status line, and so does a run that diverges.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from utils import plots
+from utils.data import GATES, gate_truth_table
+from utils.demos import fit_line_sgd
+
+__all__ = ["InteractiveFigure", "gate_explorer", "hello_slider", "training_steps_explorer"]
+
+DPI = 72
+
+
+class InteractiveFigure(widgets.VBox):
+    """Controls, a figure redrawn on every change, and a status line.
+
+    Parameters
+    ----------
+    controls : dict of str -> ipywidgets.ValueWidget
+        The controls, by name; each change of ``.value`` triggers :meth:`redraw`.
+    draw : callable
+        ``draw(figure, values) -> str | None`` draws on the (cleared) matplotlib ``Figure``
+        given the controls' values by name, and returns a status message (or None).
+    figsize : (float, float)
+        Figure size in inches.
+
+    Attributes
+    ----------
+    controls : dict
+    figure : matplotlib.figure.Figure
+    image : ipywidgets.Image
+        The rendered PNG (``image.value`` holds its bytes).
+    status : ipywidgets.HTML
+        The message after the last redraw (plain text is in :attr:`message`).
+    """
+
+    def __init__(self, controls: dict, draw: Callable, *, figsize=(6.0, 4.0)):
+        self.controls = dict(controls)
+        self.figure = Figure(figsize=figsize, dpi=DPI)  # not pyplot: no global figure state
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.status = widgets.HTML()
+        self.message = ""
+        self._draw = draw
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        rows = [widgets.HBox(list(self.controls.values())[i:i + 3])
+                for i in range(0, len(self.controls), 3)]
+        super().__init__([*rows, self.image, self.status])
+        self.redraw()
+
+    @property
+    def values(self) -> dict:
+        """The controls' current values by name."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    def _on_change(self, _change) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the figure for the current values and render it to the image."""
+        self.figure.clear()
+        try:
+            message = self._draw(self.figure, self.values) or ""
+        except Exception as exc:  # a drawing failure becomes a message, never a traceback
+            self.figure.clear()
+            message = f"Could not draw: {type(exc).__name__}: {exc}"
+        buffer = io.BytesIO()
+        # Light compression: the PNG is encoded on every change and shown at once.
+        self.figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+        self.image.value = buffer.getvalue()
+        self.message = message
+        self.status.value = f"<b>{html.escape(message)}</b>" if message else ""
+
+
+def hello_slider() -> InteractiveFigure:
+    """The environment check: a slider, a bar that follows it, and a line of text.
+
+    If you see a slider and moving it changes the bar and the text, widgets work.
+    """
+    slider = widgets.IntSlider(value=3, min=0, max=10, description="n", continuous_update=True)
+
+    def draw(fig, v):
+        ax = fig.add_subplot()
+        n = v["n"]
+        ax.barh(["n", "n²"], [n, n * n], color=[plots.CLASS_COLORS[0], plots.CLASS_COLORS[1]])
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("value")
+        ax.set_title("Move the slider: the bars follow")
+        fig.subplots_adjust(left=0.12, right=0.96, bottom=0.25, top=0.85)
+        return f"Widgets work: n = {n}, n² = {n * n}"
+
+    return InteractiveFigure({"n": slider}, draw, figsize=(5.0, 2.2))
+
+
+def training_steps_explorer(x, t, *, lr: float = 0.1, batch_size: int = 8, steps: int = 60,
+                            seed: int = 0) -> InteractiveFigure:
+    """Step through mini-batch gradient descent on a line fit (chapter 00's big picture).
+
+    Controls: ``step`` (which update to show) and ``lr`` (the learning rate; the run is
+    recomputed from the same seed). A learning rate that makes the run diverge is reported
+    as "diverged at step k" and the last finite step is drawn.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    t = np.asarray(t, dtype=np.float64)
+    runs: dict[float, dict] = {}
+
+    def history(rate: float) -> dict:
+        if rate not in runs:
+            runs[rate] = fit_line_sgd(x, t, lr=rate, batch_size=batch_size, steps=steps,
+                                      rng=np.random.default_rng(seed))
+        return runs[rate]
+
+    history(lr)  # validates the arguments now, with a clear error
+    step_slider = widgets.IntSlider(value=0, min=0, max=steps, description="step")
+    lr_slider = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0.5, step=0.05,
+                                       description="lr", readout_format=".3f")
+
+    def draw(fig, v):
+        h = history(v["lr"])
+        step, message = v["step"], ""
+        if h["diverged_at"] is not None and step >= h["diverged_at"]:
+            message = (f"diverged at step {h['diverged_at']}: the learning rate "
+                       f"{v['lr']:.3f} is too large; showing step {h['diverged_at'] - 1}")
+            step = h["diverged_at"] - 1
+        shown = dict(h, loss=np.where(np.isfinite(h["loss"]), h["loss"], np.nan))
+        axes = fig.subplots(1, 2)
+        plots.plot_regression_step(x, t, shown, step, axes=axes)
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.3)
+        if not message:
+            message = f"step {step}: loss {h['loss'][step]:.4f}"
+        return message
+
+    return InteractiveFigure({"step": step_slider, "lr": lr_slider}, draw, figsize=(9.5, 3.8))
+
+
+def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> InteractiveFigure:
+    """Sliders for a perceptron's ``w1, w2, b`` over the four inputs of a logic gate.
+
+    The figure shows the decision line ``w1 x1 + w2 x2 + b = 0`` and the gate's targets; the
+    status line lists which gates the current weights solve (XOR never appears).
+
+    Parameters
+    ----------
+    gate : {"AND", "OR", "NAND", "NOR", "XOR", "XNOR"}
+        The gate shown first.
+    perceptron : callable, optional
+        ``perceptron(X, w, b) -> (N,)`` of 0/1; pass your own to drive the figure with it.
+        Default: :func:`utils.perceptron.perceptron`.
+    """
+    from utils.perceptron import perceptron as reference
+
+    if not isinstance(gate, str) or gate.upper() not in GATES:
+        raise ValueError(f"gate_explorer: gate must be one of {list(GATES)}, got {gate!r}")
+    if perceptron is not None and not callable(perceptron):
+        raise TypeError(f"gate_explorer: perceptron must be callable, got {type(perceptron).__name__}")
+    run = perceptron or reference
+    sliders = {name: widgets.FloatSlider(value=value, min=-2.0, max=2.0, step=0.1,
+                                         description=name, readout_format=".1f")
+               for name, value in (("w1", 0.5), ("w2", 0.5), ("b", -0.2))}
+    dropdown = widgets.Dropdown(options=list(GATES), value=gate.upper(), description="gate")
+
+    def draw(fig, v):
+        w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
+        plots.plot_gate(v["gate"], w, b, ax=fig.add_subplot(), perceptron=run)
+        fig.subplots_adjust(left=0.16, right=0.96, bottom=0.12, top=0.92)
+        solved = []
+        for name in GATES:
+            X, target = gate_truth_table(name)
+            if np.array_equal(np.asarray(run(X, w, b)).astype(np.int64).ravel(), target):
+                solved.append(name)
+        listing = ", ".join(solved) if solved else "none"
+        return f"w = ({w[0]:.1f}, {w[1]:.1f}), b = {b:.1f} solves: {listing}"
+
+    return InteractiveFigure({**sliders, "gate": dropdown}, draw, figsize=(4.6, 4.6))
