@@ -6,7 +6,11 @@ import pytest
 
 from utils import data, demos, plots
 from utils.perceptron import (
-    GATE_WEIGHTS, perceptron, step, train_perceptron, xor_network,
+    GATE_WEIGHTS,
+    perceptron,
+    step,
+    train_perceptron,
+    xor_network,
 )
 
 RNG = np.random.default_rng

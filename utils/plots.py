@@ -102,7 +102,7 @@ def plot_decision_regions(predict: Callable[[np.ndarray], np.ndarray], X, y, *,
     z = z.reshape(g1.shape)
     n_classes = int(max(y.max(), np.nanmax(z))) + 1
     cmap = mpl.colors.ListedColormap(CLASS_COLORS[: max(n_classes, 2)])
-    if np.all((z == np.round(z))):
+    if np.all(z == np.round(z)):
         levels = np.arange(-0.5, max(n_classes, 2))
         ax.contourf(g1, g2, z, levels=levels, cmap=cmap, alpha=0.25)
     else:  # probabilities of class 1
