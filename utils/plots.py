@@ -177,7 +177,7 @@ def plot_xor_spaces(*, axes: Sequence[Axes] | None = None) -> tuple[Axes, Axes]:
     from utils.perceptron import XOR_OUT_B, XOR_OUT_W, xor_network
 
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(9, 4))
+        _, axes = plt.subplots(1, 2, figsize=(11, 4))
     ax_x, ax_h = axes
     X, y = gate_truth_table("XOR")
     H, _ = xor_network(X)
@@ -191,14 +191,18 @@ def plot_xor_spaces(*, axes: Sequence[Axes] | None = None) -> tuple[Axes, Axes]:
         ax.set_xlabel(lab1)
         ax.set_ylabel(lab2)
         ax.set_aspect("equal")
+    sources: dict[tuple, list[str]] = {}
     for x_pt, h_pt in zip(X, H, strict=True):
         ax_x.annotate(f"({x_pt[0]:.0f},{x_pt[1]:.0f})", x_pt, xytext=(8, 8),
                       textcoords="offset points", fontsize=10)
-        ax_h.annotate(f"from ({x_pt[0]:.0f},{x_pt[1]:.0f})", h_pt, xytext=(8, -14),
+        sources.setdefault(tuple(h_pt), []).append(f"({x_pt[0]:.0f},{x_pt[1]:.0f})")
+    for h_pt, names in sources.items():  # (0,1) and (1,0) land on the same hidden point
+        ax_h.annotate("from " + " and ".join(names), h_pt, xytext=(8, -16),
                       textcoords="offset points", fontsize=9)
     plot_boundary_line(XOR_OUT_W, XOR_OUT_B, ax=ax_h, label="$-h_1 + h_2 - 0.5 = 0$",
                        color="green")
-    ax_h.legend(loc="upper left", fontsize=9)
+    ax_h.set_xlim(-0.5, 1.9)  # room for the labels right of (1, 1)
+    ax_h.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
     return ax_x, ax_h
 
 

@@ -204,7 +204,7 @@ GATES_MISTAKES = (
             "wrong side. Real inputs are never exactly 0 or 1, and a line through a corner "
             "only works thanks to the tie rule step(0) = 0. Move the line into the gap "
             "between the corners that must give 1 and those that must give 0, e.g. for AND "
-            "with w = (1, 1) any b between -1.9 and -1.1 passes; -1.5 (halfway) is safest.",
+            "with w = (1, 1) any b strictly between -1.9 and -1.1 passes; -1.5 (halfway) is safest.",
             matches=_too_close),
     Mistake("a value is not a pair (w, b)",
             "Each value of the dict must be a pair (w, b): w an array of shape (2,), b a "
@@ -254,12 +254,16 @@ def _expected_gates(i):
     return {g: np.tile(np.array(GATES[g]), reps) for g in GATE_NAMES}
 
 
-def _nudged_corners(rng):
-    # The 4 vertices of the nudge box are where a linear z is most extreme, so a corner passes
-    # for every nudge within the box iff it passes at those vertices; random nudges are extra.
+def _random_nudges(rng):
+    nudges = [np.zeros((4, 2))] + [rng.uniform(-_NUDGE, _NUDGE, size=(4, 2)) for _ in range(10)]
+    return {"points": np.concatenate([_CORNERS + d for d in nudges])}
+
+
+def _worst_nudges(rng):
+    # A linear z is most extreme at the vertices of the nudge box, so a corner is safe for
+    # every nudge up to _NUDGE iff it is safe at those 4 vertices.
     signs = np.array([[-1, -1], [-1, 1], [1, -1], [1, 1]], dtype=np.float64)
-    nudges = [np.zeros((4, 2))] + [np.tile(s, (4, 1)) * _NUDGE for s in signs]
-    nudges += [rng.uniform(-_NUDGE, _NUDGE, size=(4, 2)) for _ in range(4)]
+    nudges = [np.zeros((4, 2))] + [np.tile(s, (4, 1)) * _NUDGE for s in rng.permutation(signs)]
     return {"points": np.concatenate([_CORNERS + d for d in nudges])}
 
 
@@ -272,8 +276,10 @@ register(Exercise(
         Probe("the four corners (0,0), (0,1), (1,0), (1,1)",
               lambda rng: {"points": _CORNERS.copy()}, _call_gates, _expected_gates,
               GATES_MISTAKES),
-        Probe(f"the corners nudged by up to {_NUDGE} in each coordinate", _nudged_corners,
-              _call_gates, _expected_gates, GATES_MISTAKES),
+        Probe(f"the corners nudged at random by up to {_NUDGE} in each coordinate",
+              _random_nudges, _call_gates, _expected_gates, GATES_MISTAKES),
+        Probe(f"the corners nudged by exactly {_NUDGE} in each coordinate (worst cases)",
+              _worst_nudges, _call_gates, _expected_gates, GATES_MISTAKES),
     ),
 ))
 
@@ -289,8 +295,10 @@ def _xor_ref(i):
 
 
 def _h_is(func):
+    # The wrong H must differ from the right one here (a wrong tie rule only shows on lines).
     def matches(got, i):
-        return isinstance(got, tuple) and len(got) == 2 and _same(got[0], func(i))
+        return (isinstance(got, tuple) and len(got) == 2 and not _same(got[0], _xor_ref(i)[0])
+                and _same(got[0], func(i)))
     return matches
 
 
@@ -458,8 +466,7 @@ TRAIN_MISTAKES = (
     Mistake("ignored lr",
             "Multiply each update by the learning rate: w += lr * (y_i - y_hat) * x_i and "
             "b += lr * (y_i - y_hat).",
-            output=_train_output(lr_ignored := None) if False else
-            (lambda i: _train_variant(i["X"], i["y"], 1.0, i["epochs"]))),
+            output=lambda i: _train_variant(i["X"], i["y"], 1.0, i["epochs"])),
     Mistake("did not start from w = 0, b = 0",
             "Start every call from w = np.zeros(D) and b = 0.0. Here there is nothing to "
             "learn (one sample, label 0, and z = 0 gives y_hat = 0), so w and b must come "
@@ -506,11 +513,9 @@ def _separable(rng):
     d = int(rng.integers(2, 7))
     n = int(rng.integers(10, 50))
     w_true = rng.standard_normal(d)
-    b_true = 0.5 * rng.standard_normal()
     X = rng.standard_normal((n, d))
+    b_true = -np.median(X @ w_true)  # about half of each class
     y = (X @ w_true + b_true > 0).astype(np.int64)
-    y[:2] = (0, 1)  # both classes present
-    X[:2] = np.outer(2 * y[:2] - 1, w_true) * 2 - b_true * w_true / (w_true @ w_true)
     return {"X": X, "y": y, "lr": float(rng.uniform(0.05, 2.0)), "epochs": 20}
 
 
@@ -534,10 +539,10 @@ register(Exercise(
               _gate_set("AND", 1.0, 6),
               lambda obj, i: (_call_train(obj, i), _call_train(obj, i)),
               _twice(_train_ref), STATE_MISTAKES),
+        _train_probe("one sample labelled 0, one epoch (nothing to learn)", _nothing_to_learn),
         _train_probe("AND truth table, lr = 1, 10 epochs", _gate_set("AND", 1.0, 10)),
         _train_probe("OR truth table in a random order, random lr, 8 epochs",
                      _gate_set("OR", lambda rng: rng.uniform(0.1, 2.0), 8, shuffle=True)),
-        _train_probe("one sample labelled 0, one epoch (nothing to learn)", _nothing_to_learn),
         _train_probe("random linearly separable data (D from 2 to 6, N from 10 to 49)",
                      _separable),
         _train_probe("XOR truth table, 12 epochs (never converges)",
