@@ -5,8 +5,16 @@ import pytest
 
 from utils import checks
 from utils.checks import (
-    CheckFailed, Exercise, ExerciseNotDone, Mistake, Probe, compare, exercises, get_exercise,
-    judge, run_probe,
+    CheckFailed,
+    Exercise,
+    ExerciseNotDone,
+    Mistake,
+    Probe,
+    compare,
+    exercises,
+    get_exercise,
+    judge,
+    run_probe,
 )
 
 
