@@ -1,0 +1,580 @@
+"""The course's NumPy network library: activations, losses, kernels, gradient checks.
+
+Conventions (stated once, tested in ``nbtests/test_nn.py``):
+
+- A batch is rows: ``x`` has shape ``(N, D)``; a linear layer's ``W`` has shape
+  ``(D, M)`` and ``b`` shape ``(M,)``, so ``out = x @ W + b`` has shape ``(N, M)``.
+- Functional kernels come in pairs: ``*_forward(x, ...) -> (out, cache)`` and
+  ``*_backward(dout, cache) -> dx`` (or a tuple with the parameters' gradients).
+  ``dout`` is the gradient of the loss with respect to ``out``, same shape as ``out``.
+- Losses return ``(loss, grad)``: ``loss`` is the mean over the batch as a Python
+  ``float``, ``grad`` the gradient with respect to the first argument, already divided by N.
+- Derivatives at kinks: ReLU and Leaky ReLU use the left derivative at exactly 0
+  (``relu'(0) = 0``, ``leaky_relu'(0) = alpha``), as PyTorch does.
+- Arrays are float64 unless a function says otherwise; gradient checks refuse other dtypes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from utils._validate import as_scalar
+
+__all__ = [
+    "GradcheckError", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "cross_entropy", "elu", "elu_backward", "elu_derivative", "elu_forward", "gradcheck",
+    "leaky_relu", "leaky_relu_backward", "leaky_relu_derivative", "leaky_relu_forward",
+    "linear_backward", "linear_forward", "log_softmax", "mae_loss", "mse_loss",
+    "numerical_gradient", "prelu_backward", "prelu_forward", "rel_error", "relu",
+    "relu_backward", "relu_derivative", "relu_forward", "sigmoid", "sigmoid_backward",
+    "sigmoid_derivative", "sigmoid_forward", "softmax", "softmax_cross_entropy", "step",
+    "step_derivative", "tanh", "tanh_backward", "tanh_derivative", "tanh_forward",
+]
+
+
+# ----- validation -------------------------------------------------------------------------
+
+def _float_array(x, func: str, name: str = "x", ndim: int | None = None) -> np.ndarray:
+    if isinstance(x, list | tuple):
+        x = np.asarray(x, dtype=np.float64)
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{func}: {name} must be a NumPy array, got {type(x).__name__}")
+    if not np.issubdtype(x.dtype, np.floating):
+        if np.issubdtype(x.dtype, np.integer) or x.dtype == bool:
+            x = x.astype(np.float64)
+        else:
+            raise TypeError(f"{func}: {name} must hold real numbers, got dtype {x.dtype}")
+    if ndim is not None and x.ndim != ndim:
+        shape = {1: "(N,)", 2: "(N, D)"}.get(ndim, f"{ndim} dimensions")
+        raise ValueError(f"{func}: {name} must have shape {shape}, got {x.shape}")
+    return x
+
+
+def _same_shape(a: np.ndarray, b: np.ndarray, func: str, names=("pred", "target")) -> None:
+    if a.shape != b.shape:
+        raise ValueError(f"{func}: {names[0]} and {names[1]} must have the same shape, "
+                         f"got {a.shape} and {b.shape}")
+
+
+def _batch(x: np.ndarray, func: str, name: str) -> int:
+    if x.ndim < 1 or x.shape[0] == 0:
+        raise ValueError(f"{func}: {name} must have a batch dimension N >= 1, got shape {x.shape}")
+    return x.shape[0]
+
+
+def _alpha(alpha, func: str, minimum: float = 0.0) -> float:
+    alpha = as_scalar(alpha, func, "alpha")
+    if alpha < minimum:
+        raise ValueError(f"{func}: alpha must be >= {minimum}, got {alpha}")
+    return alpha
+
+
+# ----- activations and their derivatives --------------------------------------------------
+
+def step(x) -> np.ndarray:
+    """Heaviside step: 1.0 where ``x > 0``, else 0.0 (same shape and float dtype as ``x``)."""
+    x = _float_array(x, "step")
+    return (x > 0).astype(x.dtype)
+
+
+def step_derivative(x) -> np.ndarray:
+    """0 everywhere (the step is flat; at 0 it has no derivative): why it cannot be trained."""
+    x = _float_array(x, "step_derivative")
+    return np.zeros_like(x)
+
+
+def sigmoid(x) -> np.ndarray:
+    """Logistic sigmoid ``1 / (1 + exp(-x))``, computed without overflow for any ``x``.
+
+    For ``x >= 0`` it evaluates ``1 / (1 + exp(-x))``; for ``x < 0`` the equal form
+    ``exp(x) / (1 + exp(x))``. Either way ``exp`` only sees non-positive arguments.
+    """
+    x = _float_array(x, "sigmoid")
+    e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_derivative(x) -> np.ndarray:
+    """``sigmoid(x) * (1 - sigmoid(x))``; at most 0.25, reached at ``x = 0``."""
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
+def tanh(x) -> np.ndarray:
+    """Hyperbolic tangent, in (-1, 1), zero-centred."""
+    return np.tanh(_float_array(x, "tanh"))
+
+
+def tanh_derivative(x) -> np.ndarray:
+    """``1 - tanh(x)**2``; at most 1, reached at ``x = 0``."""
+    t = tanh(x)
+    return 1.0 - t * t
+
+
+def relu(x) -> np.ndarray:
+    """``max(x, 0)`` elementwise."""
+    return np.maximum(_float_array(x, "relu"), 0.0)
+
+
+def relu_derivative(x) -> np.ndarray:
+    """1 where ``x > 0``, else 0 (0 at exactly 0)."""
+    x = _float_array(x, "relu_derivative")
+    return (x > 0).astype(x.dtype)
+
+
+def leaky_relu(x, alpha: float = 0.01) -> np.ndarray:
+    """``x`` where ``x > 0``, else ``alpha * x`` (PyTorch's default slope 0.01)."""
+    x = _float_array(x, "leaky_relu")
+    alpha = _alpha(alpha, "leaky_relu")
+    return np.where(x > 0, x, alpha * x)
+
+
+def leaky_relu_derivative(x, alpha: float = 0.01) -> np.ndarray:
+    """1 where ``x > 0``, else ``alpha`` (``alpha`` at exactly 0)."""
+    x = _float_array(x, "leaky_relu_derivative")
+    alpha = _alpha(alpha, "leaky_relu_derivative")
+    return np.where(x > 0, 1.0, alpha).astype(x.dtype)
+
+
+def elu(x, alpha: float = 1.0) -> np.ndarray:
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``: smooth, saturates at ``-alpha``."""
+    x = _float_array(x, "elu")
+    alpha = _alpha(alpha, "elu")
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+def elu_derivative(x, alpha: float = 1.0) -> np.ndarray:
+    """1 where ``x > 0``, else ``alpha * exp(x)``."""
+    x = _float_array(x, "elu_derivative")
+    alpha = _alpha(alpha, "elu_derivative")
+    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+
+
+def softmax(x) -> np.ndarray:
+    """Row-wise softmax of scores ``x`` of shape (N, C): positive rows summing to 1.
+
+    Subtracts each row's maximum first, which changes nothing mathematically
+    (``softmax(x) = softmax(x - c)``) but keeps ``exp`` from overflowing.
+    """
+    x = _float_array(x, "softmax", ndim=2)
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def log_softmax(x) -> np.ndarray:
+    """Row-wise ``log(softmax(x))`` for (N, C) scores, by log-sum-exp (finite for any input)."""
+    x = _float_array(x, "log_softmax", ndim=2)
+    shifted = x - x.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+# ----- functional kernels -----------------------------------------------------------------
+
+def linear_forward(x, W, b):
+    """Affine map of a batch: ``out = x @ W + b``.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (N, D)
+    W : numpy.ndarray, shape (D, M)
+    b : numpy.ndarray, shape (M,)
+
+    Returns
+    -------
+    out : numpy.ndarray, shape (N, M)
+    cache : tuple
+        ``(x, W)``, what the backward pass needs.
+    """
+    x = _float_array(x, "linear_forward", "x", ndim=2)
+    W = _float_array(W, "linear_forward", "W", ndim=2)
+    b = _float_array(b, "linear_forward", "b", ndim=1)
+    if W.shape[0] != x.shape[1]:
+        raise ValueError(f"linear_forward: W must have shape ({x.shape[1]}, M) to match x of "
+                         f"shape {x.shape}, got {W.shape}")
+    if b.shape != (W.shape[1],):
+        raise ValueError(f"linear_forward: b must have shape ({W.shape[1]},) to match W of "
+                         f"shape {W.shape}, got {b.shape}")
+    return x @ W + b, (x, W)
+
+
+def linear_backward(dout, cache):
+    """Gradients of an affine map.
+
+    Parameters
+    ----------
+    dout : numpy.ndarray, shape (N, M)
+    cache : tuple from :func:`linear_forward`
+
+    Returns
+    -------
+    dx : numpy.ndarray, shape (N, D)
+        ``dout @ W.T``
+    dW : numpy.ndarray, shape (D, M)
+        ``x.T @ dout`` (a sum over the batch)
+    db : numpy.ndarray, shape (M,)
+        ``dout.sum(axis=0)``
+    """
+    x, W = cache
+    dout = _float_array(dout, "linear_backward", "dout", ndim=2)
+    if dout.shape != (x.shape[0], W.shape[1]):
+        raise ValueError(f"linear_backward: dout must have shape {(x.shape[0], W.shape[1])}, "
+                         f"got {dout.shape}")
+    return dout @ W.T, x.T @ dout, dout.sum(axis=0)
+
+
+def _check_dout(dout, like: np.ndarray, func: str) -> np.ndarray:
+    dout = _float_array(dout, func, "dout")
+    if dout.shape != like.shape:
+        raise ValueError(f"{func}: dout must have shape {like.shape}, got {dout.shape}")
+    return dout
+
+
+def relu_forward(x):
+    """``relu(x)`` and the cache ``x`` (any shape)."""
+    x = _float_array(x, "relu_forward")
+    return np.maximum(x, 0.0), x
+
+
+def relu_backward(dout, cache):
+    """``dout * (x > 0)``."""
+    x = cache
+    return _check_dout(dout, x, "relu_backward") * (x > 0)
+
+
+def sigmoid_forward(x):
+    """``sigmoid(x)``; the cache is the output ``s`` (the derivative is ``s (1 - s)``)."""
+    s = sigmoid(_float_array(x, "sigmoid_forward"))
+    return s, s
+
+
+def sigmoid_backward(dout, cache):
+    """``dout * s * (1 - s)``."""
+    s = cache
+    return _check_dout(dout, s, "sigmoid_backward") * s * (1.0 - s)
+
+
+def tanh_forward(x):
+    """``tanh(x)``; the cache is the output ``t`` (the derivative is ``1 - t**2``)."""
+    t = np.tanh(_float_array(x, "tanh_forward"))
+    return t, t
+
+
+def tanh_backward(dout, cache):
+    """``dout * (1 - t**2)``."""
+    t = cache
+    return _check_dout(dout, t, "tanh_backward") * (1.0 - t * t)
+
+
+def leaky_relu_forward(x, alpha: float = 0.01):
+    """``leaky_relu(x, alpha)``; the cache is ``(x, alpha)``."""
+    x = _float_array(x, "leaky_relu_forward")
+    alpha = _alpha(alpha, "leaky_relu_forward")
+    return np.where(x > 0, x, alpha * x), (x, alpha)
+
+
+def leaky_relu_backward(dout, cache):
+    """``dout`` where ``x > 0``, else ``alpha * dout``."""
+    x, alpha = cache
+    dout = _check_dout(dout, x, "leaky_relu_backward")
+    return np.where(x > 0, dout, alpha * dout)
+
+
+def prelu_forward(x, alpha):
+    """PReLU: ``x`` where ``x > 0``, else ``alpha * x``, with a learnable slope per feature.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (N, D)
+    alpha : numpy.ndarray, shape (D,)
+        One slope per feature (column).
+
+    Returns
+    -------
+    out : numpy.ndarray, shape (N, D)
+    cache : tuple ``(x, alpha)``
+    """
+    x = _float_array(x, "prelu_forward", ndim=2)
+    alpha = _float_array(alpha, "prelu_forward", "alpha", ndim=1)
+    if alpha.shape != (x.shape[1],):
+        raise ValueError(f"prelu_forward: alpha must have shape ({x.shape[1]},) to match x of "
+                         f"shape {x.shape}, got {alpha.shape}")
+    return np.where(x > 0, x, alpha * x), (x, alpha)
+
+
+def prelu_backward(dout, cache):
+    """Gradients of PReLU.
+
+    Returns
+    -------
+    dx : numpy.ndarray, shape (N, D)
+        ``dout`` where ``x > 0``, else ``alpha * dout``.
+    dalpha : numpy.ndarray, shape (D,)
+        ``sum over the batch of dout * x`` where ``x <= 0``.
+    """
+    x, alpha = cache
+    dout = _check_dout(dout, x, "prelu_backward")
+    negative = x <= 0
+    return np.where(negative, alpha * dout, dout), (dout * x * negative).sum(axis=0)
+
+
+def elu_forward(x, alpha: float = 1.0):
+    """``elu(x, alpha)``; the cache is ``(x, out, alpha)``."""
+    x = _float_array(x, "elu_forward")
+    alpha = _alpha(alpha, "elu_forward")
+    out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+    return out, (x, out, alpha)
+
+
+def elu_backward(dout, cache):
+    """``dout`` where ``x > 0``, else ``dout * (out + alpha)`` (= ``alpha * exp(x)``)."""
+    x, out, alpha = cache
+    dout = _check_dout(dout, x, "elu_backward")
+    return np.where(x > 0, dout, dout * (out + alpha))
+
+
+# ----- losses -----------------------------------------------------------------------------
+
+def mse_loss(pred, target, *, half: bool = False):
+    """Mean squared error over the batch, summed over outputs.
+
+    ``L = (1/N) sum_n sum_j (pred[n, j] - target[n, j])**2``, or half of that with
+    ``half=True`` (the 1/2 cancels the 2 of the derivative: a cleaner gradient, the same
+    minimum). For 1-D ``pred`` of shape (N,), the inner sum has one term.
+
+    Returns
+    -------
+    loss : float
+    dpred : numpy.ndarray, shape of ``pred``
+        ``2 (pred - target) / N`` (``(pred - target) / N`` with ``half=True``).
+    """
+    pred = _float_array(pred, "mse_loss", "pred")
+    target = _float_array(target, "mse_loss", "target")
+    _same_shape(pred, target, "mse_loss")
+    n = _batch(pred, "mse_loss", "pred")
+    diff = pred - target
+    scale = 0.5 if half else 1.0
+    return float(scale * np.sum(diff * diff) / n), (2.0 * scale / n) * diff
+
+
+def mae_loss(pred, target):
+    """Mean absolute error: ``L = (1/N) sum |pred - target|``; gradient ``sign(pred - target) / N``.
+
+    At ``pred == target`` the gradient is 0 (the subgradient NumPy's ``sign`` gives).
+    """
+    pred = _float_array(pred, "mae_loss", "pred")
+    target = _float_array(target, "mae_loss", "target")
+    _same_shape(pred, target, "mae_loss")
+    n = _batch(pred, "mae_loss", "pred")
+    diff = pred - target
+    return float(np.sum(np.abs(diff)) / n), np.sign(diff) / n
+
+
+#: Probabilities are clipped to [EPS, 1 - EPS] before a log so log(0) never happens.
+EPS = 1e-12
+
+
+def binary_cross_entropy(prob, target):
+    """Binary cross-entropy from probabilities, averaged over the batch.
+
+    ``L = -(1/N) sum [t log p + (1 - t) log(1 - p)]``, with ``p`` clipped to
+    ``[EPS, 1 - EPS]``. Prefer :func:`binary_cross_entropy_with_logits` when you have the
+    scores: it is exact where clipping is not.
+
+    Parameters
+    ----------
+    prob : numpy.ndarray, shape (N,) or (N, K)
+        Predicted probabilities of the label being 1 (K independent labels).
+    target : numpy.ndarray, same shape, entries in [0, 1]
+
+    Returns
+    -------
+    loss : float
+    dprob : numpy.ndarray, shape of ``prob``
+        ``(p - t) / (p (1 - p)) / N`` at the clipped ``p``.
+    """
+    p = _float_array(prob, "binary_cross_entropy", "prob")
+    t = _float_array(target, "binary_cross_entropy", "target")
+    _same_shape(p, t, "binary_cross_entropy", ("prob", "target"))
+    n = _batch(p, "binary_cross_entropy", "prob")
+    if np.any((p < 0) | (p > 1)) or np.any((t < 0) | (t > 1)):
+        raise ValueError("binary_cross_entropy: prob and target must lie in [0, 1] "
+                         "(pass scores to binary_cross_entropy_with_logits)")
+    p = np.clip(p, EPS, 1.0 - EPS)
+    loss = -np.sum(t * np.log(p) + (1.0 - t) * np.log1p(-p)) / n
+    return float(loss), (p - t) / (p * (1.0 - p)) / n
+
+
+def binary_cross_entropy_with_logits(logits, target):
+    """Binary cross-entropy from scores ``z`` (before the sigmoid), stable for any ``z``.
+
+    ``L = (1/N) sum [max(z, 0) - z t + log(1 + exp(-|z|))]``, which equals the
+    cross-entropy of ``sigmoid(z)`` exactly, with no overflow and no log(0).
+
+    Returns
+    -------
+    loss : float
+    dlogits : numpy.ndarray, shape of ``logits``
+        ``(sigmoid(z) - t) / N``.
+    """
+    z = _float_array(logits, "binary_cross_entropy_with_logits", "logits")
+    t = _float_array(target, "binary_cross_entropy_with_logits", "target")
+    _same_shape(z, t, "binary_cross_entropy_with_logits", ("logits", "target"))
+    n = _batch(z, "binary_cross_entropy_with_logits", "logits")
+    loss = np.sum(np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z)))) / n
+    return float(loss), (sigmoid(z) - t) / n
+
+
+def _class_targets(target, n: int, c: int, func: str) -> np.ndarray:
+    """Integer labels (N,) or one-hot (N, C) -> a one-hot float array (N, C)."""
+    t = np.asarray(target)
+    if t.ndim == 1:
+        if t.shape != (n,) or not (np.issubdtype(t.dtype, np.integer)):
+            raise ValueError(f"{func}: integer labels must have shape ({n},) and an integer "
+                             f"dtype, got shape {t.shape} and dtype {t.dtype}")
+        if t.min() < 0 or t.max() >= c:
+            raise ValueError(f"{func}: labels must lie in [0, {c - 1}], got values from "
+                             f"{t.min()} to {t.max()}")
+        one_hot = np.zeros((n, c))
+        one_hot[np.arange(n), t] = 1.0
+        return one_hot
+    if t.shape != (n, c):
+        raise ValueError(f"{func}: one-hot targets must have shape ({n}, {c}), got {t.shape}")
+    return t.astype(np.float64, copy=False)
+
+
+def cross_entropy(prob, target):
+    """Categorical cross-entropy from probabilities: ``L = -(1/N) sum_n sum_k y_nk log p_nk``.
+
+    Parameters
+    ----------
+    prob : numpy.ndarray, shape (N, C)
+        Rows of class probabilities (e.g. a softmax output); clipped to ``[EPS, 1]``.
+    target : numpy.ndarray, shape (N,) of int labels or (N, C) one-hot
+
+    Returns
+    -------
+    loss : float
+        With one-hot targets, minus the mean log probability of the right class.
+    dprob : numpy.ndarray, shape (N, C)
+        ``-y / p / N``.
+    """
+    p = _float_array(prob, "cross_entropy", "prob", ndim=2)
+    n, c = p.shape
+    _batch(p, "cross_entropy", "prob")
+    y = _class_targets(target, n, c, "cross_entropy")
+    p = np.clip(p, EPS, 1.0)
+    return float(-np.sum(y * np.log(p)) / n), -y / p / n
+
+
+def softmax_cross_entropy(scores, target):
+    """Softmax followed by cross-entropy, fused: stable for any scores, simple gradient.
+
+    ``L = -(1/N) sum_n sum_k y_nk log softmax(s)_nk`` computed with :func:`log_softmax`.
+
+    Parameters
+    ----------
+    scores : numpy.ndarray, shape (N, C)
+    target : numpy.ndarray, shape (N,) of int labels or (N, C) one-hot
+
+    Returns
+    -------
+    loss : float
+    dscores : numpy.ndarray, shape (N, C)
+        ``(softmax(s) - y) / N``.
+    """
+    s = _float_array(scores, "softmax_cross_entropy", "scores", ndim=2)
+    n, c = s.shape
+    _batch(s, "softmax_cross_entropy", "scores")
+    y = _class_targets(target, n, c, "softmax_cross_entropy")
+    logp = log_softmax(s)
+    return float(-np.sum(y * logp) / n), (np.exp(logp) - y) / n
+
+
+# ----- gradient checking ------------------------------------------------------------------
+
+class GradcheckError(AssertionError):
+    """An analytic gradient disagrees with central differences; the message names the entry."""
+
+
+def rel_error(a, b, eps: float = 1e-12) -> np.ndarray:
+    """Elementwise relative error ``|a - b| / max(|a|, |b|, eps)``."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), eps)
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
+                       h: float = 1e-5) -> np.ndarray:
+    """Central differences: ``(f(x + h e_i) - f(x - h e_i)) / (2 h)`` for every entry i.
+
+    Costs two evaluations of ``f`` per entry of ``x``. ``x`` is changed in place during the
+    computation and restored after each entry; it must be float64.
+    """
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError("numerical_gradient: x must be a float64 NumPy array (float32 rounding "
+                        f"swamps central differences), got "
+                        f"{getattr(x, 'dtype', type(x).__name__)}")
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + h
+        f_plus = float(f(x))
+        x[i] = old - h
+        f_minus = float(f(x))
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2.0 * h)
+    return grad
+
+
+def gradcheck(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndarray, *,
+              tol: float = 1e-7, h: float = 1e-5, floor: float = 1e-3) -> float:
+    """Compare an analytic gradient with central differences of ``f`` at ``x``.
+
+    Parameters
+    ----------
+    f : callable
+        Maps ``x`` to a scalar (e.g. a loss).
+    x : numpy.ndarray of float64
+    analytic : numpy.ndarray, shape of ``x``
+        The gradient your backward pass computed.
+    tol : float
+        Largest relative error ``|a - b| / max(|a|, |b|, eps)`` accepted. Around 1e-7 or
+        less in float64 means correct; 1e-2 or more means a bug.
+    h : float
+        The central-difference step.
+    floor : float
+        ``eps = floor * (largest entry of either gradient)``. Central differences carry an
+        absolute rounding error of about ``1e-16 |f| / h``, so an entry a thousand times
+        smaller than the largest cannot be judged relative to itself; it is judged on this
+        common scale instead.
+
+    Returns
+    -------
+    float
+        The largest relative error over the entries.
+
+    Raises
+    ------
+    GradcheckError
+        Naming the worst entry, both values and the error.
+    """
+    if not isinstance(analytic, np.ndarray) or analytic.dtype != np.float64:
+        raise TypeError("gradcheck: the analytic gradient must be a float64 array, got "
+                        f"{getattr(analytic, 'dtype', type(analytic).__name__)}")
+    if analytic.shape != np.shape(x):
+        raise ValueError(f"gradcheck: the analytic gradient has shape {analytic.shape}, "
+                         f"x has shape {np.shape(x)}")
+    numeric = numerical_gradient(f, x, h=h)
+    scale = max(float(np.max(np.abs(analytic), initial=0.0)),
+                float(np.max(np.abs(numeric), initial=0.0)))
+    err = rel_error(analytic, numeric, eps=max(floor * scale, 1e-300))
+    worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.size else ()
+    max_err = float(err[worst]) if err.size else 0.0
+    if max_err > tol:
+        raise GradcheckError(
+            f"gradcheck: relative error {max_err:.3e} > {tol:.0e} at index {tuple(map(int, worst))}:"
+            f" analytic {analytic[worst]:.10g}, numerical {numeric[worst]:.10g}")
+    return max_err
