@@ -12,7 +12,9 @@ import numpy as np
 from utils._validate import as_count, as_generator, as_scalar
 
 __all__ = [
-    "GATES", "circles", "gate_truth_table", "gaussians", "moons", "noisy_sine", "spirals", "xor",
+    "GATES", "MinMaxScaler", "StandardScaler", "circles", "from_one_hot", "gate_truth_table",
+    "gaussians", "load_digits", "load_wine", "minibatch_indices", "minibatches", "moons",
+    "noisy_sine", "one_hot", "spirals", "train_val_test_split", "xor",
 ]
 
 #: The two-input gates and their outputs on the inputs (0,0), (0,1), (1,0), (1,1).
@@ -144,3 +146,195 @@ def noisy_sine(n: int = 30, *, noise: float = 0.2, rng: np.random.Generator):
     rng = as_generator(rng, "noisy_sine")
     x = rng.uniform(0, 1, size=n)
     return x, np.sin(2 * np.pi * x) + noise * rng.standard_normal(n)
+
+
+# ----- splits, scaling, labels, mini-batches ----------------------------------------------
+
+def train_val_test_split(X, y, *, val: float = 0.15, test: float = 0.15,
+                         stratify: bool = False, rng: np.random.Generator):
+    """Split rows at random into training, validation and test sets.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,) (or (N, C))
+    val, test : float
+        Fractions of the rows for validation and test (each in [0, 1), together < 1).
+    stratify : bool
+        Keep each class's share the same in every split (``y`` must be integer labels).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    (X_train, y_train), (X_val, y_val), (X_test, y_test)
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim != 2 or len(y) != X.shape[0]:
+        raise ValueError(f"train_val_test_split: X must have shape (N, D) and y N rows, "
+                         f"got {X.shape} and {y.shape}")
+    val = as_scalar(val, "train_val_test_split", "val")
+    test = as_scalar(test, "train_val_test_split", "test")
+    if not (0 <= val < 1 and 0 <= test < 1 and val + test < 1):
+        raise ValueError("train_val_test_split: val and test must be in [0, 1) with "
+                         f"val + test < 1, got val={val}, test={test}")
+    rng = as_generator(rng, "train_val_test_split")
+    if stratify:
+        if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError("train_val_test_split: stratify needs integer labels y of shape (N,)")
+        groups = [np.flatnonzero(y == k) for k in np.unique(y)]
+    else:
+        groups = [np.arange(X.shape[0])]
+    parts = ([], [], [])
+    for idx in groups:
+        idx = rng.permutation(idx)
+        n_test, n_val = int(round(test * len(idx))), int(round(val * len(idx)))
+        parts[2].append(idx[:n_test])
+        parts[1].append(idx[n_test:n_test + n_val])
+        parts[0].append(idx[n_test + n_val:])
+    out = []
+    for chunks in parts:
+        idx = np.sort(np.concatenate(chunks)) if chunks else np.array([], dtype=int)
+        out.append((X[idx], y[idx]))
+    return tuple(out)
+
+
+class StandardScaler:
+    """Standardise features: ``(X - mean) / std`` with statistics from the data passed to fit.
+
+    Fit it on the training split only, then transform every split with the same statistics:
+    fitting on all the data leaks information about the test set into training.
+    A feature with zero spread is left centred but not divided (its std counts as 1).
+    """
+
+    def fit(self, X) -> StandardScaler:
+        from utils._validate import as_float_matrix
+
+        X = as_float_matrix(X, "StandardScaler.fit", "X")
+        self.mean_ = X.mean(axis=0)
+        std = X.std(axis=0)
+        self.scale_ = np.where(std > 0, std, 1.0)
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        from utils._validate import as_float_matrix
+
+        if not hasattr(self, "mean_"):
+            raise RuntimeError("StandardScaler.transform: call fit(X_train) first")
+        X = as_float_matrix(X, "StandardScaler.transform", "X", columns=self.mean_.shape[0])
+        return (X - self.mean_) / self.scale_
+
+    def fit_transform(self, X) -> np.ndarray:
+        return self.fit(X).transform(X)
+
+
+class MinMaxScaler:
+    """Scale features to [0, 1] using the minimum and maximum of the data passed to fit.
+
+    Fit on the training split only; other splits may fall slightly outside [0, 1].
+    A constant feature maps to 0.
+    """
+
+    def fit(self, X) -> MinMaxScaler:
+        from utils._validate import as_float_matrix
+
+        X = as_float_matrix(X, "MinMaxScaler.fit", "X")
+        self.min_ = X.min(axis=0)
+        span = X.max(axis=0) - self.min_
+        self.scale_ = np.where(span > 0, span, 1.0)
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        from utils._validate import as_float_matrix
+
+        if not hasattr(self, "min_"):
+            raise RuntimeError("MinMaxScaler.transform: call fit(X_train) first")
+        X = as_float_matrix(X, "MinMaxScaler.transform", "X", columns=self.min_.shape[0])
+        return (X - self.min_) / self.scale_
+
+    def fit_transform(self, X) -> np.ndarray:
+        return self.fit(X).transform(X)
+
+
+def one_hot(y, num_classes: int | None = None) -> np.ndarray:
+    """Integer labels (N,) to a one-hot float64 array (N, C); C defaults to ``max(y) + 1``."""
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"one_hot: y must be integer labels of shape (N,), got shape "
+                         f"{y.shape} and dtype {y.dtype}")
+    c = int(y.max()) + 1 if num_classes is None else as_count(num_classes, "one_hot", "num_classes")
+    if y.size and (y.min() < 0 or y.max() >= c):
+        raise ValueError(f"one_hot: labels must lie in [0, {c - 1}], got {y.min()} to {y.max()}")
+    out = np.zeros((y.shape[0], c))
+    out[np.arange(y.shape[0]), y] = 1.0
+    return out
+
+
+def from_one_hot(Y) -> np.ndarray:
+    """One-hot (or probability) rows (N, C) back to integer labels (N,) by argmax."""
+    Y = np.asarray(Y)
+    if Y.ndim != 2:
+        raise ValueError(f"from_one_hot: Y must have shape (N, C), got {Y.shape}")
+    return Y.argmax(axis=1).astype(np.int64)
+
+
+def minibatch_indices(n: int, batch_size: int, *, rng: np.random.Generator | None,
+                      shuffle: bool = True):
+    """Yield index arrays covering ``range(n)`` once, in batches of ``batch_size``.
+
+    With ``shuffle`` the order is a fresh permutation drawn from ``rng`` (call once per
+    epoch). The last batch holds the ``n % batch_size`` leftover indices when ``n`` is not a
+    multiple of ``batch_size``: no sample is dropped or repeated.
+    """
+    n = as_count(n, "minibatch_indices", "n")
+    batch_size = as_count(batch_size, "minibatch_indices", "batch_size")
+    if shuffle:
+        order = as_generator(rng, "minibatch_indices").permutation(n)
+    else:
+        order = np.arange(n)
+    for start in range(0, n, batch_size):
+        yield order[start:start + batch_size]
+
+
+def minibatches(X, y, batch_size: int, *, rng: np.random.Generator | None,
+                shuffle: bool = True):
+    """Yield ``(X[idx], y[idx])`` for the index batches of :func:`minibatch_indices`."""
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"minibatches: X has {len(X)} rows but y has {len(y)}")
+    for idx in minibatch_indices(len(X), batch_size, rng=rng, shuffle=shuffle):
+        yield X[idx], y[idx]
+
+
+# ----- bundled real data (from scikit-learn's package: nothing is downloaded) -------------
+
+def load_digits():
+    """scikit-learn's bundled 8x8 handwritten digits.
+
+    Returns
+    -------
+    X : numpy.ndarray of float64, shape (1797, 64)
+        Pixel intensities 0..16, one image per row (row-major 8x8).
+    y : numpy.ndarray of int64, shape (1797,)
+        The digit, 0..9.
+    """
+    from sklearn.datasets import load_digits as _load
+
+    bunch = _load()
+    return bunch.data.astype(np.float64), bunch.target.astype(np.int64)
+
+
+def load_wine():
+    """scikit-learn's bundled wine recognition data.
+
+    Returns
+    -------
+    X : numpy.ndarray of float64, shape (178, 13)
+        Chemical measurements (alcohol, malic acid, ...), unscaled.
+    y : numpy.ndarray of int64, shape (178,)
+        The cultivar, 0..2.
+    """
+    from sklearn.datasets import load_wine as _load
+
+    bunch = _load()
+    return bunch.data.astype(np.float64), bunch.target.astype(np.int64)

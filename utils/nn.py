@@ -578,3 +578,467 @@ def gradcheck(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndar
             f"gradcheck: relative error {max_err:.3e} > {tol:.0e} at index {tuple(map(int, worst))}:"
             f" analytic {analytic[worst]:.10g}, numerical {numeric[worst]:.10g}")
     return max_err
+
+
+# ----- initializers -----------------------------------------------------------------------
+
+def _init_weights(init, fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+    """Weights of shape (fan_in, fan_out) from an initializer name or callable."""
+    if callable(init):
+        W = np.asarray(init(fan_in, fan_out, rng=rng), dtype=np.float64)
+        if W.shape != (fan_in, fan_out):
+            raise ValueError(f"Linear: init returned shape {W.shape}, expected {(fan_in, fan_out)}")
+        return W
+    if init == "he":  # std sqrt(2 / fan_in): keeps the scale through ReLU layers
+        return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
+    if init == "xavier":  # std sqrt(2 / (fan_in + fan_out)): suits sigmoid and tanh
+        return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / (fan_in + fan_out))
+    if init == "small":  # std 0.01
+        return rng.standard_normal((fan_in, fan_out)) * 0.01
+    raise ValueError(f"Linear: init must be one of ['he', 'xavier', 'small'] or a callable "
+                     f"init(fan_in, fan_out, rng=rng), got {init!r}")
+
+
+# ----- layers -----------------------------------------------------------------------------
+
+class Module:
+    """Base of every layer: ``forward``, ``backward``, ``params``/``grads`` and a mode.
+
+    ``params`` and ``grads`` are dicts with the same keys; ``backward`` fills ``grads``
+    (overwriting, not accumulating). Optimizers update ``params`` in place, so the arrays a
+    layer holds are the ones that change. ``training`` is set by :meth:`train` / :meth:`eval`.
+    """
+
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.training = True
+        self._cache = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.forward(x)
+
+    def train(self, mode: bool = True) -> Module:
+        """Training mode (``mode=True``) or evaluation mode; returns ``self``."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode; returns ``self``."""
+        return self.train(False)
+
+    def parameters(self):
+        """Yield ``(layer, name)`` for every parameter (read ``layer.params[name]`` each time)."""
+        for name in self.params:
+            yield self, name
+
+    def _need_cache(self):
+        if self._cache is None:
+            raise RuntimeError(f"{type(self).__name__}.backward: call forward first")
+        return self._cache
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Linear(Module):
+    """Fully connected layer ``x @ W + b`` with ``W`` of shape (in_features, out_features).
+
+    Parameters
+    ----------
+    in_features, out_features : int
+    rng : numpy.random.Generator
+        For the initial weights (keyword-only).
+    init : {"he", "xavier", "small"} or callable
+        ``"he"``: normal with std ``sqrt(2 / in_features)`` (for ReLU); ``"xavier"``: std
+        ``sqrt(2 / (in + out))`` (for sigmoid/tanh); ``"small"``: std 0.01; or a callable
+        ``init(fan_in, fan_out, rng=rng) -> W``. Biases start at 0.
+    """
+
+    def __init__(self, in_features: int, out_features: int, *, rng: np.random.Generator,
+                 init="he"):
+        super().__init__()
+        from utils._validate import as_count, as_generator
+
+        self.in_features = as_count(in_features, "Linear", "in_features")
+        self.out_features = as_count(out_features, "Linear", "out_features")
+        rng = as_generator(rng, "Linear")
+        self.params = {"W": _init_weights(init, self.in_features, self.out_features, rng),
+                       "b": np.zeros(self.out_features)}
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    def forward(self, x):
+        if not isinstance(x, np.ndarray) or x.ndim != 2 or x.shape[1] != self.in_features:
+            got = x.shape if isinstance(x, np.ndarray) else type(x).__name__
+            raise ValueError(f"Linear.forward: x must have shape (N, {self.in_features}), got {got}")
+        out, self._cache = linear_forward(x, self.params["W"], self.params["b"])
+        return out
+
+    def backward(self, dout):
+        dx, self.grads["W"], self.grads["b"] = linear_backward(dout, self._need_cache())
+        return dx
+
+    def __repr__(self):
+        return f"Linear({self.in_features}, {self.out_features})"
+
+
+class _Activation(Module):
+    """An activation layer over a kernel pair; subclasses set the kernels."""
+
+    _forward = staticmethod(relu_forward)
+    _backward = staticmethod(relu_backward)
+
+    def forward(self, x):
+        out, self._cache = type(self)._forward(x)
+        return out
+
+    def backward(self, dout):
+        return type(self)._backward(dout, self._need_cache())
+
+
+class ReLU(_Activation):
+    """``max(x, 0)``; gradient 1 where ``x > 0``, else 0."""
+
+    _forward, _backward = staticmethod(relu_forward), staticmethod(relu_backward)
+
+
+class Sigmoid(_Activation):
+    """Logistic sigmoid (overflow-safe)."""
+
+    _forward, _backward = staticmethod(sigmoid_forward), staticmethod(sigmoid_backward)
+
+
+class Tanh(_Activation):
+    """Hyperbolic tangent."""
+
+    _forward, _backward = staticmethod(tanh_forward), staticmethod(tanh_backward)
+
+
+class LeakyReLU(Module):
+    """``x`` for ``x > 0``, else ``alpha * x`` (fixed slope, default 0.01)."""
+
+    def __init__(self, alpha: float = 0.01):
+        super().__init__()
+        self.alpha = _alpha(alpha, "LeakyReLU")
+
+    def forward(self, x):
+        out, self._cache = leaky_relu_forward(x, self.alpha)
+        return out
+
+    def backward(self, dout):
+        return leaky_relu_backward(dout, self._need_cache())
+
+    def __repr__(self):
+        return f"LeakyReLU(alpha={self.alpha})"
+
+
+class ELU(Module):
+    """``x`` for ``x > 0``, else ``alpha * (exp(x) - 1)``."""
+
+    def __init__(self, alpha: float = 1.0):
+        super().__init__()
+        self.alpha = _alpha(alpha, "ELU")
+
+    def forward(self, x):
+        out, self._cache = elu_forward(x, self.alpha)
+        return out
+
+    def backward(self, dout):
+        return elu_backward(dout, self._need_cache())
+
+    def __repr__(self):
+        return f"ELU(alpha={self.alpha})"
+
+
+class PReLU(Module):
+    """Leaky ReLU whose slope is learned: one ``alpha`` per feature, starting at ``init``."""
+
+    def __init__(self, num_features: int, init: float = 0.25):
+        super().__init__()
+        from utils._validate import as_count
+
+        n = as_count(num_features, "PReLU", "num_features")
+        self.params = {"alpha": np.full(n, _alpha(init, "PReLU"))}
+        self.grads = {"alpha": np.zeros(n)}
+
+    def forward(self, x):
+        out, self._cache = prelu_forward(x, self.params["alpha"])
+        return out
+
+    def backward(self, dout):
+        dx, self.grads["alpha"] = prelu_backward(dout, self._need_cache())
+        return dx
+
+    def __repr__(self):
+        return f"PReLU({self.params['alpha'].shape[0]})"
+
+
+class Sequential(Module):
+    """Layers applied in order; ``backward`` walks them in reverse.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> model = Sequential(Linear(2, 8, rng=rng), ReLU(), Linear(8, 3, rng=rng))
+    """
+
+    def __init__(self, *layers: Module):
+        super().__init__()
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Module):
+                raise TypeError(f"Sequential: layer {i} must be a layer (Linear, ReLU, ...), "
+                                f"got {type(layer).__name__}")
+        self.layers = list(layers)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, dout):
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def train(self, mode: bool = True) -> Sequential:
+        self.training = bool(mode)
+        for layer in self.layers:
+            layer.train(mode)
+        return self
+
+    def parameters(self):
+        for layer in self.layers:
+            yield from layer.parameters()
+
+    def __getitem__(self, i):
+        return self.layers[i]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __repr__(self):
+        inner = "\n".join(f"  ({i}) {layer!r}" for i, layer in enumerate(self.layers))
+        return f"Sequential(\n{inner}\n)"
+
+
+class SoftmaxCrossEntropy:
+    """The fused output layer and loss: ``forward(scores, target) -> loss``, ``backward() -> dscores``.
+
+    ``target`` is integer labels (N,) or one-hot (N, C); the loss is the batch mean and
+    ``backward`` returns ``(softmax(scores) - y) / N``.
+    """
+
+    def __init__(self):
+        self._grad = None
+
+    def forward(self, scores, target) -> float:
+        loss, self._grad = softmax_cross_entropy(scores, target)
+        return loss
+
+    __call__ = forward
+
+    def backward(self) -> np.ndarray:
+        if self._grad is None:
+            raise RuntimeError("SoftmaxCrossEntropy.backward: call forward first")
+        return self._grad
+
+
+def gradcheck_layer(layer: Module, x: np.ndarray, *, rng: np.random.Generator | None = None,
+                    tol: float = 1e-7) -> dict[str, float]:
+    """Gradient-check a layer (or model) for its input and every parameter.
+
+    Uses the scalar ``f = sum(layer.forward(x) * dout)`` for a random ``dout``, whose
+    gradient with respect to anything is what ``backward(dout)`` computes.
+
+    Returns
+    -------
+    dict
+        The largest relative error for ``"x"`` and for each parameter (``"0.W"`` ... for a
+        Sequential). Raises :class:`GradcheckError` naming the worst entry on failure.
+    """
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError("gradcheck_layer: x must be a float64 array, got "
+                        f"{getattr(x, 'dtype', type(x).__name__)}")
+    rng = rng or np.random.default_rng(0)
+    out = layer.forward(x)
+    dout = rng.standard_normal(out.shape)
+    dx = layer.backward(dout)
+    analytic = {(None, "x"): dx.copy()}
+    for owner, name in layer.parameters():
+        analytic[(owner, name)] = owner.grads[name].copy()
+    errors = {}
+    names = _param_names(layer)
+    for (owner, name), grad in analytic.items():
+        target = x if owner is None else owner.params[name]
+        label = "x" if owner is None else names[(id(owner), name)]
+        try:
+            errors[label] = gradcheck(lambda _: float(np.sum(layer.forward(x) * dout)),
+                                      target, grad, tol=tol)
+        except GradcheckError as exc:
+            raise GradcheckError(f"{label}: {exc}") from None
+    return errors
+
+
+def _param_names(layer: Module) -> dict:
+    if isinstance(layer, Sequential):
+        return {(id(owner), name): f"{i}.{name}" for i, sub in enumerate(layer.layers)
+                for owner, name in sub.parameters()}
+    return {(id(owner), name): name for owner, name in layer.parameters()}
+
+
+# ----- optimizer and trainer --------------------------------------------------------------
+
+class SGD:
+    """Plain stochastic gradient descent: ``p <- p - lr * grad`` for every parameter.
+
+    The update is in place (``p -= ...``), so the arrays the layers hold are the ones that
+    change; parameters are re-read from the model at every :meth:`step`.
+
+    Parameters
+    ----------
+    model : Module
+        Anything with ``parameters()`` yielding ``(layer, name)``.
+    lr : float, > 0
+        The learning rate.
+    """
+
+    def __init__(self, model: Module, lr: float = 0.01):
+        if not hasattr(model, "parameters"):
+            raise TypeError(f"SGD: model must be a layer or Sequential, got {type(model).__name__}")
+        self.model = model
+        self.lr = as_scalar(lr, "SGD", "lr")
+        if self.lr <= 0:
+            raise ValueError(f"SGD: lr must be > 0, got {self.lr}")
+
+    def step(self) -> None:
+        """Move every parameter one step against its gradient (in place)."""
+        for layer, name in self.model.parameters():
+            layer.params[name] -= self.lr * layer.grads[name]
+
+    def zero_grad(self) -> None:
+        """Set every gradient to 0 (``backward`` overwrites them anyway; for custom loops)."""
+        for layer, name in self.model.parameters():
+            layer.grads[name][...] = 0.0
+
+
+class History(dict):
+    """Per-epoch records of :func:`fit`: ``history["train_loss"]``, ``["val_loss"]``, ..."""
+
+    @property
+    def epochs(self) -> int:
+        return len(self.get("train_loss", []))
+
+
+def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of rows whose highest score is the label (``y`` integer labels or one-hot).
+
+    ``scores`` has shape (N, C) with C >= 2 (scores or probabilities: the argmax is the same).
+    """
+    scores = _float_array(scores, "accuracy", "scores", ndim=2)
+    y = np.asarray(y)
+    labels = y.argmax(axis=1) if y.ndim == 2 else y
+    if labels.shape != (scores.shape[0],):
+        raise ValueError(f"accuracy: y must have shape ({scores.shape[0]},) or "
+                         f"({scores.shape[0]}, C), got {y.shape}")
+    return float(np.mean(scores.argmax(axis=1) == labels))
+
+
+def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entropy,
+        optimizer=None, epochs: int = 10, batch_size: int = 32, rng: np.random.Generator,
+        validation: tuple[np.ndarray, np.ndarray] | None = None, callback=None,
+        live_plot: bool = False, metric=None) -> History:
+    """Train ``model`` with mini-batches shuffled every epoch; return the history.
+
+    Each epoch: shuffle the rows with ``rng``; for each mini-batch, forward, loss and its
+    gradient, backward, optimizer step. After the epoch, the loss on all the training data
+    and (if given) on the validation data are recorded in evaluation mode.
+
+    Parameters
+    ----------
+    model : Module
+    X : numpy.ndarray, shape (N, D)
+    y : numpy.ndarray
+        Targets in the form ``loss`` expects (integer labels for the default loss).
+    loss : callable
+        ``loss(pred, target) -> (float, dpred)``, e.g. :func:`softmax_cross_entropy`,
+        :func:`mse_loss`, :func:`binary_cross_entropy_with_logits`.
+    optimizer : object with ``step()``, optional
+        Default ``SGD(model, lr=0.1)``.
+    epochs, batch_size : int
+    rng : numpy.random.Generator
+        Shuffles the rows each epoch.
+    validation : (X_val, y_val), optional
+    callback : callable, optional
+        ``callback(epoch, history, model)`` after each epoch (epochs count from 1); return
+        ``True`` to stop training.
+    live_plot : bool
+        Redraw the loss curves after every epoch (in a notebook).
+    metric : callable, optional
+        ``metric(pred, target) -> float`` recorded as ``train_metric`` / ``val_metric``
+        (e.g. :func:`accuracy`).
+
+    Returns
+    -------
+    History
+        ``train_loss`` and, with validation data, ``val_loss`` (lists, one entry per epoch);
+        ``train_metric`` / ``val_metric`` with a metric; ``stopped_at`` (an epoch or None).
+    """
+    from utils._validate import as_count, as_generator
+    from utils.data import minibatches
+
+    X = _float_array(X, "fit", "X", ndim=2)
+    if len(y) != X.shape[0]:
+        raise ValueError(f"fit: X has {X.shape[0]} rows but y has {len(y)}")
+    epochs = as_count(epochs, "fit", "epochs")
+    batch_size = as_count(batch_size, "fit", "batch_size")
+    rng = as_generator(rng, "fit")
+    optimizer = optimizer if optimizer is not None else SGD(model, lr=0.1)
+    history = History(train_loss=[], stopped_at=None)
+    if validation is not None:
+        history["val_loss"] = []
+    if metric is not None:
+        history["train_metric"] = []
+        if validation is not None:
+            history["val_metric"] = []
+    plot = None
+    if live_plot:
+        from utils.plots import LossPlot
+
+        plot = LossPlot()
+    for epoch in range(1, epochs + 1):
+        model.train()
+        for xb, yb in minibatches(X, y, batch_size, rng=rng):
+            pred = model.forward(xb)
+            _, dpred = loss(pred, yb)
+            model.backward(dpred)
+            optimizer.step()
+        model.eval()
+        _record(history, "train", model, X, y, loss, metric)
+        if validation is not None:
+            _record(history, "val", model, *validation, loss, metric)
+        model.train()
+        if not np.isfinite(history["train_loss"][-1]):
+            history["stopped_at"] = epoch  # diverged: more epochs would only print NaN
+            break
+        if plot is not None:
+            plot.update(history)
+        if callback is not None and callback(epoch, history, model):
+            history["stopped_at"] = epoch
+            break
+    if plot is not None:
+        plot.close()
+    return history
+
+
+def _record(history, split, model, X, y, loss, metric) -> None:
+    with np.errstate(over="ignore", invalid="ignore"):
+        pred = model.forward(X)
+        history[f"{split}_loss"].append(loss(pred, y)[0])
+        if metric is not None:
+            history[f"{split}_metric"].append(metric(pred, y))

@@ -16,7 +16,7 @@ from utils._validate import as_float_matrix, as_float_vector, as_scalar
 from utils.data import gate_truth_table
 
 __all__ = [
-    "CLASS_COLORS", "plot_boundary_line", "plot_curves", "plot_decision_regions", "plot_gate",
+    "CLASS_COLORS", "LossPlot", "plot_boundary_line", "plot_curves", "plot_decision_regions", "plot_gate",
     "plot_matrices", "plot_points", "plot_regression_step", "plot_xor_spaces",
 ]
 
@@ -327,3 +327,41 @@ def plot_regression_step(x, t, history: dict, step: int, *, axes: Sequence[Axes]
     ax_loss.grid(alpha=0.3)
     return ax_fit, ax_loss
 
+
+
+class LossPlot:
+    """Loss curves redrawn in place after every epoch while a model trains.
+
+    Used by :func:`utils.nn.fit` with ``live_plot=True``. In a notebook the figure is one
+    output updated in place; elsewhere nothing is shown.
+    """
+
+    def __init__(self, *, title: str = "training"):
+        self.figure, self.ax = plt.subplots(figsize=(6, 3.5))
+        plt.close(self.figure)  # shown through the display handle, not at the end of the cell
+        self.title = title
+        self._handle = None
+
+    def update(self, history: dict) -> None:
+        """Redraw from a history with ``train_loss`` (and optionally ``val_loss``) lists."""
+        self.ax.clear()
+        curves = {"training": history["train_loss"]}
+        if history.get("val_loss"):
+            curves["validation"] = history["val_loss"]
+        epochs = np.arange(1, len(history["train_loss"]) + 1)
+        plot_curves(epochs, curves, ax=self.ax, xlabel="epoch", ylabel="loss",
+                    title=f"{self.title}: epoch {epochs[-1]}", marker="o" if len(epochs) < 30 else None)
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:  # pragma: no cover - IPython comes with ipykernel
+            return
+        if get_ipython() is None:
+            return
+        if self._handle is None:
+            self._handle = display(self.figure, display_id=True)
+        else:
+            self._handle.update(self.figure)
+
+    def close(self) -> None:
+        plt.close(self.figure)
