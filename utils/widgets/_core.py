@@ -16,9 +16,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from utils import plots
 from utils.data import GATES, gate_truth_table
 from utils.demos import fit_line_sgd
+from utils.plots import _core as plots
 
 __all__ = ["InteractiveFigure", "gate_explorer", "hello_slider", "training_steps_explorer"]
 

@@ -1,0 +1,18 @@
+"""Figures of the course. Each function takes ``ax=None``, returns the Axes, never shows.
+
+Importing this package sets font sizes readable from the back of a lecture room. The shared
+figures live in ``_core``; each chapter topic has its own module, re-exported here.
+"""
+
+from utils.plots._core import *  # noqa: F403
+from utils.plots._core import __all__ as _core_all
+from utils.plots.activations import *  # noqa: F403
+from utils.plots.activations import __all__ as _activations_all
+from utils.plots.backprop import *  # noqa: F403
+from utils.plots.backprop import __all__ as _backprop_all
+from utils.plots.descent import *  # noqa: F403
+from utils.plots.descent import __all__ as _descent_all
+from utils.plots.losses import *  # noqa: F403
+from utils.plots.losses import __all__ as _losses_all
+
+__all__ = [*_core_all, *_activations_all, *_losses_all, *_descent_all, *_backprop_all]

@@ -1,0 +1,5 @@
+"""Figures of the activations chapter (each takes ax=None, returns the Axes, never shows)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

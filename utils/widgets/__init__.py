@@ -1,0 +1,19 @@
+"""Interactive figures: thin ipywidgets factories over the tested plot functions.
+
+Every factory returns an :class:`InteractiveFigure` (see ``_core``): the controls, the figure
+rendered as a PNG image, and a status line. Each chapter topic has its own module,
+re-exported here.
+"""
+
+from utils.widgets._core import *  # noqa: F403
+from utils.widgets._core import __all__ as _core_all
+from utils.widgets.activations import *  # noqa: F403
+from utils.widgets.activations import __all__ as _activations_all
+from utils.widgets.backprop import *  # noqa: F403
+from utils.widgets.backprop import __all__ as _backprop_all
+from utils.widgets.descent import *  # noqa: F403
+from utils.widgets.descent import __all__ as _descent_all
+from utils.widgets.losses import *  # noqa: F403
+from utils.widgets.losses import __all__ as _losses_all
+
+__all__ = [*_core_all, *_activations_all, *_losses_all, *_descent_all, *_backprop_all]

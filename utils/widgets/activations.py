@@ -1,0 +1,5 @@
+"""Interactive figures of the activations chapter (factories returning an InteractiveFigure)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
