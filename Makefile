@@ -41,7 +41,9 @@ $(STAMP): constraints.txt pyproject.toml
 	@touch $(STAMP)
 	@echo "set-up done: $(VENV) has the pinned dependencies"
 
+# etc/jupyter holds the course's JupyterLab settings (no news pop-up for students).
 lab: $(STAMP)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir="$(CURDIR)" $(LAB_ARGS) course/00_start_here.ipynb
 
 test: $(STAMP)

@@ -49,6 +49,8 @@ def test_make_lab_serves_the_course(tmp_path):
         assert status == 200
         status, body = _get(f"{base}/lab/tree/course/00_start_here.ipynb")
         assert status == 200 and b"JupyterLab" in body
+        assert b"@jupyterlab/apputils-extension:announcements" in body, (
+            "the course's page_config (no news pop-up) was not picked up")
         status, body = _get(f"{base}/api/contents/course/00_start_here.ipynb")
         nb = json.loads(body)
         assert nb["type"] == "notebook" and nb["content"]["metadata"]["dlf"]["chapter"] == "00"

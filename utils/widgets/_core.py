@@ -51,7 +51,11 @@ class InteractiveFigure(widgets.VBox):
     def __init__(self, controls: dict, draw: Callable, *, figsize=(6.0, 4.0)):
         self.controls = dict(controls)
         self.figure = Figure(figsize=figsize, dpi=DPI)  # not pyplot: no global figure state
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # Shown at its own pixel size (a stretched PNG is blurry), narrower on small screens.
+        width_px = f"{round(figsize[0] * DPI)}px"
+        self.image = widgets.Image(format="png",
+                                   layout=widgets.Layout(width=width_px, max_width="100%",
+                                                         height="auto"))
         self.status = widgets.HTML()
         self.message = ""
         self._draw = draw
