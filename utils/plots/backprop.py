@@ -59,27 +59,33 @@ def plot_graph(nodes: dict, edges: Sequence, *, ax: Axes | None = None,
         if not isinstance(edge, tuple | list) or len(edge) not in (2, 3):
             raise ValueError(f"plot_graph: an edge must be (src, dst) or (src, dst, label), "
                              f"got {edge!r}")
-        src, dst = edge[0], edge[1]
-        for end in (src, dst):
+        for end in edge[:2]:
             if end not in pos:
                 raise ValueError(f"plot_graph: edge {edge!r} names an unknown node {end!r}")
-        ax.annotate("", xy=pos[dst], xytext=pos[src],
-                    arrowprops={"arrowstyle": "-|>", "color": "0.35", "lw": 1.4,
-                                "shrinkA": 24, "shrinkB": 24})
-        if len(edge) == 3 and edge[2]:
-            mid = (pos[src] + pos[dst]) / 2
-            ax.text(*mid, str(edge[2]), fontsize=10, color="0.3", ha="center", va="bottom")
+    boxes = {}
     for name, spec in nodes.items():
         x, y = pos[name]
-        ax.text(x, y, str(spec.get("label", name)), ha="center", va="center", fontsize=12,
-                bbox={"boxstyle": "round,pad=0.45", "fc": _KIND_FACE[spec.get("kind", "op")],
-                      "ec": "0.3"}, zorder=3)
+        boxes[name] = ax.text(x, y, str(spec.get("label", name)), ha="center", va="center",
+                              fontsize=12, zorder=3,
+                              bbox={"boxstyle": "round,pad=0.45", "ec": "0.3",
+                                    "fc": _KIND_FACE[spec.get("kind", "op")]})
         if spec.get("value") is not None:
             ax.text(x, y + 0.32, fmt(spec["value"]), ha="center", va="bottom", fontsize=11,
                     color=_VALUE_COLOR, fontweight="bold")
         if spec.get("grad") is not None:
             ax.text(x, y - 0.32, fmt(spec["grad"]), ha="center", va="top", fontsize=11,
                     color=_GRAD_COLOR, fontweight="bold")
+    for edge in edges:
+        src, dst = edge[0], edge[1]
+        # Clipped to the two boxes, so the arrow head touches the destination's border.
+        ax.annotate("", xy=pos[dst], xytext=pos[src],
+                    arrowprops={"arrowstyle": "-|>", "color": "0.35", "lw": 1.4,
+                                "mutation_scale": 16, "shrinkA": 1, "shrinkB": 1,
+                                "patchA": boxes[src].get_bbox_patch(),
+                                "patchB": boxes[dst].get_bbox_patch()})
+        if len(edge) == 3 and edge[2]:
+            mid = (pos[src] + pos[dst]) / 2
+            ax.text(*mid, str(edge[2]), fontsize=10, color="0.3", ha="center", va="bottom")
     xy = np.array(list(pos.values()))
     ax.set_xlim(xy[:, 0].min() - 0.8, xy[:, 0].max() + 0.8)
     ax.set_ylim(xy[:, 1].min() - 0.9, xy[:, 1].max() + 0.9)
@@ -120,7 +126,7 @@ def plot_gradcheck_errors(errors: dict, *, ax: Axes | None = None, title: str | 
     floor = 1e-16  # exact zeros cannot sit on a log axis: drawn at the floor
     ax.axhspan(floor / 10, correct, color="#2ca02c", alpha=0.12, lw=0)
     ax.axhspan(correct, bug, color="#ffbf00", alpha=0.15, lw=0)
-    ax.axhspan(bug, 1e3, color="#d62728", alpha=0.12, lw=0)
+    ax.axhspan(bug, 1e6, color="#d62728", alpha=0.12, lw=0)
     for k, (label, values) in enumerate(errors.items()):
         v = np.asarray(values, dtype=np.float64).ravel()
         if v.size == 0 or np.any(v < 0) or not np.all(np.isfinite(v)):
@@ -130,7 +136,7 @@ def plot_gradcheck_errors(errors: dict, *, ax: Axes | None = None, title: str | 
         ax.scatter(k + jitter, np.maximum(v, floor), s=22, zorder=3, edgecolors="k",
                    linewidths=0.4, label=f"{label}: max {v.max():.1e}")
     ax.set_yscale("log")
-    ax.set_ylim(floor / 10, 1e3)
+    ax.set_ylim(floor / 10, 1e6)  # room above the dots for the legend
     ax.set_xticks(range(len(errors)))
     ax.set_xticklabels([str(k) for k in errors], fontsize=11)
     ax.set_xlim(-0.6, len(errors) - 0.4)
@@ -141,7 +147,7 @@ def plot_gradcheck_errors(errors: dict, *, ax: Axes | None = None, title: str | 
             color="#7a5c00")
     ax.text(len(errors) - 0.45, bug * 30, "bug", ha="right", va="bottom", fontsize=10,
             color="#b71c1c")
-    ax.legend(loc="upper left", fontsize=10)
+    ax.legend(loc="upper center", ncol=min(len(errors), 3), fontsize=9, framealpha=0.9)
     ax.set_title(title or "Gradient check: |a - b| / max(|a|, |b|, eps)")
     return ax
 
