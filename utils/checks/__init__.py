@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "CheckFailed", "Exercise", "ExerciseNotDone", "Mistake", "Probe", "check", "exercises",
+    "CheckFailed", "Exercise", "ExerciseNotDone", "FloatingPointDivide", "FloatingPointInvalid",
+    "FloatingPointOverflow", "Mistake", "Probe", "check", "exercises",
     "get_exercise", "judge", "register", "run_probe",
 ]
 
@@ -41,6 +42,28 @@ class ExerciseNotDone(NotImplementedError):
 
     def _render_traceback_(self):  # IPython shows these lines instead of a traceback
         return [f"{_RED}{_BOLD}NotImplementedError{_RESET}: {self}"]
+
+
+class FloatingPointOverflow(FloatingPointError):
+    """An overflow (e.g. ``exp(1000)``) in the student's code under a strict probe."""
+
+
+class FloatingPointInvalid(FloatingPointError):
+    """An invalid operation (``0 / 0``, ``inf - inf``) in the student's code under a strict probe."""
+
+
+class FloatingPointDivide(FloatingPointError):
+    """A division by zero in the student's code under a strict probe."""
+
+
+def _typed_float_error(exc: FloatingPointError) -> FloatingPointError:
+    """The same error as one of the subclasses above, so a hint can tell the kinds apart."""
+    text = str(exc)
+    for word, kind in (("overflow", FloatingPointOverflow), ("invalid", FloatingPointInvalid),
+                       ("divide", FloatingPointDivide)):
+        if word in text:
+            return kind(text).with_traceback(exc.__traceback__)
+    return exc
 
 
 class CheckFailed(AssertionError):
@@ -91,7 +114,8 @@ class Probe:
     inputs)`` calls the student's object and returns plain data. ``expected(inputs)`` is the
     reference result. ``strict`` turns NumPy floating-point warnings into errors (for
     exercises that must be overflow-safe): overflow, division by zero and invalid operations
-    raise ``FloatingPointError``; underflow to 0 does not.
+    raise :class:`FloatingPointOverflow`, :class:`FloatingPointDivide` or
+    :class:`FloatingPointInvalid` (all ``FloatingPointError``); underflow to 0 does not.
     """
 
     name: str
@@ -190,6 +214,8 @@ def run_probe(probe: Probe, obj: Any, inputs: dict) -> Outcome:
         return Outcome(result=to_plain(result))
     except NotImplementedError as exc:
         return Outcome(error=exc, not_done=True)
+    except FloatingPointError as exc:
+        return Outcome(error=_typed_float_error(exc))
     except Exception as exc:  # the student's code may raise anything; it is reported, not fatal
         return Outcome(error=exc)
 
