@@ -23,7 +23,7 @@ import numpy as np
 from utils._validate import as_scalar
 
 __all__ = [
-    "GradcheckError", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "EPS", "GradcheckError", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "elu", "elu_backward", "elu_derivative", "elu_forward", "gradcheck",
     "leaky_relu", "leaky_relu_backward", "leaky_relu_derivative", "leaky_relu_forward",
     "linear_backward", "linear_forward", "log_softmax", "mae_loss", "mse_loss",

@@ -130,12 +130,13 @@ def plot_regression_losses(pred, target, *, axes: Sequence[Axes] | None = None,
     losses = {"MSE": (r**2, r0**2), "half MSE": (r**2 / 2, r0**2 / 2),
               "MAE": (np.abs(r), abs(r0))}
     grads = {"MSE": (2 * r, 2 * r0), "half MSE": (r, r0), "MAE": (np.sign(r), np.sign(r0))}
-    for name, (curve, at) in losses.items():
-        ax_loss.plot(ys, curve, color=LOSS_COLORS[name], linewidth=2, label=name)
-        ax_loss.plot([p], [at], "o", color=LOSS_COLORS[name], markersize=8, markeredgecolor="k")
-    for name, (curve, at) in grads.items():
-        ax_grad.plot(ys, curve, color=LOSS_COLORS[name], linewidth=2, label=name)
-        ax_grad.plot([p], [at], "o", color=LOSS_COLORS[name], markersize=8, markeredgecolor="k")
+    colors = [LOSS_COLORS[name] for name in losses]
+    for ax, curves in ((ax_loss, losses), (ax_grad, grads)):
+        for name, (curve, _) in curves.items():
+            ax.plot(ys, curve, color=LOSS_COLORS[name], linewidth=2, label=name)
+        # one scatter for the three dots: fewer artists, a faster redraw in the widget
+        ax.scatter([p] * 3, [at for _, at in curves.values()], s=60, c=colors,
+                   edgecolors="k", zorder=3)
     for ax in (ax_loss, ax_grad):
         ax.axvline(t, color="0.4", linestyle=":", linewidth=1)
         ax.set_xlabel("prediction $\\hat{y}$")
@@ -183,15 +184,16 @@ def plot_probability_losses(p, target, *, axes: Sequence[Axes] | None = None,
         raise ValueError(f"{func}: p must lie in [0, 1], got {p}")
     t = _target01(target, func)
     ax_loss, ax_grad = _pair(axes, func)
-    ps = np.linspace(0.0, 1.0, 401)
+    ps = np.linspace(0.0, 1.0, 301)
     at = _probability_curves(np.array([p]), t)
     for name, (loss, grad) in _probability_curves(ps, t).items():
         ax_loss.plot(ps, loss, color=LOSS_COLORS[name], linewidth=2, label=name)
         ax_grad.plot(ps, grad, color=LOSS_COLORS[name], linewidth=2, label=name)
-        ax_loss.plot([p], [min(at[name][0][0], max_loss)], "o", color=LOSS_COLORS[name],
-                     markersize=8, markeredgecolor="k")
-        ax_grad.plot([p], [at[name][1][0]], "o", color=LOSS_COLORS[name], markersize=8,
-                     markeredgecolor="k")
+    colors = [LOSS_COLORS[name] for name in at]
+    ax_loss.scatter([p] * 3, [min(v[0][0], max_loss) for v in at.values()], s=60, c=colors,
+                    edgecolors="k", zorder=3)
+    ax_grad.scatter([p] * 3, [v[1][0] for v in at.values()], s=60, c=colors, edgecolors="k",
+                    zorder=3)
     for ax in (ax_loss, ax_grad):
         ax.axvline(t, color="0.4", linestyle=":", linewidth=1)
         ax.set_xlabel("predicted probability $p$")
@@ -292,12 +294,19 @@ def plot_class_probabilities(probs: dict, class_names: Sequence[str], *,
     return ax
 
 
-def plot_image_vector(image, *, axes: Sequence[Axes] | None = None,
+def plot_image_vector(image, *, row: int | None = None, axes: Sequence[Axes] | None = None,
                       title: str = "the image") -> tuple[Axes, Axes]:
-    """An (H, W, 3) image and the same numbers flattened into one vector of H*W*3 entries.
+    """An (H, W, 3) image, and one image row as it appears inside the flattened vector x.
 
-    The right panel shows where each pixel's three colour values land in the vector
-    (row-major order, the order of ``image.reshape(-1)``).
+    ``x = image.reshape(-1)`` has H*W*3 entries in row-major order: row 0's pixels first,
+    each pixel's red, green and blue values in turn. The right panel plots the W*3 entries
+    of x that hold image row ``row`` (marked on the image), coloured by channel.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W, 3), values in [0, 1]
+    row : int, optional
+        The image row shown in the right panel (default: the middle row).
     """
     func = "plot_image_vector"
     img = np.asarray(image, dtype=np.float64)
@@ -306,17 +315,30 @@ def plot_image_vector(image, *, axes: Sequence[Axes] | None = None,
     if img.min() < 0 or img.max() > 1:
         raise ValueError(f"{func}: image values must lie in [0, 1], got [{img.min():.3g}, "
                          f"{img.max():.3g}]")
+    h, w, _ = img.shape
+    row = h // 2 if row is None else row
+    if isinstance(row, bool) or not isinstance(row, int | np.integer) or not 0 <= row < h:
+        raise ValueError(f"{func}: row must be an int in [0, {h - 1}], got {row!r}")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 3.6), gridspec_kw={"width_ratios": [1, 2.6]})
     ax_img, ax_vec = _pair(axes, func)
     ax_img.imshow(img, interpolation="nearest")
+    ax_img.axhline(row, color="crimson", linewidth=1.5)
     ax_img.set_title(f"{title}: shape {img.shape}")
     ax_img.set_xlabel("column")
     ax_img.set_ylabel("row")
     x = img.reshape(-1)
-    ax_vec.plot(np.arange(x.size), x, linewidth=0.4, color="0.3")
-    ax_vec.set_xlim(0, x.size)
-    ax_vec.set_xlabel(f"index in $x$ (0 to {x.size - 1})")
+    start = row * w * 3
+    idx = np.arange(start, start + w * 3)
+    for c, (name, color) in enumerate((("red", "#d62728"), ("green", "#2ca02c"),
+                                       ("blue", "#1f77b4"))):
+        ax_vec.plot(idx[c::3], x[idx[c::3]], ".", markersize=5, color=color, label=name)
+    ax_vec.plot(idx, x[idx], linewidth=0.5, color="0.6", zorder=0)
+    ax_vec.set_xlim(idx[0] - 2, idx[-1] + 2)
+    ax_vec.set_ylim(-0.05, 1.1)
+    ax_vec.set_xlabel("index in $x$")
     ax_vec.set_ylabel("value")
-    ax_vec.set_title(f"flattened: $x$ has shape ({x.size},)")
+    ax_vec.set_title(f"x = image.reshape(-1), shape ({x.size},): entries {start} to "
+                     f"{start + w * 3 - 1} hold row {row}")
+    ax_vec.legend(fontsize=10, loc="upper right", ncol=3)
     return ax_img, ax_vec

@@ -54,7 +54,7 @@ def probability_loss_explorer(p: float = 0.2, target: int = 1) -> InteractiveFig
             message += f"; p = {p:.0f} exactly is clipped to {pc:.0e} away, so the loss is finite"
         return message
 
-    return InteractiveFigure({"p": p_slider, "target": t_buttons}, draw, figsize=(10.0, 3.8))
+    return InteractiveFigure({"p": p_slider, "target": t_buttons}, draw, figsize=(9.0, 3.4))
 
 
 def regression_loss_explorer(pred: float = 1.5, target: float = 0.0) -> InteractiveFigure:
@@ -83,4 +83,4 @@ def regression_loss_explorer(pred: float = 1.5, target: float = 0.0) -> Interact
                 f"(gradient {np.sign(r):+.0f})")
 
     return InteractiveFigure({"pred": pred_slider, "target": t_slider}, draw,
-                             figsize=(10.0, 3.8))
+                             figsize=(9.0, 3.4))
