@@ -23,7 +23,10 @@ import numpy as np
 from utils._validate import as_scalar
 
 __all__ = [
-    "EPS", "GradcheckError", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "EPS", "INITIALIZERS", "UPDATES", "AdaGrad", "Adam", "GradcheckError", "Momentum",
+    "Nesterov", "Optimizer", "RMSProp", "SGD", "adagrad_update", "adam_update", "constant",
+    "he_normal", "he_uniform", "momentum_update", "nesterov_update", "normal", "rmsprop_update",
+    "sgd_update", "uniform", "xavier_normal", "xavier_uniform", "zeros", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "elu", "elu_backward", "elu_derivative", "elu_forward", "gradcheck",
     "leaky_relu", "leaky_relu_backward", "leaky_relu_derivative", "leaky_relu_forward",
     "linear_backward", "linear_forward", "log_softmax", "mae_loss", "mse_loss",
@@ -581,22 +584,103 @@ def gradcheck(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndar
 
 
 # ----- initializers -----------------------------------------------------------------------
+# Every initializer is init(fan_in, fan_out, *, rng, ...) -> W of shape (fan_in, fan_out).
+
+def _fans(fan_in, fan_out, func: str) -> tuple[int, int]:
+    from utils._validate import as_count
+
+    return as_count(fan_in, func, "fan_in"), as_count(fan_out, func, "fan_out")
+
+
+def _rng_for(rng, func: str) -> np.random.Generator:
+    from utils._validate import as_generator
+
+    return as_generator(rng, func)
+
+
+def zeros(fan_in: int, fan_out: int, *, rng: np.random.Generator | None = None) -> np.ndarray:
+    """All weights 0. Every unit of the layer then computes the same thing forever."""
+    return np.zeros(_fans(fan_in, fan_out, "zeros"))
+
+
+def constant(fan_in: int, fan_out: int, *, rng: np.random.Generator | None = None,
+             value: float = 0.0) -> np.ndarray:
+    """All weights ``value`` (symmetric like zeros: the units never differ)."""
+    return np.full(_fans(fan_in, fan_out, "constant"), as_scalar(value, "constant", "value"))
+
+
+def normal(fan_in: int, fan_out: int, *, rng: np.random.Generator,
+           std: float = 0.01) -> np.ndarray:
+    """Gaussian weights with mean 0 and a fixed ``std``, whatever the layer's size."""
+    shape = _fans(fan_in, fan_out, "normal")
+    std = as_scalar(std, "normal", "std")
+    if std < 0:
+        raise ValueError(f"normal: std must be >= 0, got {std}")
+    return std * _rng_for(rng, "normal").standard_normal(shape)
+
+
+def uniform(fan_in: int, fan_out: int, *, rng: np.random.Generator,
+            limit: float = 0.05) -> np.ndarray:
+    """Weights uniform in ``[-limit, limit]`` (variance ``limit**2 / 3``)."""
+    shape = _fans(fan_in, fan_out, "uniform")
+    limit = as_scalar(limit, "uniform", "limit")
+    if limit < 0:
+        raise ValueError(f"uniform: limit must be >= 0, got {limit}")
+    return _rng_for(rng, "uniform").uniform(-limit, limit, size=shape)
+
+
+def xavier_normal(fan_in: int, fan_out: int, *, rng: np.random.Generator) -> np.ndarray:
+    """Glorot/Xavier normal: std ``sqrt(2 / (fan_in + fan_out))``; suits sigmoid and tanh.
+
+    (Some libraries use ``sqrt(1 / fan_in)``; ``2 / sqrt(fan_in + fan_out)`` is not Glorot's.)
+    """
+    n, m = _fans(fan_in, fan_out, "xavier_normal")
+    return np.sqrt(2.0 / (n + m)) * _rng_for(rng, "xavier_normal").standard_normal((n, m))
+
+
+def xavier_uniform(fan_in: int, fan_out: int, *, rng: np.random.Generator) -> np.ndarray:
+    """Glorot/Xavier uniform: limit ``sqrt(6 / (fan_in + fan_out))`` (the same variance)."""
+    n, m = _fans(fan_in, fan_out, "xavier_uniform")
+    limit = np.sqrt(6.0 / (n + m))
+    return _rng_for(rng, "xavier_uniform").uniform(-limit, limit, size=(n, m))
+
+
+def he_normal(fan_in: int, fan_out: int, *, rng: np.random.Generator) -> np.ndarray:
+    """He/Kaiming normal: std ``sqrt(2 / fan_in)``; the 2 makes up for ReLU zeroing half."""
+    n, m = _fans(fan_in, fan_out, "he_normal")
+    return np.sqrt(2.0 / n) * _rng_for(rng, "he_normal").standard_normal((n, m))
+
+
+def he_uniform(fan_in: int, fan_out: int, *, rng: np.random.Generator) -> np.ndarray:
+    """He/Kaiming uniform: limit ``sqrt(6 / fan_in)`` (the same variance ``2 / fan_in``)."""
+    n, m = _fans(fan_in, fan_out, "he_uniform")
+    limit = np.sqrt(6.0 / n)
+    return _rng_for(rng, "he_uniform").uniform(-limit, limit, size=(n, m))
+
+
+#: Initializers by name, as ``Linear(init=...)`` accepts them ("he" and "xavier" mean the
+#: normal versions, "small" is normal with std 0.01).
+INITIALIZERS = {
+    "zeros": zeros, "constant": constant, "normal": normal, "uniform": uniform,
+    "xavier_normal": xavier_normal, "xavier_uniform": xavier_uniform,
+    "he_normal": he_normal, "he_uniform": he_uniform,
+    "he": he_normal, "xavier": xavier_normal, "small": normal,
+}
+
 
 def _init_weights(init, fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
     """Weights of shape (fan_in, fan_out) from an initializer name or callable."""
-    if callable(init):
-        W = np.asarray(init(fan_in, fan_out, rng=rng), dtype=np.float64)
-        if W.shape != (fan_in, fan_out):
-            raise ValueError(f"Linear: init returned shape {W.shape}, expected {(fan_in, fan_out)}")
-        return W
-    if init == "he":  # std sqrt(2 / fan_in): keeps the scale through ReLU layers
-        return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
-    if init == "xavier":  # std sqrt(2 / (fan_in + fan_out)): suits sigmoid and tanh
-        return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / (fan_in + fan_out))
-    if init == "small":  # std 0.01
-        return rng.standard_normal((fan_in, fan_out)) * 0.01
-    raise ValueError(f"Linear: init must be one of ['he', 'xavier', 'small'] or a callable "
-                     f"init(fan_in, fan_out, rng=rng), got {init!r}")
+    if isinstance(init, str):
+        if init not in INITIALIZERS:
+            raise ValueError(f"Linear: init must be one of {sorted(INITIALIZERS)} or a callable "
+                             f"init(fan_in, fan_out, rng=rng), got {init!r}")
+        init = INITIALIZERS[init]
+    if not callable(init):
+        raise TypeError(f"Linear: init must be a name or a callable, got {type(init).__name__}")
+    W = np.asarray(init(fan_in, fan_out, rng=rng), dtype=np.float64)
+    if W.shape != (fan_in, fan_out):
+        raise ValueError(f"Linear: init returned shape {W.shape}, expected {(fan_in, fan_out)}")
+    return W
 
 
 # ----- layers -----------------------------------------------------------------------------
@@ -655,9 +739,10 @@ class Linear(Module):
     in_features, out_features : int
     rng : numpy.random.Generator
         For the initial weights (keyword-only).
-    init : {"he", "xavier", "small"} or callable
-        ``"he"``: normal with std ``sqrt(2 / in_features)`` (for ReLU); ``"xavier"``: std
-        ``sqrt(2 / (in + out))`` (for sigmoid/tanh); ``"small"``: std 0.01; or a callable
+    init : str or callable
+        A name from :data:`INITIALIZERS` (``"he"``: std ``sqrt(2 / in_features)``, for
+        ReLU; ``"xavier"``: std ``sqrt(2 / (in + out))``, for sigmoid/tanh; ``"small"``: std
+        0.01; ``"zeros"``, ``"xavier_uniform"``, ...) or a callable
         ``init(fan_in, fan_out, rng=rng) -> W``. Biases start at 0.
     """
 
@@ -894,37 +979,223 @@ def _param_names(layer: Module) -> dict:
 
 # ----- optimizer and trainer --------------------------------------------------------------
 
-class SGD:
-    """Plain stochastic gradient descent: ``p <- p - lr * grad`` for every parameter.
+# Functional optimizers: update(w, dw, state, **hyper) -> (w_new, state). They work on any
+# array (a network's weight or a 2-D point), never modify w in place, and keep what they
+# remember between steps in the dict ``state`` (pass {} at the first step).
 
-    The update is in place (``p -= ...``), so the arrays the layers hold are the ones that
-    change; parameters are re-read from the model at every :meth:`step`.
+def _update_args(w, dw, state, func: str):
+    w = _float_array(w, func, "w")
+    dw = _float_array(dw, func, "dw")
+    if w.shape != dw.shape:
+        raise ValueError(f"{func}: w and dw must have the same shape, got {w.shape} and {dw.shape}")
+    if not isinstance(state, dict):
+        raise TypeError(f"{func}: state must be a dict ({{}} at the first step), "
+                        f"got {type(state).__name__}")
+    return w, dw
 
-    Parameters
-    ----------
-    model : Module
-        Anything with ``parameters()`` yielding ``(layer, name)``.
-    lr : float, > 0
-        The learning rate.
+
+def _positive(value, func: str, name: str) -> float:
+    value = as_scalar(value, func, name)
+    if value <= 0:
+        raise ValueError(f"{func}: {name} must be > 0, got {value}")
+    return value
+
+
+def _fraction(value, func: str, name: str) -> float:
+    value = as_scalar(value, func, name)
+    if not 0 <= value < 1:
+        raise ValueError(f"{func}: {name} must be in [0, 1), got {value}")
+    return value
+
+
+def sgd_update(w, dw, state, *, lr: float = 0.01):
+    """Plain gradient descent: ``w - lr * dw`` (no state)."""
+    w, dw = _update_args(w, dw, state, "sgd_update")
+    return w - _positive(lr, "sgd_update", "lr") * dw, state
+
+
+def momentum_update(w, dw, state, *, lr: float = 0.01, beta: float = 0.9):
+    """Momentum: a velocity that remembers past steps, decaying by ``beta`` each step.
+
+    ``v = beta * v - lr * dw`` (``v`` starts at 0), then ``w + v``.
+    """
+    w, dw = _update_args(w, dw, state, "momentum_update")
+    lr, beta = _positive(lr, "momentum_update", "lr"), _fraction(beta, "momentum_update", "beta")
+    v = beta * state.get("v", np.zeros_like(w)) - lr * dw
+    return w + v, {**state, "v": v}
+
+
+def nesterov_update(w, dw, state, *, lr: float = 0.01, beta: float = 0.9):
+    """Nesterov momentum, written so that ``dw`` is the gradient at ``w`` itself.
+
+    ``v_prev = v; v = beta * v - lr * dw``, then ``w - beta * v_prev + (1 + beta) * v``:
+    the same iterates as evaluating the gradient at the look-ahead point ``w + beta * v``.
+    """
+    w, dw = _update_args(w, dw, state, "nesterov_update")
+    lr, beta = _positive(lr, "nesterov_update", "lr"), _fraction(beta, "nesterov_update", "beta")
+    v_prev = state.get("v", np.zeros_like(w))
+    v = beta * v_prev - lr * dw
+    return w - beta * v_prev + (1.0 + beta) * v, {**state, "v": v}
+
+
+def adagrad_update(w, dw, state, *, lr: float = 0.01, eps: float = 1e-8):
+    """AdaGrad: per-parameter steps shrinking with the sum of all squared gradients so far.
+
+    ``h = h + dw**2``, then ``w - lr * dw / (sqrt(h) + eps)``. The course puts ``eps``
+    outside the square root, as PyTorch and the Adam paper do; some texts write
+    ``sqrt(h + eps)``, which differs only while ``h`` is tiny.
+    """
+    w, dw = _update_args(w, dw, state, "adagrad_update")
+    lr, eps = _positive(lr, "adagrad_update", "lr"), _positive(eps, "adagrad_update", "eps")
+    h = state.get("h", np.zeros_like(w)) + dw * dw
+    return w - lr * dw / (np.sqrt(h) + eps), {**state, "h": h}
+
+
+def rmsprop_update(w, dw, state, *, lr: float = 0.01, rho: float = 0.99, eps: float = 1e-8):
+    """RMSProp: AdaGrad with an exponential moving average instead of the sum.
+
+    ``h = rho * h + (1 - rho) * dw**2``, then ``w - lr * dw / (sqrt(h) + eps)``.
+    """
+    w, dw = _update_args(w, dw, state, "rmsprop_update")
+    lr, eps = _positive(lr, "rmsprop_update", "lr"), _positive(eps, "rmsprop_update", "eps")
+    rho = _fraction(rho, "rmsprop_update", "rho")
+    h = rho * state.get("h", np.zeros_like(w)) + (1.0 - rho) * dw * dw
+    return w - lr * dw / (np.sqrt(h) + eps), {**state, "h": h}
+
+
+def adam_update(w, dw, state, *, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                eps: float = 1e-8):
+    """Adam: momentum on the gradient, RMSProp on its square, both bias-corrected.
+
+    ``t = t + 1`` (the first step has ``t = 1``); ``m = beta1 m + (1 - beta1) dw``;
+    ``v = beta2 v + (1 - beta2) dw**2``; ``m_hat = m / (1 - beta1**t)``;
+    ``v_hat = v / (1 - beta2**t)``; then ``w - lr * m_hat / (sqrt(v_hat) + eps)``.
+    Without the correction, ``m`` and ``v`` start near 0 and the first steps are wrong in size.
+    """
+    w, dw = _update_args(w, dw, state, "adam_update")
+    lr, eps = _positive(lr, "adam_update", "lr"), _positive(eps, "adam_update", "eps")
+    beta1 = _fraction(beta1, "adam_update", "beta1")
+    beta2 = _fraction(beta2, "adam_update", "beta2")
+    t = state.get("t", 0) + 1
+    m = beta1 * state.get("m", np.zeros_like(w)) + (1.0 - beta1) * dw
+    v = beta2 * state.get("v", np.zeros_like(w)) + (1.0 - beta2) * dw * dw
+    m_hat, v_hat = m / (1.0 - beta1**t), v / (1.0 - beta2**t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), {**state, "t": t, "m": m, "v": v}
+
+
+#: The functional updates by name.
+UPDATES = {"sgd": sgd_update, "momentum": momentum_update, "nesterov": nesterov_update,
+           "adagrad": adagrad_update, "rmsprop": rmsprop_update, "adam": adam_update}
+
+
+class Optimizer:
+    """Applies a functional update to every parameter of a model, in place.
+
+    Parameters are re-read from the model at every :meth:`step`, and written back with
+    ``p[...] = new``, so the arrays the layers hold are the ones that change. Each parameter
+    keeps its own state. ``weight_decay`` adds ``weight_decay * p`` to the gradient (an L2
+    penalty of ``weight_decay / 2 * sum(p**2)`` folded into the update).
     """
 
-    def __init__(self, model: Module, lr: float = 0.01):
+    update = staticmethod(sgd_update)
+
+    def __init__(self, model: Module, *, weight_decay: float = 0.0, **hyper):
+        name = type(self).__name__
         if not hasattr(model, "parameters"):
-            raise TypeError(f"SGD: model must be a layer or Sequential, got {type(model).__name__}")
+            raise TypeError(f"{name}: model must be a layer or Sequential, "
+                            f"got {type(model).__name__}")
         self.model = model
-        self.lr = as_scalar(lr, "SGD", "lr")
-        if self.lr <= 0:
-            raise ValueError(f"SGD: lr must be > 0, got {self.lr}")
+        self.weight_decay = as_scalar(weight_decay, name, "weight_decay")
+        if self.weight_decay < 0:
+            raise ValueError(f"{name}: weight_decay must be >= 0, got {self.weight_decay}")
+        self.hyper = hyper
+        # Validate the hyperparameters now, with an error naming this class.
+        update = type(self).update
+        try:
+            update(np.zeros(1), np.zeros(1), {}, **hyper)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(str(exc).replace(f"{update.__name__}:", f"{name}:")) from None
+        self.state: dict[tuple[int, str], dict] = {}
+
+    @property
+    def lr(self) -> float:
+        return self.hyper["lr"]
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self.hyper["lr"] = value
 
     def step(self) -> None:
-        """Move every parameter one step against its gradient (in place)."""
+        """Update every parameter once from its current gradient."""
         for layer, name in self.model.parameters():
-            layer.params[name] -= self.lr * layer.grads[name]
+            p, g = layer.params[name], layer.grads[name]
+            if self.weight_decay:
+                g = g + self.weight_decay * p
+            key = (id(layer), name)
+            new, self.state[key] = type(self).update(p, g, self.state.get(key, {}), **self.hyper)
+            p[...] = new
 
     def zero_grad(self) -> None:
         """Set every gradient to 0 (``backward`` overwrites them anyway; for custom loops)."""
         for layer, name in self.model.parameters():
             layer.grads[name][...] = 0.0
+
+
+class SGD(Optimizer):
+    """Plain stochastic gradient descent, ``p <- p - lr * grad``. Default ``lr=0.01``."""
+
+    update = staticmethod(sgd_update)
+
+    def __init__(self, model, lr: float = 0.01, *, weight_decay: float = 0.0):
+        super().__init__(model, lr=lr, weight_decay=weight_decay)
+
+
+class Momentum(Optimizer):
+    """SGD with momentum (:func:`momentum_update`). Defaults ``lr=0.01, beta=0.9``."""
+
+    update = staticmethod(momentum_update)
+
+    def __init__(self, model, lr: float = 0.01, beta: float = 0.9, *, weight_decay: float = 0.0):
+        super().__init__(model, lr=lr, beta=beta, weight_decay=weight_decay)
+
+
+class Nesterov(Optimizer):
+    """Nesterov momentum (:func:`nesterov_update`). Defaults ``lr=0.01, beta=0.9``."""
+
+    update = staticmethod(nesterov_update)
+
+    def __init__(self, model, lr: float = 0.01, beta: float = 0.9, *, weight_decay: float = 0.0):
+        super().__init__(model, lr=lr, beta=beta, weight_decay=weight_decay)
+
+
+class AdaGrad(Optimizer):
+    """AdaGrad (:func:`adagrad_update`). Defaults ``lr=0.01, eps=1e-8``."""
+
+    update = staticmethod(adagrad_update)
+
+    def __init__(self, model, lr: float = 0.01, eps: float = 1e-8, *, weight_decay: float = 0.0):
+        super().__init__(model, lr=lr, eps=eps, weight_decay=weight_decay)
+
+
+class RMSProp(Optimizer):
+    """RMSProp (:func:`rmsprop_update`). Defaults ``lr=0.01, rho=0.99, eps=1e-8``."""
+
+    update = staticmethod(rmsprop_update)
+
+    def __init__(self, model, lr: float = 0.01, rho: float = 0.99, eps: float = 1e-8, *,
+                 weight_decay: float = 0.0):
+        super().__init__(model, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
+
+
+class Adam(Optimizer):
+    """Adam (:func:`adam_update`). Defaults ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8``."""
+
+    update = staticmethod(adam_update)
+
+    def __init__(self, model, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, *, weight_decay: float = 0.0):
+        super().__init__(model, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                         weight_decay=weight_decay)
 
 
 class History(dict):
