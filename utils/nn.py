@@ -26,7 +26,10 @@ __all__ = [
     "EPS", "INITIALIZERS", "UPDATES", "AdaGrad", "Adam", "GradcheckError", "Momentum",
     "Nesterov", "Optimizer", "RMSProp", "SGD", "adagrad_update", "adam_update", "constant",
     "he_normal", "he_uniform", "momentum_update", "nesterov_update", "normal", "rmsprop_update",
-    "sgd_update", "uniform", "xavier_normal", "xavier_uniform", "zeros", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "sgd_update", "uniform", "xavier_normal", "xavier_uniform", "zeros",
+    "BatchNorm1d", "Dropout", "EarlyStopping", "LayerNorm", "batchnorm_backward", "batchnorm_forward",
+    "dropout_backward", "dropout_forward", "l1_penalty", "l2_penalty", "layernorm_backward",
+    "layernorm_forward", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "elu", "elu_backward", "elu_derivative", "elu_forward", "gradcheck",
     "leaky_relu", "leaky_relu_backward", "leaky_relu_derivative", "leaky_relu_forward",
     "linear_backward", "linear_forward", "log_softmax", "mae_loss", "mse_loss",
@@ -1220,10 +1223,42 @@ def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(scores.argmax(axis=1) == labels))
 
 
+class EarlyStopping:
+    """Stop training when the validation loss has not improved for ``patience`` epochs.
+
+    An epoch improves on the best so far when its validation loss is lower by more than
+    ``min_delta``. With ``restore_best`` the model's parameters are put back, at the end of
+    :func:`fit`, to those of the best epoch (``history["best_epoch"]``).
+    """
+
+    def __init__(self, patience: int = 5, min_delta: float = 0.0, restore_best: bool = True):
+        from utils._validate import as_count
+
+        self.patience = as_count(patience, "EarlyStopping", "patience")
+        self.min_delta = _nonnegative(min_delta, "EarlyStopping")
+        self.restore_best = bool(restore_best)
+        self.best_loss, self.best_epoch, self.best_params = np.inf, 0, None
+
+    def update(self, epoch: int, val_loss: float, model: Module) -> bool:
+        """Record an epoch's validation loss; return True when training should stop."""
+        if val_loss < self.best_loss - self.min_delta:
+            self.best_loss, self.best_epoch = val_loss, epoch
+            self.best_params = [layer.params[name].copy() for layer, name in model.parameters()]
+        return epoch - self.best_epoch >= self.patience
+
+    def restore(self, model: Module) -> None:
+        """Copy the best epoch's parameters back into the model (in place)."""
+        if self.best_params is None:
+            return
+        for (layer, name), best in zip(model.parameters(), self.best_params, strict=True):
+            layer.params[name][...] = best
+
+
 def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entropy,
         optimizer=None, epochs: int = 10, batch_size: int = 32, rng: np.random.Generator,
         validation: tuple[np.ndarray, np.ndarray] | None = None, callback=None,
-        live_plot: bool = False, metric=None) -> History:
+        live_plot: bool = False, metric=None,
+        early_stopping: EarlyStopping | None = None) -> History:
     """Train ``model`` with mini-batches shuffled every epoch; return the history.
 
     Each epoch: shuffle the rows with ``rng``; for each mini-batch, forward, loss and its
@@ -1253,6 +1288,9 @@ def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entro
     metric : callable, optional
         ``metric(pred, target) -> float`` recorded as ``train_metric`` / ``val_metric``
         (e.g. :func:`accuracy`).
+    early_stopping : EarlyStopping, optional
+        Needs ``validation``; stops after ``patience`` epochs without improvement and
+        (by default) restores the best epoch's parameters; ``history["best_epoch"]``.
 
     Returns
     -------
@@ -1269,6 +1307,9 @@ def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entro
     epochs = as_count(epochs, "fit", "epochs")
     batch_size = as_count(batch_size, "fit", "batch_size")
     rng = as_generator(rng, "fit")
+    if early_stopping is not None and validation is None:
+        raise ValueError("fit: early_stopping needs validation=(X_val, y_val): stopping on the "
+                         "training (or test) loss would defeat its purpose")
     optimizer = optimizer if optimizer is not None else SGD(model, lr=0.1)
     history = History(train_loss=[], stopped_at=None)
     if validation is not None:
@@ -1302,6 +1343,14 @@ def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entro
         if callback is not None and callback(epoch, history, model):
             history["stopped_at"] = epoch
             break
+        if early_stopping is not None and early_stopping.update(epoch, history["val_loss"][-1],
+                                                                model):
+            history["stopped_at"] = epoch
+            break
+    if early_stopping is not None:
+        history["best_epoch"] = early_stopping.best_epoch
+        if early_stopping.restore_best:
+            early_stopping.restore(model)
     if plot is not None:
         plot.close()
     return history
@@ -1313,3 +1362,296 @@ def _record(history, split, model, X, y, loss, metric) -> None:
         history[f"{split}_loss"].append(loss(pred, y)[0])
         if metric is not None:
             history[f"{split}_metric"].append(metric(pred, y))
+
+
+# ----- regularization and normalization ---------------------------------------------------
+
+def dropout_forward(x, p: float, *, training: bool, rng: np.random.Generator | None = None,
+                    mask: np.ndarray | None = None):
+    """Inverted dropout: in training, zero each entry with probability ``p`` and scale the
+    survivors by ``1 / (1 - p)``, so the expected output equals ``x``; in evaluation, identity.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, any shape
+    p : float in [0, 1)
+        The probability of dropping an entry (PyTorch's convention).
+    training : bool
+    rng : numpy.random.Generator
+        Draws the mask in training (unless ``mask`` is given).
+    mask : numpy.ndarray of bool, shape of ``x``, optional
+        A fixed keep-mask (True = kept), e.g. for a gradient check.
+
+    Returns
+    -------
+    out : numpy.ndarray, shape of ``x``
+    cache : numpy.ndarray
+        The scaled mask ``keep / (1 - p)`` (ones in evaluation), reused by the backward pass.
+    """
+    x = _float_array(x, "dropout_forward")
+    p = as_scalar(p, "dropout_forward", "p")
+    if not 0 <= p < 1:
+        raise ValueError(f"dropout_forward: p must be in [0, 1) (the drop probability), got {p}")
+    if not training or p == 0:
+        return x, np.ones_like(x)
+    if mask is None:
+        from utils._validate import as_generator
+
+        mask = as_generator(rng, "dropout_forward").random(x.shape) >= p
+    elif np.shape(mask) != x.shape:
+        raise ValueError(f"dropout_forward: mask must have shape {x.shape}, got {np.shape(mask)}")
+    scaled = np.asarray(mask, dtype=x.dtype) / (1.0 - p)
+    return x * scaled, scaled
+
+
+def dropout_backward(dout, cache):
+    """``dout`` times the same scaled mask as the forward pass."""
+    return _check_dout(dout, cache, "dropout_backward") * cache
+
+
+def l2_penalty(weights, lam: float):
+    """``lam * sum(w**2)`` over the given arrays and its gradients ``2 * lam * w``.
+
+    Parameters
+    ----------
+    weights : list of numpy.ndarray
+        Usually the weight matrices only (biases are not penalised).
+    lam : float, >= 0
+
+    Returns
+    -------
+    penalty : float
+    grads : list of numpy.ndarray, one per weight array
+
+    Notes
+    -----
+    Optimizer ``weight_decay=wd`` adds ``wd * w`` to the gradient, which is this penalty
+    with ``lam = wd / 2``. With Adam the two differ from decoupled weight decay (AdamW).
+    """
+    lam = _nonnegative(lam, "l2_penalty")
+    weights = _weight_list(weights, "l2_penalty")
+    return float(lam * sum(np.sum(w * w) for w in weights)), [2.0 * lam * w for w in weights]
+
+
+def l1_penalty(weights, lam: float):
+    """``lam * sum(|w|)`` and its (sub)gradients ``lam * sign(w)`` (0 at exactly 0)."""
+    lam = _nonnegative(lam, "l1_penalty")
+    weights = _weight_list(weights, "l1_penalty")
+    return float(lam * sum(np.sum(np.abs(w)) for w in weights)), [lam * np.sign(w) for w in weights]
+
+
+def _nonnegative(lam, func: str) -> float:
+    lam = as_scalar(lam, func, "lam")
+    if lam < 0:
+        raise ValueError(f"{func}: lam must be >= 0, got {lam}")
+    return lam
+
+
+def _weight_list(weights, func: str) -> list[np.ndarray]:
+    if isinstance(weights, np.ndarray):
+        weights = [weights]
+    if not isinstance(weights, list | tuple):
+        raise TypeError(f"{func}: weights must be a list of arrays, got {type(weights).__name__}")
+    return [_float_array(w, func, f"weights[{i}]") for i, w in enumerate(weights)]
+
+
+def batchnorm_forward(x, gamma, beta, *, eps: float = 1e-5, training: bool = True,
+                      running_mean=None, running_var=None, momentum: float = 0.1):
+    """Batch normalization over the batch axis, for x of shape (N, D).
+
+    Training: ``mu = mean(x, axis=0)``, ``var = mean((x - mu)**2, axis=0)`` (the biased
+    variance, as in the paper), ``x_hat = (x - mu) / sqrt(var + eps)``,
+    ``out = gamma * x_hat + beta``; the running statistics are updated in place as
+    ``running = (1 - momentum) * running + momentum * batch_statistic`` (PyTorch's
+    convention; PyTorch stores the unbiased batch variance in ``running_var``, we store the
+    biased one, which differs by ``N / (N - 1)``). Evaluation: the running statistics
+    replace the batch's, so one sample on its own is normalised the same way.
+
+    Returns
+    -------
+    out : numpy.ndarray, shape (N, D)
+    cache : tuple (x_hat, gamma, inv_std) in training, None in evaluation
+    """
+    x = _float_array(x, "batchnorm_forward", ndim=2)
+    d = x.shape[1]
+    gamma = _vector_of(gamma, d, "batchnorm_forward", "gamma")
+    beta = _vector_of(beta, d, "batchnorm_forward", "beta")
+    eps = _positive(eps, "batchnorm_forward", "eps")
+    if not training:
+        if running_mean is None or running_var is None:
+            raise ValueError("batchnorm_forward: evaluation mode needs running_mean and running_var")
+        x_hat = (x - running_mean) / np.sqrt(running_var + eps)
+        return gamma * x_hat + beta, None
+    if x.shape[0] < 2:
+        raise ValueError("batchnorm_forward: training needs a batch of N >= 2 (the variance of "
+                         f"one sample is 0), got N = {x.shape[0]}; use eval() for single samples")
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    x_hat = (x - mu) * inv_std
+    if running_mean is not None and running_var is not None:
+        momentum = _fraction(momentum, "batchnorm_forward", "momentum")
+        running_mean *= 1.0 - momentum
+        running_mean += momentum * mu
+        running_var *= 1.0 - momentum
+        running_var += momentum * var
+    return gamma * x_hat + beta, (x_hat, gamma, inv_std)
+
+
+def batchnorm_backward(dout, cache):
+    """Gradients of batch normalization in training mode.
+
+    With ``x_hat`` the normalised input and ``s = 1 / sqrt(var + eps)``:
+    ``dgamma = sum(dout * x_hat, axis=0)``, ``dbeta = sum(dout, axis=0)``, and
+    ``dx = s / N * (N * dx_hat - sum(dx_hat, axis=0) - x_hat * sum(dx_hat * x_hat, axis=0))``
+    with ``dx_hat = dout * gamma``: the two sums are the paths through the mean and the
+    variance, which depend on every sample of the batch.
+
+    Returns
+    -------
+    dx : (N, D), dgamma : (D,), dbeta : (D,)
+    """
+    if cache is None:
+        raise ValueError("batchnorm_backward: no cache (the forward pass ran in evaluation mode)")
+    x_hat, gamma, inv_std = cache
+    dout = _check_dout(dout, x_hat, "batchnorm_backward")
+    n = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / n * (n * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def layernorm_forward(x, gamma, beta, *, eps: float = 1e-5):
+    """Layer normalization: each sample (row) normalised over its own D features.
+
+    ``mu = mean(x, axis=1)``, ``var = var(x, axis=1)`` per row, then
+    ``out = gamma * (x - mu) / sqrt(var + eps) + beta``. Nothing depends on the other
+    samples, so training and evaluation are the same and a batch of one works.
+
+    Returns
+    -------
+    out : (N, D), cache : (x_hat, gamma, inv_std)
+    """
+    x = _float_array(x, "layernorm_forward", ndim=2)
+    d = x.shape[1]
+    gamma = _vector_of(gamma, d, "layernorm_forward", "gamma")
+    beta = _vector_of(beta, d, "layernorm_forward", "beta")
+    eps = _positive(eps, "layernorm_forward", "eps")
+    mu = x.mean(axis=1, keepdims=True)
+    inv_std = 1.0 / np.sqrt(x.var(axis=1, keepdims=True) + eps)
+    x_hat = (x - mu) * inv_std
+    return gamma * x_hat + beta, (x_hat, gamma, inv_std)
+
+
+def layernorm_backward(dout, cache):
+    """Gradients of layer normalization: batch norm's formula with the roles of axes swapped."""
+    x_hat, gamma, inv_std = cache
+    dout = _check_dout(dout, x_hat, "layernorm_backward")
+    d = dout.shape[1]
+    dx_hat = dout * gamma
+    dx = inv_std / d * (d * dx_hat - dx_hat.sum(axis=1, keepdims=True)
+                        - x_hat * (dx_hat * x_hat).sum(axis=1, keepdims=True))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def _vector_of(v, d: int, func: str, name: str) -> np.ndarray:
+    v = _float_array(v, func, name, ndim=1)
+    if v.shape != (d,):
+        raise ValueError(f"{func}: {name} must have shape ({d},), got {v.shape}")
+    return v
+
+
+class Dropout(Module):
+    """Inverted dropout with drop probability ``p`` (identity in evaluation mode).
+
+    Parameters
+    ----------
+    p : float in [0, 1)
+        Probability of zeroing each unit in training (PyTorch's convention).
+    rng : numpy.random.Generator
+        Draws the masks (keyword-only).
+    """
+
+    def __init__(self, p: float = 0.5, *, rng: np.random.Generator):
+        super().__init__()
+        from utils._validate import as_generator
+
+        self.p = as_scalar(p, "Dropout", "p")
+        if not 0 <= self.p < 1:
+            raise ValueError(f"Dropout: p must be in [0, 1) (the drop probability), got {self.p}")
+        self.rng = as_generator(rng, "Dropout")
+
+    def forward(self, x):
+        out, self._cache = dropout_forward(x, self.p, training=self.training, rng=self.rng)
+        return out
+
+    def backward(self, dout):
+        return dropout_backward(dout, self._need_cache())
+
+    def __repr__(self):
+        return f"Dropout(p={self.p})"
+
+
+class BatchNorm1d(Module):
+    """Batch normalization for (N, D) inputs, with learned ``gamma`` (scale) and ``beta`` (shift).
+
+    Running statistics: ``running = (1 - momentum) * running + momentum * batch`` after each
+    training batch (``momentum=0.1`` as in PyTorch); evaluation mode uses them.
+    """
+
+    def __init__(self, num_features: int, *, eps: float = 1e-5, momentum: float = 0.1):
+        super().__init__()
+        from utils._validate import as_count
+
+        d = as_count(num_features, "BatchNorm1d", "num_features")
+        self.eps = _positive(eps, "BatchNorm1d", "eps")
+        self.momentum = _fraction(momentum, "BatchNorm1d", "momentum")
+        self.params = {"gamma": np.ones(d), "beta": np.zeros(d)}
+        self.grads = {k: np.zeros(d) for k in self.params}
+        self.running_mean = np.zeros(d)
+        self.running_var = np.ones(d)
+
+    def forward(self, x):
+        d = self.params["gamma"].shape[0]
+        if not isinstance(x, np.ndarray) or x.ndim != 2 or x.shape[1] != d:
+            got = x.shape if isinstance(x, np.ndarray) else type(x).__name__
+            raise ValueError(f"BatchNorm1d.forward: x must have shape (N, {d}), got {got}")
+        out, self._cache = batchnorm_forward(
+            x, self.params["gamma"], self.params["beta"], eps=self.eps, training=self.training,
+            running_mean=self.running_mean, running_var=self.running_var, momentum=self.momentum)
+        return out
+
+    def backward(self, dout):
+        if not self.training:
+            raise RuntimeError("BatchNorm1d.backward: the forward pass ran in eval mode; "
+                               "call train() before training")
+        dx, self.grads["gamma"], self.grads["beta"] = batchnorm_backward(dout, self._need_cache())
+        return dx
+
+    def __repr__(self):
+        return f"BatchNorm1d({self.params['gamma'].shape[0]})"
+
+
+class LayerNorm(Module):
+    """Layer normalization over the D features of each sample, with ``gamma`` and ``beta``."""
+
+    def __init__(self, num_features: int, *, eps: float = 1e-5):
+        super().__init__()
+        from utils._validate import as_count
+
+        d = as_count(num_features, "LayerNorm", "num_features")
+        self.eps = _positive(eps, "LayerNorm", "eps")
+        self.params = {"gamma": np.ones(d), "beta": np.zeros(d)}
+        self.grads = {k: np.zeros(d) for k in self.params}
+
+    def forward(self, x):
+        out, self._cache = layernorm_forward(x, self.params["gamma"], self.params["beta"],
+                                             eps=self.eps)
+        return out
+
+    def backward(self, dout):
+        dx, self.grads["gamma"], self.grads["beta"] = layernorm_backward(dout, self._need_cache())
+        return dx
+
+    def __repr__(self):
+        return f"LayerNorm({self.params['gamma'].shape[0]})"
