@@ -77,7 +77,7 @@ def test_utils_is_imported_from_this_repo():
 
 
 def test_import_utils_loads_neither_matplotlib_nor_ipywidgets():
-    code = ("import sys, utils, utils.checks, utils.data, utils.perceptron, utils.nn; "
+    code = ("import sys, utils, utils.checks, utils.data, utils.perceptron, utils.nn, utils.persistence; "
             "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT / "nbtests")

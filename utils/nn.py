@@ -700,6 +700,7 @@ class Module:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.training = True
+        self.frozen = False
         self._cache = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -719,6 +720,16 @@ class Module:
     def eval(self) -> Module:
         """Evaluation mode; returns ``self``."""
         return self.train(False)
+
+    def freeze(self) -> Module:
+        """Keep this layer's parameters fixed: optimizers skip it. Returns ``self``."""
+        self.frozen = True
+        return self
+
+    def unfreeze(self) -> Module:
+        """Let optimizers update this layer again. Returns ``self``."""
+        self.frozen = False
+        return self
 
     def parameters(self):
         """Yield ``(layer, name)`` for every parameter (read ``layer.params[name]`` each time)."""
@@ -890,9 +901,36 @@ class Sequential(Module):
         return x
 
     def backward(self, dout):
-        for layer in reversed(self.layers):
+        """Backward through the layers in reverse; returns the gradient for the input.
+
+        When the bottom layers are frozen (transfer learning), backward stops above them:
+        nothing below needs a gradient, so none is computed and ``None`` is returned.
+        """
+        stop = self._first_trainable()
+        for layer in reversed(self.layers[stop:]):
             dout = layer.backward(dout)
-        return dout
+        return dout if stop == 0 else None
+
+    def _first_trainable(self) -> int:
+        """Index of the lowest layer that has parameters and is not frozen (0 if none frozen)."""
+        if not any(layer.frozen for layer in self.layers):
+            return 0
+        for i, layer in enumerate(self.layers):
+            if layer.params and not layer.frozen:
+                return i
+        return len(self.layers)
+
+    def freeze(self) -> Sequential:
+        self.frozen = True
+        for layer in self.layers:
+            layer.freeze()
+        return self
+
+    def unfreeze(self) -> Sequential:
+        self.frozen = False
+        for layer in self.layers:
+            layer.unfreeze()
+        return self
 
     def train(self, mode: bool = True) -> Sequential:
         self.training = bool(mode)
@@ -906,6 +944,12 @@ class Sequential(Module):
 
     def __getitem__(self, i):
         return self.layers[i]
+
+    def __setitem__(self, i, layer: Module) -> None:
+        """Replace a layer, e.g. a new head: ``model[-1] = Linear(64, 5, rng=rng)``."""
+        if not isinstance(layer, Module):
+            raise TypeError(f"Sequential: a layer must be a Module, got {type(layer).__name__}")
+        self.layers[i] = layer
 
     def __len__(self):
         return len(self.layers)
@@ -1096,17 +1140,17 @@ class Optimizer:
 
     Parameters are re-read from the model at every :meth:`step`, and written back with
     ``p[...] = new``, so the arrays the layers hold are the ones that change. Each parameter
-    keeps its own state. ``weight_decay`` adds ``weight_decay * p`` to the gradient (an L2
+    keeps its own state. Frozen layers (``layer.freeze()``) are skipped. Instead of a model,
+    a list of groups gives different hyperparameters to different layers, e.g.
+    ``Adam([{"params": [model[0], model[2]], "lr": 1e-4}, {"params": model[4]}], lr=1e-2)``. ``weight_decay`` adds ``weight_decay * p`` to the gradient (an L2
     penalty of ``weight_decay / 2 * sum(p**2)`` folded into the update).
     """
 
     update = staticmethod(sgd_update)
 
-    def __init__(self, model: Module, *, weight_decay: float = 0.0, **hyper):
+    def __init__(self, model, *, weight_decay: float = 0.0, **hyper):
         name = type(self).__name__
-        if not hasattr(model, "parameters"):
-            raise TypeError(f"{name}: model must be a layer or Sequential, "
-                            f"got {type(model).__name__}")
+        self.groups = self._groups(model, name)
         self.model = model
         self.weight_decay = as_scalar(weight_decay, name, "weight_decay")
         if self.weight_decay < 0:
@@ -1115,7 +1159,8 @@ class Optimizer:
         # Validate the hyperparameters now, with an error naming this class.
         update = type(self).update
         try:
-            update(np.zeros(1), np.zeros(1), {}, **hyper)
+            for _, overrides in self.groups:
+                update(np.zeros(1), np.zeros(1), {}, **{**hyper, **overrides})
         except (TypeError, ValueError) as exc:
             raise type(exc)(str(exc).replace(f"{update.__name__}:", f"{name}:")) from None
         self.state: dict[tuple[int, str], dict] = {}
@@ -1128,19 +1173,47 @@ class Optimizer:
     def lr(self, value: float) -> None:
         self.hyper["lr"] = value
 
+    @staticmethod
+    def _groups(model, name: str) -> list[tuple[list, dict]]:
+        """``[(modules, overrides)]`` from a model or from a list of parameter groups."""
+        if hasattr(model, "parameters"):
+            return [([model], {})]
+        if isinstance(model, list | tuple) and model and all(isinstance(g, dict) for g in model):
+            groups = []
+            for k, group in enumerate(model):
+                modules = group.get("params")
+                modules = [modules] if hasattr(modules, "parameters") else modules
+                if not isinstance(modules, list | tuple) or not all(
+                        hasattr(m, "parameters") for m in modules):
+                    raise TypeError(f"{name}: group {k} needs 'params': a layer or a list of layers")
+                groups.append((list(modules), {k2: v for k2, v in group.items() if k2 != "params"}))
+            return groups
+        raise TypeError(f"{name}: model must be a layer or Sequential, or a list of groups "
+                        f"{{'params': layers, 'lr': ...}}; got {type(model).__name__}")
+
+    def _parameters(self):
+        for modules, overrides in self.groups:
+            for module in modules:
+                for layer, pname in module.parameters():
+                    yield layer, pname, overrides
+
     def step(self) -> None:
-        """Update every parameter once from its current gradient."""
-        for layer, name in self.model.parameters():
+        """Update every parameter of a layer that is not frozen, from its current gradient."""
+        update = type(self).update
+        for layer, name, overrides in self._parameters():
+            if layer.frozen:
+                continue
             p, g = layer.params[name], layer.grads[name]
             if self.weight_decay:
                 g = g + self.weight_decay * p
             key = (id(layer), name)
-            new, self.state[key] = type(self).update(p, g, self.state.get(key, {}), **self.hyper)
+            new, self.state[key] = update(p, g, self.state.get(key, {}),
+                                          **{**self.hyper, **overrides})
             p[...] = new
 
     def zero_grad(self) -> None:
         """Set every gradient to 0 (``backward`` overwrites them anyway; for custom loops)."""
-        for layer, name in self.model.parameters():
+        for layer, name, _ in self._parameters():
             layer.grads[name][...] = 0.0
 
 
