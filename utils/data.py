@@ -12,8 +12,8 @@ import numpy as np
 from utils._validate import as_count, as_generator, as_scalar
 
 __all__ = [
-    "GATES", "MinMaxScaler", "StandardScaler", "circles", "from_one_hot", "gate_truth_table",
-    "gaussians", "load_digits", "load_wine", "minibatch_indices", "minibatches", "moons",
+    "GATES", "WINE_QUALITY_FEATURES", "MinMaxScaler", "StandardScaler", "circles", "from_one_hot", "gate_truth_table",
+    "gaussians", "load_digits", "load_wine", "load_wine_quality", "minibatch_indices", "minibatches", "moons",
     "noisy_sine", "one_hot", "spirals", "train_val_test_split", "xor",
 ]
 
@@ -338,3 +338,73 @@ def load_wine():
 
     bunch = _load()
     return bunch.data.astype(np.float64), bunch.target.astype(np.int64)
+
+
+#: The 11 feature columns of the UCI Red Wine Quality file, in its order.
+WINE_QUALITY_FEATURES = (
+    "fixed acidity", "volatile acidity", "citric acid", "residual sugar", "chlorides",
+    "free sulfur dioxide", "total sulfur dioxide", "density", "pH", "sulphates", "alcohol",
+)
+
+
+def load_wine_quality(path):
+    """Read ``winequality-red.csv`` (semicolon-separated, a header row, 11 features, ``quality``).
+
+    The file is not shipped (nothing is downloaded); readers who have it pass its path.
+    Column names may be quoted, as in the original file.
+
+    Returns
+    -------
+    X : numpy.ndarray of float64, shape (N, 11)
+        The features in :data:`WINE_QUALITY_FEATURES` order.
+    y : numpy.ndarray of int64, shape (N,)
+        The quality score (0..10; 3..8 in the red-wine file).
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        With the line and column at fault: missing columns, a comma-separated file, a
+        non-numeric cell, a row of the wrong length.
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"load_wine_quality: no file at {path}")
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = [(i, line) for i, line in enumerate(lines, start=1) if line.strip()]
+    if not lines:
+        raise ValueError(f"load_wine_quality: {path} is empty")
+    header_no, header = lines[0]
+    if ";" not in header:
+        sep = "," if "," in header else "no separator"
+        raise ValueError(f"load_wine_quality: {path} line {header_no}: expected columns "
+                         f"separated by ';' (the original file's separator), found {sep!r}")
+    names = [c.strip().strip('"').strip() for c in header.split(";")]
+    wanted = [*WINE_QUALITY_FEATURES, "quality"]
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise ValueError(f"load_wine_quality: {path} lacks the column(s) {missing}; "
+                         f"found {names}")
+    index = [names.index(c) for c in wanted]
+    rows = []
+    for line_no, line in lines[1:]:
+        cells = [c.strip().strip('"') for c in line.split(";")]
+        if len(cells) != len(names):
+            raise ValueError(f"load_wine_quality: {path} line {line_no}: {len(cells)} cells, "
+                             f"the header has {len(names)}")
+        row = []
+        for j in index:
+            try:
+                row.append(float(cells[j]))
+            except ValueError:
+                raise ValueError(f"load_wine_quality: {path} line {line_no}, column "
+                                 f"{names[j]!r}: {cells[j]!r} is not a number") from None
+        rows.append(row)
+    if not rows:
+        raise ValueError(f"load_wine_quality: {path} has a header but no data rows")
+    table = np.array(rows)
+    quality = table[:, -1]
+    if not np.all(quality == np.round(quality)):
+        raise ValueError(f"load_wine_quality: {path}: quality must be whole numbers")
+    return table[:, :-1], quality.astype(np.int64)
