@@ -12,7 +12,12 @@ from utils.plots.backprop import *  # noqa: F403
 from utils.plots.backprop import __all__ as _backprop_all
 from utils.plots.descent import *  # noqa: F403
 from utils.plots.descent import __all__ as _descent_all
+from utils.plots.initialization import *  # noqa: F403
+from utils.plots.initialization import __all__ as _initialization_all
 from utils.plots.losses import *  # noqa: F403
 from utils.plots.losses import __all__ as _losses_all
+from utils.plots.optimizers import *  # noqa: F403
+from utils.plots.optimizers import __all__ as _optimizers_all
 
-__all__ = [*_core_all, *_activations_all, *_losses_all, *_descent_all, *_backprop_all]
+__all__ = [*_core_all, *_activations_all, *_losses_all, *_descent_all, *_backprop_all,
+           *_optimizers_all, *_initialization_all]

@@ -13,7 +13,12 @@ from utils.widgets.backprop import *  # noqa: F403
 from utils.widgets.backprop import __all__ as _backprop_all
 from utils.widgets.descent import *  # noqa: F403
 from utils.widgets.descent import __all__ as _descent_all
+from utils.widgets.initialization import *  # noqa: F403
+from utils.widgets.initialization import __all__ as _initialization_all
 from utils.widgets.losses import *  # noqa: F403
 from utils.widgets.losses import __all__ as _losses_all
+from utils.widgets.optimizers import *  # noqa: F403
+from utils.widgets.optimizers import __all__ as _optimizers_all
 
-__all__ = [*_core_all, *_activations_all, *_losses_all, *_descent_all, *_backprop_all]
+__all__ = [*_core_all, *_activations_all, *_losses_all, *_descent_all, *_backprop_all,
+           *_optimizers_all, *_initialization_all]
