@@ -17,7 +17,7 @@ LAB_ARGS  ?=
 ONLY      ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test build check lint clean
+.PHONY: help setup lab test browser-test build check lint clean
 
 help:
 	@echo "make lab     set up .venv and open JupyterLab on course/00_start_here.ipynb"
@@ -26,6 +26,7 @@ help:
 	@echo "make build   execute solutions/*.py into solutions/*.ipynb and write course/*.ipynb"
 	@echo "             (ONLY=05 builds one chapter)"
 	@echo "make check   fail if any committed notebook differs from a fresh build"
+	@echo "make browser-test  JupyterLab in Debian's chromium: every notebook, every widget"
 	@echo "make lint    ruff over utils/, nbtests/ and solutions/*.py"
 	@echo "make clean   remove .venv, _build/ and caches"
 
@@ -48,6 +49,16 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile nbtests solutions
+
+# Debian's chromium is installed through apt when missing (as root); Playwright drives it.
+browser-test: $(STAMP)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "error: /usr/bin/chromium is missing; install Debian's chromium (sudo apt-get install chromium)" >&2; exit 1; \
+	  fi; }
+	$(BIN)/python -m pytest -m browser nbtests/test_browser.py -v
 
 build: $(STAMP)
 	$(BIN)/python -m utils.build $(if $(ONLY),--only $(ONLY),)
