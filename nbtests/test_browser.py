@@ -10,6 +10,7 @@ the student sees the friendly "not done yet" line.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -45,13 +46,21 @@ def lab(tmp_path_factory):
                JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
                JUPYTER_CONFIG_PATH=str(ROOT / "etc" / "jupyter"))
-    # Render every cell (JupyterLab 4 otherwise keeps only the visible ones in the page).
-    tracker = tmp / "settings" / "@jupyterlab" / "notebook-extension"
-    tracker.mkdir(parents=True)
-    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    # Render every cell (JupyterLab 4 otherwise keeps only the visible ones in the page), and
+    # never save: the server works on a copy of the notebooks anyway, so the repo is untouched.
+    settings = tmp / "settings" / "@jupyterlab"
+    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        '{"windowingMode": "none"}')
+    (settings / "docmanager-extension").mkdir(parents=True)
+    (settings / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(
+        '{"autosave": false}')
+    served = tmp / "course-copy"
+    for folder in ("solutions", "course"):
+        shutil.copytree(ROOT / folder, served / folder)
     jupyter = Path(os.sys.executable).parent / "jupyter"
     args = [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-            "--ServerApp.token=", "--ServerApp.password=", f"--notebook-dir={ROOT}",
+            "--ServerApp.token=", "--ServerApp.password=", f"--notebook-dir={served}",
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if os.geteuid() == 0:
