@@ -40,3 +40,23 @@ def exercise_ids(number: str) -> list[str]:
     """The exercise ids of a chapter source, in notebook order."""
     return read_source(chapter(number)).metadata["dlf"]["exercises"]
 
+
+
+def fails_with_hint(ex_id: str, obj, name: str) -> None:
+    """The check of ``ex_id`` fails on ``obj`` and names the known mistake ``name``."""
+    import re
+
+    import pytest
+
+    from utils.checks import CheckFailed, check
+
+    with pytest.raises(CheckFailed, match=rf"Hint \({re.escape(name)}\)"):
+        check(ex_id, obj)
+
+
+def passes(ex_id: str, obj, capsys) -> None:
+    """The check of ``ex_id`` passes on ``obj`` (a correct alternative answer)."""
+    from utils.checks import check
+
+    check(ex_id, obj)
+    assert "checks passed" in capsys.readouterr().out

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pytest
 from helpers import exercise_namespace
+from helpers import fails_with_hint as _fails
 
 from utils.checks import CheckFailed, check, compare, exercises
 
@@ -20,11 +20,6 @@ def solution():
 @pytest.fixture(scope="module")
 def student():
     return exercise_namespace("00", student=True)
-
-
-def _fails(ex_id, obj, name):
-    with pytest.raises(CheckFailed, match=f"Hint \\({re.escape(name)}\\)"):
-        check(ex_id, obj)
 
 
 # ------------------------------------------------------ ex00_batch_iterations (wrong versions)

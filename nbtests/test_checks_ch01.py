@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from helpers import exercise_namespace
+from helpers import fails_with_hint as _fails
 
 from utils.checks import CheckFailed, check
 
@@ -17,16 +18,6 @@ def solution():
 @pytest.fixture(scope="module")
 def student():
     return exercise_namespace("01", student=True)
-
-
-def _fails(ex_id, obj, name):
-    with pytest.raises(CheckFailed, match=f"Hint \\({_escape(name)}\\)"):
-        check(ex_id, obj)
-
-
-def _escape(name):
-    import re
-    return re.escape(name)
 
 
 # ------------------------------------------------------------ ex01_perceptron (wrong versions)

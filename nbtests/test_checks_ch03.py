@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 from helpers import exercise_namespace
-
-from utils.checks import CheckFailed, check
+from helpers import fails_with_hint as _fails
+from helpers import passes as _passes
 
 
 @pytest.fixture(scope="module")
@@ -19,16 +17,6 @@ def solution():
 @pytest.fixture(scope="module")
 def student():
     return exercise_namespace("03", student=True)
-
-
-def _fails(ex_id, obj, name):
-    with pytest.raises(CheckFailed, match=f"Hint \\({re.escape(name)}\\)"):
-        check(ex_id, obj)
-
-
-def _passes(ex_id, obj, capsys):
-    check(ex_id, obj)
-    assert "checks passed" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------ ex03_mse (wrong versions)

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
+from helpers import fails_with_hint as _fails
+from helpers import passes as _passes
 
 from utils import nn
-from utils.checks import CheckFailed, check
-
-
-def _fails(ex_id, obj, name):
-    with pytest.raises(CheckFailed, match=f"Hint \\({re.escape(name)}\\)"):
-        check(ex_id, obj)
-
-
-def _passes(ex_id, obj, capsys):
-    check(ex_id, obj)
-    assert "checks passed" in capsys.readouterr().out
-
 
 # ------------------------------------------------------------ ex06_sgd_update
 

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
+from helpers import fails_with_hint as _fails
 
 from utils import nn
-from utils.checks import CheckFailed, check
-
-
-def _fails(ex_id, obj, name):
-    with pytest.raises(CheckFailed, match=f"Hint \\({re.escape(name)}\\)"):
-        check(ex_id, obj)
-
+from utils.checks import check
 
 # ------------------------------------------------------------------ the initializers
 
