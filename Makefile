@@ -17,7 +17,7 @@ LAB_ARGS  ?=
 ONLY      ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test browser-test build check lint clean
+.PHONY: help setup lab test browser-test build check lint grade bench slides html clean
 
 help:
 	@echo "make lab     set up .venv and open JupyterLab on course/00_start_here.ipynb"
@@ -28,6 +28,10 @@ help:
 	@echo "make check   fail if any committed notebook differs from a fresh build"
 	@echo "make browser-test  JupyterLab in Debian's chromium: every notebook, every widget"
 	@echo "make lint    ruff over utils/, nbtests/ and solutions/*.py"
+	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks (GRADE_ARGS=\"--jobs 4 ...\")"
+	@echo "make bench   benchmarks: NumPy vs PyTorch, notebooks, widgets, grading (_build/bench.json)"
+	@echo "make slides  reveal.js lecture decks in _build/slides (work offline)"
+	@echo "make html    a static course site in _build/html (works offline)"
 	@echo "make clean   remove .venv, _build/ and caches"
 
 setup: $(STAMP)
@@ -68,6 +72,25 @@ check: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check utils nbtests solutions/*.py
+
+# ---- grading (issue 7) ----
+SUBMISSIONS ?=
+GRADE_ARGS  ?=
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder [GRADE_ARGS='--jobs 4 --feedback _build/feedback']" >&2; exit 2; }
+	$(BIN)/python -m utils.grade $(SUBMISSIONS) $(GRADE_ARGS)
+
+# ---- benchmarks (issue 9) ----
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# ---- slides and course site (issue 8) ----
+slides: $(STAMP)
+	$(BIN)/python -m utils.site slides
+
+html: $(STAMP)
+	$(BIN)/python -m utils.site html
 
 clean:
 	rm -rf $(VENV) _build .pytest_cache .ruff_cache .hypothesis

@@ -247,3 +247,20 @@ def test_plot_regression_step_refuses_a_step_out_of_range():
     h = demos.fit_line_sgd(x, t, steps=5, rng=RNG(0))
     with pytest.raises(ValueError, match=r"step must be an int in \[0, 5\], got 6"):
         plots.plot_regression_step(x, t, h, 6)
+
+
+def test_topic_modules_export_distinct_names():
+    """``utils.plots`` and ``utils.widgets`` re-export every topic module with ``*``: a name in
+    two modules would silently shadow one of them."""
+    import importlib
+    import pkgutil
+
+    for package in ("utils.plots", "utils.widgets"):
+        owner: dict[str, str] = {}
+        pkg = importlib.import_module(package)
+        for info in pkgutil.iter_modules(pkg.__path__):
+            module = importlib.import_module(f"{package}.{info.name}")
+            for name in getattr(module, "__all__", []):
+                assert name not in owner, f"{package}: {name} in both {owner[name]} and {info.name}"
+                owner[name] = info.name
+        assert set(owner) == set(pkg.__all__), f"{package}.__all__ misses a topic module"

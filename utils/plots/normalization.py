@@ -1,0 +1,3 @@
+"""Figures for the normalization chapter (being written)."""
+
+__all__: list[str] = []

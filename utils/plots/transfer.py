@@ -1,0 +1,3 @@
+"""Figures for the transfer chapter (being written)."""
+
+__all__: list[str] = []

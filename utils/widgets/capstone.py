@@ -1,0 +1,3 @@
+"""Interactive figures for the capstone chapter (being written)."""
+
+__all__: list[str] = []

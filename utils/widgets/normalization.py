@@ -1,0 +1,3 @@
+"""Interactive figures for the normalization chapter (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Interactive figures for the regularization chapter (being written)."""
+
+__all__: list[str] = []
