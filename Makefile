@@ -17,11 +17,11 @@ LAB_ARGS  ?=
 ONLY      ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test browser-test build check lint grade bench slides html clean
+.PHONY: help setup lab test chromium browser-test build check lint grade bench slides html clean
 
 help:
 	@echo "make lab     set up .venv and open JupyterLab on course/00_start_here.ipynb"
-	@echo "make test    set up .venv and run every test (nbval, build check, checks, library)"
+	@echo "make test    set up .venv and run every test (nbval, build check, checks, library, browser)"
 	@echo "make setup   create .venv with the pinned dependencies (skipped when up to date)"
 	@echo "make build   execute solutions/*.py into solutions/*.ipynb and write course/*.ipynb"
 	@echo "             (ONLY=05 builds one chapter)"
@@ -51,17 +51,22 @@ lab: $(STAMP)
 	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir="$(CURDIR)" $(LAB_ARGS) course/00_start_here.ipynb
 
-test: $(STAMP)
+# The browser tests run last, on their own: JupyterLab and chromium need both cores.
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile nbtests solutions
+	$(BIN)/python -m pytest -m browser nbtests/test_browser.py
 
 # Debian's chromium is installed through apt when missing (as root); Playwright drives it.
-browser-test: $(STAMP)
+chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser tests (apt-get)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "error: /usr/bin/chromium is missing; install Debian's chromium (sudo apt-get install chromium)" >&2; exit 1; \
 	  fi; }
+
+browser-test: $(STAMP) chromium
 	$(BIN)/python -m pytest -m browser nbtests/test_browser.py -v
 
 build: $(STAMP)
