@@ -52,7 +52,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir="$(CURDIR)" $(LAB_ARGS) course/00_start_here.ipynb
 
 # The browser tests run last, on their own: JupyterLab and chromium need both cores.
-test: $(STAMP) chromium
+test: $(STAMP) chromium npm
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile nbtests solutions
 	$(BIN)/python -m pytest -m browser nbtests/test_browser.py
 
@@ -86,16 +86,44 @@ grade: $(STAMP)
 	$(BIN)/python -m utils.grade $(SUBMISSIONS) $(GRADE_ARGS)
 
 # ---- benchmarks (issue 9) ----
-BENCH_ARGS ?=
+# PyTorch (CPU) lives in its own environment, only for the comparison. torch 2.13.0 is the
+# version whose CPU build is on this disk; another version would download gigabytes. When the
+# install fails, the bench still runs and reports the PyTorch keys as null, with the reason.
+BENCH_ARGS  ?=
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
 bench: $(STAMP)
+	@$(MAKE) --no-print-directory $(BENCH_STAMP) || \
+	  echo "warning: could not set up $(BENCH_VENV); the PyTorch keys will be null" >&2
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
-# ---- slides and course site (issue 8) ----
-slides: $(STAMP)
-	$(BIN)/python -m utils.site slides
+$(BENCH_STAMP):
+	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH" >&2; exit 1; }
+	rm -rf $(BENCH_VENV)
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check torch==2.13.0 numpy
+	@touch $(BENCH_STAMP)
 
-html: $(STAMP)
-	$(BIN)/python -m utils.site html
+# ---- slides and course site (issue 8) ----
+# The browser assets (reveal.js, RequireJS, jQuery, MathJax) are pinned in package-lock.json and
+# installed once with npm ci into _build/npm; npm itself comes from apt when missing (as root).
+# SITE_ARGS="--audience student" (or instructor), ONLY=04 for one chapter, --out DIR elsewhere.
+SITE_ARGS ?=
+.PHONY: npm
+npm:
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's npm for the offline slides and site (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else \
+	    echo "error: npm is missing; it installs reveal.js and MathJax once (sudo apt-get install npm)" >&2; exit 1; \
+	  fi; }
+
+slides: $(STAMP) npm
+	$(BIN)/python -m utils.site slides $(if $(ONLY),--only $(ONLY),) $(SITE_ARGS)
+
+html: $(STAMP) npm
+	$(BIN)/python -m utils.site html $(if $(ONLY),--only $(ONLY),) $(SITE_ARGS)
 
 clean:
 	rm -rf $(VENV) _build .pytest_cache .ruff_cache .hypothesis

@@ -6,7 +6,9 @@ notebook: open it, run all, wait until every code cell has run and the kernel is
 assert there is no error output and no "Error displaying widget", move the first slider
 with the keyboard and check that the widget's figure changed, and save a screenshot under
 ``_build/screenshots/``. For a course notebook: run the first exercise's check and assert
-the student sees the friendly "not done yet" line.
+the student sees the friendly "not done yet" line. For a lecture deck (``make slides``):
+open it from a ``file://`` URL, press the right arrow, check the slide changed, that MathJax
+(the local copy) typeset the math and that nothing was fetched from the network.
 """
 
 import os
@@ -194,4 +196,56 @@ def test_student_sees_the_friendly_not_done_message(browser, lab):
     output.scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "course_01_not_done.png"))
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    """Chapter 04's lecture deck, built offline into a temporary folder (utils.site)."""
+    from utils import site
+
+    out = tmp_path_factory.mktemp("slides")
+    (path,) = site.build_slides(out, audiences=("instructor",), only="04")
+    return path
+
+
+def test_slide_deck_advances_and_typesets_math_offline(browser, deck):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(deck.as_uri())
+    page.wait_for_selector(".reveal.ready", timeout=30_000)  # reveal.js loaded through RequireJS
+
+    def position():
+        return page.evaluate("""() => {
+            const top = Array.from(document.querySelectorAll('.reveal .slides > section'));
+            const h = top.findIndex(s => s.classList.contains('present'));
+            return [h, top.length, location.hash];
+        }""")
+
+    h0, n_slides, _ = position()
+    assert h0 == 0 and n_slides > 5, (h0, n_slides)
+    page.locator(".reveal").click()  # focus the deck, as a lecturer would
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.reveal .slides > section.present') !== "
+        "document.querySelector('.reveal .slides > section')", timeout=10_000)
+    h1, _, hash1 = position()
+    assert h1 == 1 and hash1 == "#/1", (h1, hash1)
+    # MathJax 2 (the local copy) typesets every formula; its queue empties when done.
+    page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue"
+                           " && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running",
+                           timeout=60_000)
+    typeset = page.locator(".reveal section.present .MathJax_CHTML")
+    assert typeset.count() > 0, "no typeset math on the second slide"
+    raw = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-MarkdownOutput'))
+        .map(e => e.innerText).filter(t => t.includes('$$') || /\\$[^$\\s][^$]*\\$/.test(t))""")
+    assert raw == [], f"untypeset math left: {raw[:2]}"
+    remote = [u for u in fetched if not u.startswith(("file:", "data:"))]
+    assert remote == [], f"the deck fetched from the network: {remote}"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_function(  # the fade transition has finished: the first slide is gone
+        "() => getComputedStyle(document.querySelector('.reveal .slides > section')).opacity"
+        " === '0'", timeout=10_000)
+    page.screenshot(path=str(SHOTS / "slides_04_second_slide.png"))
     page.close()

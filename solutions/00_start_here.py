@@ -51,7 +51,7 @@ np.set_printoptions(precision=4, suppress=True)
 # Run it first whenever you (re)start a notebook.
 #
 # Terms are defined where they first appear.
-# `GLOSSARY.md`, at the root of the repository, lists them all with their Korean equivalents (for example *mini-batch*, 미니배치) and the chapter that teaches each one.
+# The [glossary](../GLOSSARY.md) (`GLOSSARY.md`, at the root of the repository) lists them all with their Korean equivalents (for example *mini-batch*, 미니배치) and the chapter that teaches each one.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What an exercise looks like
@@ -698,7 +698,7 @@ print("triple loop slower than the matrix product by more than 100x:", ratio_tri
 #
 # - Work in `course/`; each exercise is a stub (`# YOUR CODE HERE`, `raise NotImplementedError`) followed by a check cell that prints `... checks passed`, or the failed case with expected vs got and a hint, or "not done yet".
 #   *Kernel → Restart Kernel and Clear Outputs* starts over; `git checkout course/NN_topic.ipynb` restores the original.
-#   Terms are in `GLOSSARY.md`.
+#   Terms, with their Korean equivalents, are in the [glossary](../GLOSSARY.md).
 # - If a widget shows "Error displaying widget", install `jupyterlab_widgets` where JupyterLab runs, restart JupyterLab and reload the page.
 # - Training repeats four steps: draw a mini-batch, compute the gradient of its loss for every weight, step every weight against its gradient ($w \leftarrow w - \eta \, \partial L / \partial w$), repeat.
 #   One epoch of $N$ samples in batches of $B$ is $\lceil N / B \rceil$ iterations.
