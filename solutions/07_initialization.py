@@ -226,7 +226,7 @@ for name, acts in (("std 1", acts_std1), ("std 0.01", acts_small)):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2: Xavier normal
 #
-# Write `xavier_normal(fan_in, fan_out, *, rng)` returning `W` of shape `(fan_in, fan_out)` with entries normal, mean 0 and std $\sqrt{2 / (\text{fan\_in} + \text{fan\_out})}$.
+# Write `xavier_normal(fan_in, fan_out, *, rng)` returning `W` of shape `(fan_in, fan_out)` with entries normal, mean 0 and std $\sqrt{2 / (n + m)}$, where $n$ is `fan_in` and $m$ is `fan_out`.
 #
 # Draw with **exactly** `rng.standard_normal((fan_in, fan_out))`, then scale: the check compares your numbers with the library's for the same seed (so never use `np.random.randn`, which ignores `rng`).
 
@@ -264,7 +264,7 @@ check("ex07_xavier_normal", xavier_normal)
 #
 # ### Exercise 3: Xavier uniform
 #
-# Write `xavier_uniform(fan_in, fan_out, *, rng)`: shape `(fan_in, fan_out)`, entries uniform on $[-a, a]$ with $a = \sqrt{6 / (\text{fan\_in} + \text{fan\_out})}$, drawn with exactly `rng.uniform(-a, a, size=(fan_in, fan_out))`.
+# Write `xavier_uniform(fan_in, fan_out, *, rng)`: shape `(fan_in, fan_out)`, entries uniform on $[-a, a]$ with $a = \sqrt{6 / (n + m)}$, drawn with exactly `rng.uniform(-a, a, size=(fan_in, fan_out))`.
 
 # %% tags=["exercise"] exercise_id="ex07_xavier_uniform"
 def xavier_uniform(fan_in, fan_out, *, rng):
@@ -354,7 +354,7 @@ for name, init in (("sqrt(1/n)", lecun), ("He sqrt(2/n)", nn.he_normal)):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 4: He normal
 #
-# Write `he_normal(fan_in, fan_out, *, rng)`: shape `(fan_in, fan_out)`, normal with mean 0 and std $\sqrt{2 / \text{fan\_in}}$, drawn with exactly `rng.standard_normal((fan_in, fan_out))` and scaled.
+# Write `he_normal(fan_in, fan_out, *, rng)`: shape `(fan_in, fan_out)`, normal with mean 0 and std $\sqrt{2 / n}$, drawn with exactly `rng.standard_normal((fan_in, fan_out))` and scaled.
 
 # %% tags=["exercise"] exercise_id="ex07_he_normal"
 def he_normal(fan_in, fan_out, *, rng):
@@ -381,7 +381,7 @@ check("ex07_he_normal", he_normal)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 5: He uniform
 #
-# Same variance $2/\text{fan\_in}$ with a uniform on $[-a, a]$: $a^2/3 = 2/\text{fan\_in}$, so $a = \sqrt{6 / \text{fan\_in}}$.
+# Same variance $2/n$ with a uniform on $[-a, a]$: $a^2/3 = 2/n$, so $a = \sqrt{6 / n}$.
 # Write `he_uniform(fan_in, fan_out, *, rng)`, drawn with exactly `rng.uniform(-a, a, size=(fan_in, fan_out))`.
 
 # %% tags=["exercise"] exercise_id="ex07_he_uniform"
