@@ -1,3 +1,200 @@
-"""Interactive figures for the regularization chapter (being written)."""
+"""Interactive figures of the regularization chapter.
 
-__all__: list[str] = []
+- :func:`penalty_explorer`: a lambda slider and an L1/L2 choice for a linear model on 40
+  Gaussian-bump features of a noisy sine; the fitted function and the histogram of the 40
+  weights are redrawn, and the status line counts the weights that are exactly 0. Every
+  lambda of the slider is fitted once, when the widget is built (closed form for L2,
+  proximal gradient descent for L1), so a redraw only draws.
+- :func:`dropout_explorer`: a p slider and a training/evaluation choice; one mask applied to
+  a layer of 24 activations, and the average over 2000 masks, for inverted and non-inverted
+  dropout.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from utils._validate import as_float_vector
+from utils.plots import regularization as plots
+from utils.plots._core import CLASS_COLORS
+from utils.widgets._core import InteractiveFigure
+
+__all__ = ["LAMBDA_EXPONENTS", "dropout_explorer", "penalty_explorer", "penalty_grid"]
+
+#: The slider's lambdas are 10**e for these exponents (step 0.25 from -6 to 0).
+LAMBDA_EXPONENTS = np.round(np.arange(-6.0, 0.0001, 0.25), 2)
+_KINDS = ("L2 (ridge)", "L1 (lasso)")
+
+
+def penalty_grid(x, t, *, lams=None, centers: int = 40, width: float = 0.05,
+                 iterations: int = 3000) -> dict:
+    """Fit the feature model for every lambda of a grid, with L2 and with L1.
+
+    Parameters
+    ----------
+    x, t : array_like, shape (N,)
+        Training inputs in [0, 1] and targets.
+    lams : array_like, shape (M,), optional
+        Default ``10 ** LAMBDA_EXPONENTS``.
+
+    Returns
+    -------
+    dict
+        ``"lams"`` (M,), and for each kind in ``("L2 (ridge)", "L1 (lasso)")`` a pair
+        ``(b, W)`` with ``b`` of shape (M,) and ``W`` of shape (M, centers).
+    """
+    x = as_float_vector(x, "penalty_grid", "x")
+    t = as_float_vector(t, "penalty_grid", "t", length=x.shape[0])
+    lams = 10.0 ** LAMBDA_EXPONENTS if lams is None else as_float_vector(lams, "penalty_grid", "lams")
+    Phi = plots.rbf_features(x, centers=centers, width=width)
+    ridge = [plots.ridge_weights(Phi, t, lam) for lam in lams]
+    return {"lams": lams,
+            _KINDS[0]: (np.array([b for b, _ in ridge]), np.array([w for _, w in ridge])),
+            _KINDS[1]: plots.lasso_weights(Phi, t, lams, iterations=iterations)}
+
+
+def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: float = -3.0,
+                     centers: int = 40, width: float = 0.05) -> InteractiveFigure:
+    """Slide lambda and see the fit and the weights of an L1 or L2 regularized model.
+
+    The model is ``pred = rbf_features(x) @ w + b`` (40 Gaussian bumps on [0, 1]), trained
+    on ``(x, t)`` for ``mean((pred - t)**2) + lam * penalty(w)``. The status line gives the
+    number of weights exactly 0 and the training and validation errors.
+
+    Parameters
+    ----------
+    x, t : array_like, shape (N,)
+    x_val, t_val : array_like, shape (M,)
+    kind : {"L2 (ridge)", "L1 (lasso)"}
+    exponent : float
+        The first lambda is ``10 ** exponent``, one of :data:`LAMBDA_EXPONENTS`.
+    """
+    if kind not in _KINDS:
+        raise ValueError(f"penalty_explorer: kind must be one of {list(_KINDS)}, got {kind!r}")
+    if not np.any(np.isclose(LAMBDA_EXPONENTS, exponent)):
+        raise ValueError(f"penalty_explorer: exponent must be one of -6, -5.75, ..., 0, got {exponent!r}")
+    x = as_float_vector(x, "penalty_explorer", "x")
+    t = as_float_vector(t, "penalty_explorer", "t", length=x.shape[0])
+    x_val = as_float_vector(x_val, "penalty_explorer", "x_val")
+    t_val = as_float_vector(t_val, "penalty_explorer", "t_val", length=x_val.shape[0])
+    fits = penalty_grid(x, t, centers=centers, width=width)
+    grid = np.linspace(0.0, 1.0, 300)
+    Phi_grid = plots.rbf_features(grid, centers=centers, width=width)
+    Phi_tr = plots.rbf_features(x, centers=centers, width=width)
+    Phi_va = plots.rbf_features(x_val, centers=centers, width=width)
+    truth = np.sin(2 * np.pi * grid)
+    hist_limit = 1.5  # |w| beyond this (small lambdas, L2) lands in the end bins
+    controls = {
+        "kind": widgets.Dropdown(options=list(_KINDS), value=kind, description="penalty"),
+        "log10_lambda": widgets.FloatSlider(value=float(exponent), min=-6.0, max=0.0, step=0.25,
+                                            description="log10 λ", readout_format=".2f"),
+    }
+
+    def draw(fig, v):
+        k = int(np.argmin(np.abs(LAMBDA_EXPONENTS - v["log10_lambda"])))
+        b, W = fits[v["kind"]]
+        w, lam = W[k], fits["lams"][k]
+        # Fixed axes, ticks and text titles: automatic tick and title layout would cost
+        # more than the 100 ms a redraw may take.
+        ax_fit = fig.add_axes((0.06, 0.15, 0.42, 0.72))
+        ax_w = fig.add_axes((0.56, 0.15, 0.42, 0.72))
+        plots.plot_penalty_fit(x, t, grid, Phi_grid @ w + b[k], ax=ax_fit, x_val=x_val,
+                               t_val=t_val, truth=truth, title="")
+        plots.plot_weight_histogram(w, ax=ax_w, bins=31, limit=hist_limit, title="",
+                                    legend=False)
+        ax_fit.set(xlim=(0, 1), xticks=[0, 0.5, 1], yticks=[-2, 0, 2])
+        ax_w.set(xlim=(-hist_limit, hist_limit), ylim=(0, w.size + 1),
+                 xticks=np.round([-hist_limit, 0, hist_limit], 2), yticks=[0, w.size])
+        ax_fit.text(0.5, 1.03, f"{v['kind'][:2]}, λ = {lam:.2g}: the fit", ha="center",
+                    transform=ax_fit.transAxes, fontsize=13)
+        ax_w.text(0.5, 1.03, f"the {w.size} weights", ha="center", transform=ax_w.transAxes,
+                  fontsize=13)
+        train = float(np.mean((Phi_tr @ w + b[k] - t) ** 2))
+        val = float(np.mean((Phi_va @ w + b[k] - t_val) ** 2))
+        zeros = int(np.sum(w == 0.0))
+        return (f"{v['kind']}, lambda = {lam:.3g}: {zeros} of {w.size} weights exactly 0, "
+                f"largest |w| = {np.abs(w).max():.3g}; training MSE {train:.4f}, "
+                f"validation MSE {val:.4f}")
+
+    return InteractiveFigure(controls, draw, figsize=(11.0, 3.9))
+
+
+def dropout_explorer(p: float = 0.5, mode: str = "training", *, variant: str = "inverted",
+                     units: int = 24, samples: int = 2000, seed: int = 0) -> InteractiveFigure:
+    """Dropout on one layer of activations: a mask, and the average over many masks.
+
+    The activations ``h`` (``units`` positive numbers) are fixed. In training, one mask
+    (drawn from uniform numbers fixed by ``seed``, kept where ``u >= p``) zeroes about a
+    fraction p of the units; inverted dropout scales the survivors by ``1 / (1 - p)``. The
+    average of the output over ``samples`` masks shows the expected activation: equal to
+    ``h`` for inverted dropout, ``(1 - p) h`` without the scaling. In evaluation, inverted
+    dropout is the identity, while the non-inverted version multiplies by ``1 - p`` (the
+    original paper's test-time rule).
+
+    Parameters
+    ----------
+    p : float in [0, 0.95]
+        Drop probability.
+    mode : {"training", "evaluation"}
+    variant : {"inverted", "not inverted"}
+    """
+    if mode not in ("training", "evaluation"):
+        raise ValueError(f"dropout_explorer: mode must be 'training' or 'evaluation', got {mode!r}")
+    if variant not in ("inverted", "not inverted"):
+        raise ValueError(f"dropout_explorer: variant must be 'inverted' or 'not inverted', "
+                         f"got {variant!r}")
+    if not 0 <= p <= 0.95:
+        raise ValueError(f"dropout_explorer: p must be in [0, 0.95], got {p!r}")
+    rng = np.random.default_rng(seed)
+    h = rng.uniform(0.3, 1.5, size=units)
+    u = rng.random((samples, units))  # mask k keeps unit j when u[k, j] >= p
+    controls = {
+        "p": widgets.FloatSlider(value=float(p), min=0.0, max=0.95, step=0.05, description="p",
+                                 readout_format=".2f"),
+        "mode": widgets.Dropdown(options=["training", "evaluation"], value=mode,
+                                 description="mode"),
+        "variant": widgets.Dropdown(options=["inverted", "not inverted"], value=variant,
+                                    description="dropout"),
+    }
+
+    def draw(fig, v):
+        q, inverted = float(v["p"]), v["variant"] == "inverted"
+        scale = 1.0 / (1.0 - q) if inverted else 1.0
+        ax = fig.add_subplot()
+        idx = np.arange(units)
+        ax.bar(idx, h, width=0.8, color="0.8", label="activation h (input)")
+        if v["mode"] == "training":
+            keep = u[0] >= q
+            out = h * keep * scale
+            mean = (h * (u >= q) * scale).mean(axis=0)
+            ax.bar(idx[keep], out[keep], width=0.45, color=CLASS_COLORS[0],
+                   label=f"one mask: kept, ×{scale:.2f}")
+            ax.plot(idx[~keep], np.zeros(int((~keep).sum())), "x", color=plots.ZERO_COLOR, ms=9,
+                    mew=2, label="dropped (0)")
+            ax.plot(idx, mean, "_", color="k", ms=16, mew=2.5,
+                    label=f"average over {samples} masks")
+            gap = float(np.max(np.abs(mean / h - 1.0)))
+            status = (f"training, p = {q:.2f}: {int((~keep).sum())} of {units} units dropped, "
+                      f"survivors ×{scale:.2f}; average over {samples} masks / h = "
+                      f"{float(np.mean(mean / h)):.3f}")
+            status += (f" (within {gap:.1%} of 1 on every unit: expectation preserved)"
+                       if inverted else f" ≈ 1 - p = {1 - q:.2f}: the expected activation shrinks")
+        else:
+            out = h if inverted else (1.0 - q) * h
+            ax.bar(idx, out, width=0.45, color=CLASS_COLORS[1],
+                   label="evaluation output" + ("" if inverted else " = (1 - p) h"))
+            status = ("evaluation: inverted dropout is the identity, every unit is used, no "
+                      "scaling" if inverted else
+                      f"evaluation: the non-inverted version must multiply by 1 - p = {1 - q:.2f}"
+                      " at test time to match the training average")
+        top = float(np.max(out)) if v["mode"] == "evaluation" else float(np.max(h * scale))
+        ax.set_ylim(0, max(1.6, 1.1 * top))
+        ax.set_xlabel("unit")
+        ax.set_ylabel("activation")
+        ax.set_title(f"Dropout ({v['variant']}), p = {q:.2f}, {v['mode']}")
+        ax.legend(loc="upper left", fontsize=10, ncol=2)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9)
+        return status
+
+    return InteractiveFigure(controls, draw, figsize=(10.0, 3.8))

@@ -1,0 +1,161 @@
+"""The regularization chapter's widgets and plot functions, without a browser."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from utils import data
+from utils.plots import regularization as plots
+from utils.widgets.regularization import (
+    LAMBDA_EXPONENTS,
+    dropout_explorer,
+    penalty_explorer,
+    penalty_grid,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def sine():
+    rng = np.random.default_rng(8)
+    return (*data.noisy_sine(20, noise=0.25, rng=rng), *data.noisy_sine(200, noise=0.25, rng=rng))
+
+
+@pytest.fixture(scope="module")
+def explorer(sine):
+    return penalty_explorer(*sine, kind="L1 (lasso)", exponent=-3.0)
+
+
+def _zeros_in(message: str) -> int:
+    return int(message.split(": ")[1].split(" of ")[0])
+
+
+def test_penalty_explorer_draws_fit_and_histogram(explorer):
+    assert set(explorer.controls) == {"kind", "log10_lambda"}
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+    ax_fit, ax_w = explorer.figure.axes
+    assert len(ax_fit.lines) >= 3 and ax_w.patches  # data, truth, model; histogram bars
+    assert "exactly 0" in explorer.message and "validation MSE" in explorer.message
+
+
+def test_l1_zeros_grow_with_lambda_and_l2_has_none(explorer):
+    explorer.controls["kind"].value = "L1 (lasso)"
+    counts = []
+    for e in (-6.0, -3.0, -1.0, 0.0):
+        explorer.controls["log10_lambda"].value = e
+        counts.append(_zeros_in(explorer.message))
+    assert counts == sorted(counts) and counts[0] < counts[-1]
+    assert counts[-1] == 40  # lambda = 1 sets every weight to 0
+    explorer.controls["kind"].value = "L2 (ridge)"
+    assert _zeros_in(explorer.message) == 0
+
+
+def test_penalty_explorer_image_changes_and_is_deterministic(explorer):
+    explorer.controls["kind"].value = "L2 (ridge)"
+    explorer.controls["log10_lambda"].value = -2.0
+    first = bytes(explorer.image.value)
+    explorer.controls["log10_lambda"].value = -5.0
+    assert bytes(explorer.image.value) != first
+    explorer.controls["log10_lambda"].value = -2.0
+    assert bytes(explorer.image.value) == first
+
+
+def test_extreme_lambdas_draw_without_nan(explorer):
+    for kind in ("L1 (lasso)", "L2 (ridge)"):
+        explorer.controls["kind"].value = kind
+        for e in (-6.0, 0.0):
+            explorer.controls["log10_lambda"].value = e
+            assert "nan" not in explorer.message.lower()
+            assert not explorer.message.startswith("Could not draw")
+
+
+def test_penalty_grid_matches_closed_form_and_shrinks(sine):
+    x, t = sine[0], sine[1]
+    fits = penalty_grid(x, t, lams=[1e-4, 1e-1], iterations=500)
+    b, W = fits["L2 (ridge)"]
+    b1, w1 = plots.ridge_weights(plots.rbf_features(x), t, 1e-1)
+    np.testing.assert_allclose(W[1], w1)
+    assert np.abs(W[1]).sum() < np.abs(W[0]).sum()
+    assert fits["L1 (lasso)"][1].shape == (2, 40)
+    assert len(penalty_grid(x, t, iterations=10)["lams"]) == len(LAMBDA_EXPONENTS)
+
+
+def test_ridge_gradient_is_zero_at_its_solution(sine):
+    x, t = sine[0], sine[1]
+    Phi = plots.rbf_features(x)
+    b, w = plots.ridge_weights(Phi, t, 0.01)
+    r = Phi @ w + b - t
+    np.testing.assert_allclose(2 * Phi.T @ r / len(t) + 2 * 0.01 * w, 0, atol=1e-9)
+    assert abs(r.mean()) < 1e-12  # the unpenalised bias
+
+
+def test_lasso_proximal_gives_exact_zeros_subgradient_does_not(sine):
+    Phi = plots.rbf_features(sine[0])
+    _, prox = plots.lasso_weights(Phi, sine[1], [1e-2], iterations=2000)
+    _, sub = plots.lasso_weights(Phi, sine[1], [1e-2], iterations=2000, method="subgradient")
+    assert np.sum(prox == 0) > 10
+    assert np.sum(sub == 0) == 0
+
+
+def test_soft_threshold():
+    z = np.array([-1.5, -0.05, 0.0, 0.08, 0.3])
+    np.testing.assert_allclose(plots.soft_threshold(z, 0.1), [-1.4, 0, 0, 0, 0.2])
+    assert not np.any(np.signbit(plots.soft_threshold(z, 0.1)[1:4]))  # no -0.0
+    with pytest.raises(ValueError, match="soft_threshold: threshold must be >= 0"):
+        plots.soft_threshold(z, -1)
+    with pytest.raises(TypeError, match="soft_threshold: w must be a NumPy array"):
+        plots.soft_threshold([1.0], 0.1)
+
+
+def test_cutout_zeroes_one_square_and_keeps_the_input():
+    rng = np.random.default_rng(0)
+    images = np.ones((50, 8, 8))
+    out = plots.cutout(images, 3, rng=rng)
+    assert np.all(images == 1)
+    zeros = (out == 0).sum(axis=(1, 2))
+    assert zeros.min() >= 1 and zeros.max() == 9  # cut by the border, or a full 3x3 square
+    with pytest.raises(ValueError, match="cutout: images must have shape"):
+        plots.cutout(np.ones((8, 8)), 3, rng=rng)
+
+
+def test_plot_functions_return_axes():
+    hist = {"train_loss": [1.0, 0.5, 0.3, 0.2], "val_loss": [1.0, 0.6, 0.7, 0.8]}
+    ax = plots.plot_overfitting_curves(hist, stopped_at=4)
+    assert "best validation epoch (2)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    ax = plots.plot_constraint_regions()
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "L1 minimum" in texts and "0.00)" in texts  # the diamond's corner: one weight is 0
+    ax = plots.plot_weight_histogram(np.array([0.0, 0.0, 0.5, -0.2]))
+    assert "exactly 0: 2 of 4" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_dropout_explorer_training_keeps_expectation():
+    w = dropout_explorer(p=0.5, mode="training")
+    assert set(w.controls) == {"p", "mode", "variant"}
+    ratio = float(w.message.split("/ h = ")[1].split(" ")[0])
+    assert abs(ratio - 1) < 0.05 and "expectation preserved" in w.message
+    w.controls["variant"].value = "not inverted"
+    ratio = float(w.message.split("/ h = ")[1].split(" ")[0])
+    assert abs(ratio - 0.5) < 0.03
+
+
+def test_dropout_explorer_evaluation_and_extremes():
+    w = dropout_explorer(p=0.3, mode="evaluation")
+    assert "identity" in w.message
+    (ax,) = w.figure.axes
+    heights_in = [r.get_height() for r in ax.patches[:24]]
+    heights_out = [r.get_height() for r in ax.patches[24:]]
+    np.testing.assert_allclose(heights_out, heights_in)  # every unit, unchanged
+    w.controls["mode"].value = "training"
+    for p in (0.0, 0.95):
+        w.controls["p"].value = p
+        assert "nan" not in w.message.lower() and not w.message.startswith("Could not draw")
+    with pytest.raises(ValueError, match="dropout_explorer: p must be in"):
+        dropout_explorer(p=0.99)
+    with pytest.raises(ValueError, match="penalty_explorer: kind must be one of"):
+        penalty_explorer([0.1], [0.1], [0.1], [0.1], kind="L3")
