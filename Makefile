@@ -53,7 +53,7 @@ lab: $(STAMP)
 
 # The browser tests run last, on their own: JupyterLab and chromium need both cores.
 test: $(STAMP) chromium npm
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile nbtests solutions
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile nbtests solutions
 	$(BIN)/python -m pytest -m browser nbtests/test_browser.py
 
 # Debian's chromium is installed through apt when missing (as root); Playwright drives it.

@@ -259,6 +259,10 @@ def execute(nb, cwd: Path, name: str):
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]
     os.environ.pop("MPLBACKEND", None)  # the kernel must use the inline backend
     os.environ["PYTHONHASHSEED"] = "0"
+    # The course's matrices are small: one BLAS thread per kernel is as fast alone and ten times
+    # faster when several kernels share the two cores (a parallel build, nbval under xdist).
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     client = NotebookClient(
         nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", record_timing=False,
         store_widget_state=False, resources={"metadata": {"path": str(cwd)}},
