@@ -1,0 +1,289 @@
+"""Command line of the grader: ``python -m utils.grade`` and ``python -m utils.grade merge``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from utils.grade import gradebook
+from utils.grade.core import Grade, grade_bytes, zero_grade
+from utils.grade.gradebook import GradebookError, fmt_points
+from utils.grade.runner import Limits, isolation_mode
+from utils.grade.submission import Rejected, course_chapters, course_exercises
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """Bad arguments or an unusable output path: the grader cannot run."""
+
+
+def exercises_of(chapter: str) -> list[str]:
+    return course_exercises(chapter) if chapter in course_chapters() else []
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m utils.grade",
+        description="Grade submitted notebooks of the course. Each submission is rebuilt from "
+                    "the course notebook (only its exercise cells are kept), run in a "
+                    "sandboxed child process, and scored by the grader on secret inputs.",
+        epilog="Merge the gradebooks of shards: python -m utils.grade merge OUT... --out "
+               "grades.csv")
+    p.add_argument("paths", nargs="+", metavar="SUBMISSION_OR_DIR",
+                   help="notebooks, or folders searched recursively for *.ipynb")
+    p.add_argument("--chapter", metavar="NN", help="chapter of submissions whose notebook "
+                   "metadata and file name do not say; a notebook of another chapter is "
+                   "then graded 0 with status 'wrong chapter'")
+    p.add_argument("--out", default="grades.csv", metavar="CSV",
+                   help="gradebook (default grades.csv; grades_NN.csv beside it when the "
+                        "gradebook holds several chapters)")
+    p.add_argument("--feedback", metavar="DIR", help="write one Markdown file per submission")
+    p.add_argument("--jobs", type=int, default=2, metavar="N",
+                   help="submissions graded in parallel (default 2)")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="wall-time limit per cell and per exercise's checks (default 60)")
+    p.add_argument("--notebook-timeout", type=float, default=None, metavar="SECONDS",
+                   help="wall-time limit per submission, restarts included "
+                        "(default 10 x --timeout)")
+    p.add_argument("--memory", type=int, default=1024, metavar="MB",
+                   help="address-space limit of each child process, in MB (default 1024)")
+    p.add_argument("--force", action="store_true",
+                   help="grade again submissions that already have a row in the gradebook")
+    p.add_argument("--shard", metavar="K/N",
+                   help="grade only the K-th of N deterministic parts of the batch")
+    p.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    return p
+
+
+def _check_args(args) -> None:
+    known = course_chapters()
+    if not known:
+        raise UsageError("no course notebooks found in course/ (run `make build`)")
+    if args.chapter is not None:
+        if not (args.chapter.isdigit() and len(args.chapter) <= 2):
+            raise UsageError(f"--chapter: expected a chapter number like 03, got "
+                             f"{args.chapter!r}")
+        args.chapter = args.chapter.zfill(2)
+        if args.chapter not in known:
+            raise UsageError(f"--chapter {args.chapter}: no such chapter (course has "
+                             f"{', '.join(known)})")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs: expected at least 1, got {args.jobs}")
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout: expected a positive number of seconds, got "
+                         f"{args.timeout}")
+    if args.notebook_timeout is None:
+        args.notebook_timeout = 10 * args.timeout
+    if not args.notebook_timeout > 0:
+        raise UsageError("--notebook-timeout: expected a positive number of seconds")
+    if args.memory < 256:
+        raise UsageError(f"--memory: at least 256 MB, got {args.memory}")
+    args.shard_kn = None
+    if args.shard is not None:
+        try:
+            k, n = (int(x) for x in args.shard.split("/"))
+        except ValueError:
+            raise UsageError(f"--shard: expected K/N such as 2/5, got {args.shard!r}") from None
+        if not 1 <= k <= n:
+            raise UsageError(f"--shard {args.shard}: K must be between 1 and N")
+        args.shard_kn = (k, n)
+    _check_writable(Path(args.out), "--out")
+    if args.feedback:
+        _check_writable(Path(args.feedback) / "x", "--feedback")
+
+
+def _check_writable(path: Path, what: str) -> None:
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".dlf-grade-check-")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise UsageError(f"{what}: cannot write in {folder} ({exc.strerror or exc})") from None
+    if path.is_dir():
+        raise UsageError(f"{what}: {path} is a folder")
+
+
+def discover(paths: list[str]) -> dict[str, Path]:
+    """Submission key -> file. A folder's files are keyed by their path inside the folder,
+    a file given directly by its name."""
+    found: dict[str, Path] = {}
+    for arg in paths:
+        base = Path(arg)
+        if base.is_dir():
+            items = []
+            for path in sorted(base.rglob("*.ipynb")):
+                rel = path.relative_to(base)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue  # .ipynb_checkpoints, hidden folders
+                if path.is_file():
+                    items.append((rel.as_posix(), path))
+        elif base.is_file():
+            items = [(base.name, base)]
+        else:
+            raise UsageError(f"{arg}: no such file or folder")
+        for key, path in items:
+            if key in found and found[key].resolve() != path.resolve():
+                raise UsageError(f"two submissions have the key {key!r} ({found[key]} and "
+                                 f"{path}); grade them in separate runs or pass their "
+                                 "common parent folder")
+            found[key] = path
+    return found
+
+
+def in_shard(key: str, shard: tuple[int, int] | None) -> bool:
+    if shard is None:
+        return True
+    k, n = shard
+    return zlib.crc32(key.encode()) % n == k - 1
+
+
+def grade_row(grade: Grade) -> dict:
+    row = {"submission": grade.submission, "chapter": grade.chapter, "status": grade.status,
+           "total": fmt_points(grade.total), "max_total": fmt_points(grade.max_total),
+           "flag": " ".join(grade.flagged)}
+    for e in grade.exercises:
+        row[e.ex_id] = fmt_points(e.points)
+    return row
+
+
+def feedback_markdown(grade: Grade) -> str:
+    lines = [f"# Feedback: {grade.submission}", ""]
+    head = f"Chapter {grade.chapter or '?'}: **{fmt_points(grade.total)} / " \
+           f"{fmt_points(grade.max_total)} points**. Status: {grade.status}."
+    lines += [head, ""]
+    if grade.detail:
+        lines += [grade.detail, ""]
+    for note in grade.notes:
+        lines.append(f"- {note}")
+    if grade.notes:
+        lines.append("")
+    for e in grade.exercises:
+        lines += [f"## {e.ex_id}: {e.title}", "",
+                  f"**{fmt_points(e.points)} / {fmt_points(e.max_points)}** points"
+                  + (f" ({e.passed}/{e.cases} cases passed)" if e.cases else "") + ".", ""]
+        if e.flag:
+            lines += [f"**Flagged for the instructor**: this answer seems to use the course's "
+                      f"own implementation ({e.flag}).", ""]
+        lines += ["```text", e.report.replace("```", "'''"), "```", ""]
+    if grade.output_tail.strip():
+        lines += ["## End of your notebook's output", "", "```text",
+                  grade.output_tail.replace("```", "'''").rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+def feedback_path(root: Path, key: str) -> Path:
+    rel = Path(key)
+    return root / rel.with_suffix(".md")
+
+
+def _grade_file(path: Path, key: str, args, limits: Limits) -> Grade:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return zero_grade(key, Rejected("unreadable file", detail=str(exc)))
+    try:
+        return grade_bytes(raw, key, args.chapter, limits, seed=args.seed)
+    except Exception as exc:  # a bug of the grader must not stop the batch
+        import traceback
+
+        grade = zero_grade(key, Rejected("grader error", detail=f"{type(exc).__name__}: {exc}"))
+        grade.notes.append(traceback.format_exc()[-2000:])
+        return grade
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["merge"]:
+        return merge_main(argv[1:])
+    args = _parser().parse_args(argv)
+    try:
+        _check_args(args)
+        files = discover(args.paths)
+        out = Path(args.out)
+        rows = gradebook.load(out)
+    except (UsageError, GradebookError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory)
+    batch = sorted(files)
+    assigned = [k for k in batch if in_shard(k, args.shard_kn)]
+    todo = [k for k in assigned if args.force or k not in rows]
+    say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
+    skipped = len(assigned) - len(todo)
+    say(f"grading {len(todo)} submission(s)" + (f", {skipped} already in {out}" if skipped
+                                                 else "") + f", {args.jobs} at a time")
+    if not todo:
+        _write(out, rows, batch, args, assigned)
+    lock = threading.Lock()
+    shown = [False]
+    t0 = time.monotonic()
+    try:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            futures = {pool.submit(_grade_file, files[k], k, args, limits): k for k in todo}
+            for n, fut in enumerate(as_completed(futures), start=1):
+                grade = fut.result()
+                with lock:
+                    if not shown[0] and grade.isolation:
+                        shown[0] = True
+                        _show_isolation(grade.isolation, say)
+                    rows[grade.submission] = grade_row(grade)
+                    _write(out, rows, batch, args, assigned)
+                    if args.feedback:
+                        gradebook.atomic_write(feedback_path(Path(args.feedback),
+                                                             grade.submission),
+                                               feedback_markdown(grade))
+                say(f"[{n}/{len(todo)}] {grade.submission}: {fmt_points(grade.total)}/"
+                    f"{fmt_points(grade.max_total)} {grade.status} ({grade.seconds:.1f} s)")
+    except KeyboardInterrupt:
+        print("interrupted: the gradebook holds every submission finished so far; run the "
+              "same command again to grade the rest", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: cannot write the gradebook or the feedback: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    written = gradebook.layout_files(out)
+    say(f"done in {time.monotonic() - t0:.1f} s: " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _write(out: Path, rows: dict, batch: list[str], args, assigned: list[str]) -> None:
+    gradebook.save(out, rows, exercises_of)
+    gradebook.write_manifest(out, batch, args.shard_kn, assigned)
+
+
+def _show_isolation(iso: dict, say) -> None:
+    mode = isolation_mode()
+    say(f"isolation ({mode}): network {iso.get('network')}; filesystem {iso.get('filesystem')}; "
+        f"uid {iso.get('uid')}; limits {', '.join(iso.get('limits', [])) or 'none'}")
+
+
+def merge_main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m utils.grade merge",
+        description="Merge the gradebooks of shards (--shard K/N) into one; refuse duplicate "
+                    "or missing submissions.")
+    p.add_argument("inputs", nargs="+", metavar="CSV",
+                   help="each shard's --out (its grades_NN.csv siblings are found too)")
+    p.add_argument("--out", required=True, metavar="CSV", help="the merged gradebook")
+    args = p.parse_args(argv)
+    try:
+        _check_writable(Path(args.out), "--out")
+        n, written = gradebook.merge([Path(x) for x in args.inputs], Path(args.out),
+                                     exercises_of)
+    except (UsageError, GradebookError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"merged {n} submission(s) into " + ", ".join(str(p) for p in written))
+    return 0
