@@ -183,3 +183,12 @@ def test_plot_functions_reject_bad_input(call, error, words):
     with pytest.raises(error, match=words):
         call()
     plt.close("all")
+
+
+def test_describe_run_never_prints_negative_zero():
+    """A best validation loss of -0.0 (a rounded softmax) prints as 0.000, not -0.000."""
+    n = 30
+    run = {"train_loss": np.linspace(1, 0, n), "val_loss": np.r_[np.linspace(1, 0.1, n - 1), -0.0],
+           "train_acc": np.ones(n), "val_acc": np.ones(n)}
+    message = describe_run(run, patience=5)
+    assert "validation loss 0.000" in message and "-0.000" not in message

@@ -226,7 +226,7 @@ def plot_first_layer_filters(W, *, ax: Axes | None = None, title: str | None = N
     ax.imshow(mosaic, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_xlabel(f"{m} units, each an 8x8 image of its input weights")
+    ax.set_xlabel(f"{m} units, 8x8 weights each")
     ax.set_title(title or "first-layer weights")
     return ax
 
@@ -238,10 +238,12 @@ def _check_results(results, func: str) -> None:
 
 
 def plot_transfer_accuracy(results: dict, methods=None, *, ax: Axes | None = None,
-                           title: str | None = None, logx: bool = True) -> Axes:
+                           title: str | None = None, logx: bool = True,
+                           compact: bool = False) -> Axes:
     """Final test accuracy against labels per class, mean over seeds with a ±1 std band.
 
-    ``logx=False`` spaces the label counts evenly instead of on a log scale (faster to draw).
+    ``logx=False`` spaces the label counts evenly instead of on a log scale, and
+    ``compact=True`` draws no grid and no legend (both faster to draw, for widgets).
     """
     _check_results(results, "plot_transfer_accuracy")
     methods = results["methods"] if methods is None else methods
@@ -261,14 +263,18 @@ def plot_transfer_accuracy(results: dict, methods=None, *, ax: Axes | None = Non
     ax.set_xlabel("labelled images per class" + (" (log scale)" if logx else ""))
     ax.set_ylabel("test accuracy")
     ax.set_title(title or f"Digits 5-9: mean ± std over {len(results['seeds'])} seeds")
-    ax.legend(loc="lower right")
-    ax.grid(alpha=0.3)
+    if not compact:
+        ax.legend(loc="lower right")
+        ax.grid(alpha=0.3)
     return ax
 
 
 def plot_transfer_curves(results: dict, n_labels: int, methods=None, *, ax: Axes | None = None,
-                         title: str | None = None) -> Axes:
-    """Test accuracy during training (mean over seeds, ±1 std band) for one label count."""
+                         title: str | None = None, compact: bool = False) -> Axes:
+    """Test accuracy during training (mean over seeds, ±1 std band) for one label count.
+
+    ``compact=True`` draws no grid (faster to draw, for widgets); the legend stays.
+    """
     _check_results(results, "plot_transfer_curves")
     if n_labels not in results["label_counts"]:
         raise ValueError(f"plot_transfer_curves: n_labels must be one of "
@@ -289,7 +295,8 @@ def plot_transfer_curves(results: dict, n_labels: int, methods=None, *, ax: Axes
     ax.set_ylim(0, 1)
     ax.set_title(title or f"{n_labels} labelled images per class")
     ax.legend(loc="lower right")
-    ax.grid(alpha=0.3)
+    if not compact:
+        ax.grid(alpha=0.3)
     return ax
 
 

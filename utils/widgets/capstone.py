@@ -45,7 +45,8 @@ def describe_run(run: dict, patience: int) -> str:
         return "this run diverged in its first epoch: the learning rate is far too large"
     best, stopped = early_stopping_epochs(val_loss, patience)
     last = int(np.flatnonzero(finite)[-1]) + 1
-    head = (f"best epoch {best}: validation loss {max(val_loss[best - 1], 0.0):.3f}, validation "
+    best_loss = max(float(val_loss[best - 1]), 0.0) + 0.0  # + 0.0: never print "-0.000"
+    head = (f"best epoch {best}: validation loss {best_loss:.3f}, validation "
             f"accuracy {run['val_acc'][best - 1]:.3f}")
     if last < val_loss.size:
         return f"diverged at epoch {last + 1} (the loss became infinite or NaN); {head}"

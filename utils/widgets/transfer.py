@@ -77,15 +77,16 @@ def transfer_explorer(results: dict, *, n_labels: int | None = None,
 
     def draw(fig, v):
         method, n = FREEZE_CHOICES[v["frozen"]], v["labels"]
-        ax_curve, ax_labels = fig.subplots(1, 2)
+        # Shared y axis, no grid, one legend: fewer tick labels and artists to draw per change.
+        ax_curve, ax_labels = fig.subplots(1, 2, sharey=True)
         pair = ("from scratch", method)
-        plots.plot_transfer_curves(results, n, pair, ax=ax_curve,
+        plots.plot_transfer_curves(results, n, pair, ax=ax_curve, compact=True,
                                    title=f"{n} labelled images per class")
         plots.plot_transfer_accuracy(results, pair, ax=ax_labels, title="final test accuracy",
-                                     logx=False)
+                                     logx=False, compact=True)
         ax_labels.set_ylim(0, 1)
         ax_labels.axvline(counts.index(n), color="0.5", ls="--", lw=1)
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.3)
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.12)
         if method == "freeze all":
             chance = float(results["curves"][method][counts.index(n)][:, -1].mean())
             return (f"Every layer is frozen, the new head too: nothing can learn, and the "
