@@ -161,14 +161,22 @@ def test_solution_notebook_runs_and_its_widget_responds(browser, lab, nb):
     image = widget.locator(".widget-image").first
     before = image.get_attribute("src")
     if widget.locator(".widget-slider").count():
+        readout = widget.locator(".widget-slider .widget-readout").first
+        value_before = readout.inner_text()
         widget.locator(".widget-slider .noUi-handle").first.focus()
         for _ in range(3):
             page.keyboard.press("ArrowRight")
+        if readout.inner_text() == value_before:  # the slider sat at its maximum: go left
+            for _ in range(6):
+                page.keyboard.press("ArrowLeft")
+        value_after = readout.inner_text()
+        assert value_after != value_before, "the slider did not move"
     else:  # a dropdown: choose its next option
         select = widget.locator(".widget-dropdown select").first
         options = select.locator("option").all_text_contents()
         current = select.input_value()
-        select.select_option(next(o for o in options if o != current))
+        value_after = next(o for o in options if o != current)
+        select.select_option(value_after)
     deadline = time.monotonic() + 15
     while image.get_attribute("src") == before and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -177,6 +185,9 @@ def test_solution_notebook_runs_and_its_widget_responds(browser, lab, nb):
     settled = image.get_attribute("src")
     time.sleep(1.0)
     assert image.get_attribute("src") == settled, "the figure kept changing after the slider stopped"
+    # Settled on the new value: the slider did not bounce back while the kernel redrew.
+    if widget.locator(".widget-slider").count():
+        assert widget.locator(".widget-slider .widget-readout").first.inner_text() == value_after
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{nb.stem}.png"))
     page.close()
