@@ -39,8 +39,50 @@ def test_penalty_explorer_draws_fit_and_histogram(explorer):
     assert set(explorer.controls) == {"kind", "log10_lambda"}
     assert bytes(explorer.image.value).startswith(b"\x89PNG")
     ax_fit, ax_w = explorer.figure.axes
-    assert len(ax_fit.lines) >= 3 and ax_w.patches  # data, truth, model; histogram bars
+    assert len(explorer.figure.images) == 2  # the pre-rendered axes and the legend
+    (model,) = ax_fit.lines  # the data and the true curve are in the pasted background
+    assert ax_w.patches  # the histogram and the bar of exact zeros
     assert "exactly 0" in explorer.message and "validation MSE" in explorer.message
+    x, t = _sine_train()
+    fits = penalty_grid(x, t)
+    k = int(np.argmin(np.abs(LAMBDA_EXPONENTS - explorer.controls["log10_lambda"].value)))
+    b, W = fits[explorer.controls["kind"].value]
+    grid = np.asarray(model.get_xdata())
+    np.testing.assert_allclose(model.get_ydata(),
+                               np.clip(plots.rbf_features(grid) @ W[k] + b[k], -3, 3))
+
+
+def _sine_train():
+    rng = np.random.default_rng(8)
+    return data.noisy_sine(20, noise=0.25, rng=rng)
+
+
+def test_render_layer_pastes_the_same_pixels():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from utils.widgets.regularization import paste_layer, render_layer
+
+    def build(fig):
+        ax = fig.add_axes((0.2, 0.2, 0.6, 0.6))
+        ax.plot([0, 1], [0, 1], label="a line")
+        ax.legend(loc="upper left")
+
+    def pixels(fig):
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+
+    direct = Figure(figsize=(3, 2), dpi=72)
+    build(direct)
+    back = render_layer((3, 2), build)
+    assert back[0].shape == (144, 216, 4) and back[1] == (0, 0)
+    pasted = Figure(figsize=(3, 2), dpi=72)
+    paste_layer(pasted, back, zorder=-1)
+    assert np.abs(pixels(pasted) - pixels(direct)).max() <= 1
+    front = render_layer((3, 2), lambda fig: fig.text(0.5, 0.5, "a label"), crop=True)
+    assert front[0].shape[0] < 30 and front[0].shape[1] < 100  # cropped to the text
+    assert front[0][..., 3].max() == 255 and front[0][0, 0, 3] < 255
 
 
 def test_l1_zeros_grow_with_lambda_and_l2_has_none(explorer):
@@ -148,9 +190,17 @@ def test_dropout_explorer_evaluation_and_extremes():
     w = dropout_explorer(p=0.3, mode="evaluation")
     assert "identity" in w.message
     (ax,) = w.figure.axes
-    heights_in = [r.get_height() for r in ax.patches[:24]]
-    heights_out = [r.get_height() for r in ax.patches[24:]]
+    heights_in, heights_out = (bars.heights for bars in ax.collections)
+    assert heights_in.shape == (24,)
     np.testing.assert_allclose(heights_out, heights_in)  # every unit, unchanged
+    w.controls["variant"].value = "not inverted"
+    heights_in, heights_out = (bars.heights for bars in w.figure.axes[0].collections)
+    np.testing.assert_allclose(heights_out, 0.7 * heights_in)  # scaled by 1 - p at test time
+    w.controls["mode"].value = "training"
+    kept = w.figure.axes[0].collections[1].heights  # the survivors of one mask, not scaled
+    assert 0 < kept.size < 24 and np.all(np.isin(kept, heights_in))
+    w.controls["variant"].value = "inverted"
+    np.testing.assert_allclose(w.figure.axes[0].collections[1].heights, kept / 0.7)
     w.controls["mode"].value = "training"
     for p in (0.0, 0.95):
         w.controls["p"].value = p

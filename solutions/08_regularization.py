@@ -224,12 +224,12 @@ check("ex08_l1_penalty", l1_penalty_and_grad)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. The picture: a circle and a diamond
 #
-# Minimising $L(w) + \lambda \Omega(w)$ is equivalent (for a matching radius $r$ that depends on $\lambda$) to minimising $L(w)$ **subject to** $\Omega(w) \le r$ (a Lagrange multiplier argument).
+# For a convex loss $L$, minimising $L(w) + \lambda \Omega(w)$ is equivalent to minimising $L(w)$ **subject to** $\Omega(w) \le c$, for a budget $c$ that shrinks as $\lambda$ grows (a Lagrange multiplier argument: $\lambda$ is the multiplier of the constraint).
 # With two weights we can draw it:
 #
 # - the grey ellipses are contours of a quadratic loss $L$, whose unconstrained minimum (the star) lies outside the allowed region;
-# - L2 allows the **disk** $w_1^2 + w_2^2 \le r^2$, L1 the **diamond** $|w_1| + |w_2| \le r$;
-# - the constrained minimum is where the smallest contour touches the region.
+# - L2 allows the **disk** $w_1^2 + w_2^2 \le r^2$ (budget $c = r^2$), L1 the **diamond** $|w_1| + |w_2| \le r$ (budget $c = r$); the figure uses $r = 1$;
+# - the constrained minimum is the point of the region on the lowest contour: where the region first touches a contour as the contours grow from the star.
 
 # %%
 plot_constraint_regions()
@@ -244,11 +244,15 @@ plt.show()
 # ## 4. Exact zeros need a proximal step
 #
 # Gradient descent on $L + \lambda \sum |w|$ with the subgradient of Exercise 2 does **not** produce exact zeros.
-# Near 0 every step moves a weight by $\eta\lambda$ towards 0, and the step that would reach 0 overshoots it: the weight jumps from one side to the other and *hovers* around 0, $\pm \eta\lambda$ away.
+# The penalty's part of every step, $-\eta\lambda\,\mathrm{sign}(w)$, moves a weight by $\eta\lambda$ towards 0 whatever its size; a weight closer to 0 than $\eta\lambda$ overshoots: it jumps from one side to the other and *hovers* around 0, up to $\eta\lambda$ away, without landing on it.
 #
-# The **proximal** step does the two parts separately: a gradient step on the data loss alone, then the exact minimiser of $\frac{1}{2}\lVert v - w \rVert^2 + \eta\lambda \sum |v_i|$, which is **soft thresholding**:
+# The **proximal** step does the two parts separately: first a gradient step on the data loss alone, $z = w - \eta \nabla L(w)$; then the point $v$ that minimises $\frac{1}{2}\lVert v - z \rVert^2 + \eta\lambda \sum_i |v_i|$ (stay close to $z$, but pay $\eta\lambda$ per unit of $|v_i|$).
+# That minimisation separates into one per entry, and its answer is **soft thresholding**:
 #
-# $$w \leftarrow S_{\eta\lambda}\big(w - \eta \nabla L(w)\big), \qquad S_\tau(z) = \mathrm{sign}(z)\, \max(|z| - \tau,\ 0).$$
+# $$w \leftarrow S_{\eta\lambda}\big(w - \eta \nabla L(w)\big), \qquad S_\tau(z) = \mathrm{sign}(z)\, \max(|z| - \tau,\ 0),$$
+#
+# applied entry by entry.
+# (For one entry with $z > \tau$: the derivative of $\frac{1}{2}(v - z)^2 + \tau |v|$ at $v > 0$ is $v - z + \tau$, zero at $v = z - \tau$; for $|z| \le \tau$ the subgradient $v - z + \tau [-1, 1]$ contains 0 at $v = 0$.)
 #
 # $S_\tau$ moves each entry $\tau$ towards 0 and **stops at 0**: every entry with $|z| \le \tau$ becomes exactly 0.
 # It is `soft_threshold` in `utils.plots.regularization`:
@@ -577,8 +581,8 @@ fig.subplots_adjust(wspace=0.25, bottom=0.15)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The validation loss no longer climbs the way it did in section 1: dropout holds the overfitting back, at the price of a higher training loss (the training loss is measured with every unit on, but learned under noise).
-# It also underfits a little (look at the ends of the curve, and its best validation loss is above section 1's best): like $\lambda$, $p$ is a hyperparameter to tune on the validation set, and early stopping can be combined with it.
+# The validation loss still rises after its best epoch, but far less than in section 1, and it ends lower: dropout holds the overfitting back, at the price of a higher training loss (the training loss is measured with every unit on, but learned under noise).
+# It also underfits (the curve is too flat at both ends, and its best validation loss is above section 1's best): like $\lambda$, $p$ is a hyperparameter to tune on the validation set, and early stopping can be combined with it.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### An ensemble of thinned networks
@@ -586,14 +590,41 @@ plt.show()
 # Each mask selects a **thinned** sub-network; a network with $n$ droppable units has $2^n$ of them, all sharing the same weights, and each training step trains one.
 # At test time we would like to average the predictions of all of them.
 # Using every unit with the inverted scaling is a cheap approximation of that average (exact for a linear layer, close for the whole network).
-# Compare with an explicit average over 500 thinned networks (dropout kept on at prediction time):
+# Compare with an explicit average over 500 thinned networks.
+# A thinned network keeps one mask for every input: `thinned_net` draws one keep-mask of shape $(1, 64)$ per dropout layer and applies it to all 300 points of the grid (a forward pass in training mode would draw a new mask for every row, that is for every $x$).
 
 # %%
-dropped.train()  # dropout on: every forward pass draws a new mask
-thinned = np.mean([dropped.forward(grid[:, None])[:, 0] for _ in range(500)], axis=0)
+def thinned_net(model, x, *, rng):
+    """The predictions at x (shape (M,)) of one thinned network: one mask per dropout layer."""
+    h = x[:, None]  # (M, 1)
+    for layer in model.layers:
+        if isinstance(layer, nn.Dropout):
+            keep = rng.random((1, h.shape[1])) >= layer.p  # (1, 64): the same for every row
+            h = h * keep / (1.0 - layer.p)
+        else:
+            h = layer.forward(h)
+    return h[:, 0]
+
+
+mask_rng = np.random.default_rng(SEED)
+thinned = np.array([thinned_net(dropped, grid, rng=mask_rng) for _ in range(500)])  # (500, 300)
 full = predict(dropped, grid)  # evaluation mode: every unit, no mask
 print(f"largest gap between the average of 500 thinned networks and the full network: "
-      f"{np.abs(thinned - full).max():.3f}  (the function ranges over {np.ptp(full):.2f})")
+      f"{np.abs(thinned.mean(axis=0) - full).max():.3f}  (the function ranges over "
+      f"{np.ptp(full):.2f})")
+fig, ax = plt.subplots(figsize=(9, 4.2))
+ax.plot(grid, thinned[:20].T, color="0.75", lw=0.8)
+ax.plot([], [], color="0.75", lw=0.8, label="20 thinned networks")
+ax.plot(grid, thinned.mean(axis=0), color="C1", lw=3, label="average of 500 thinned networks")
+ax.plot(grid, full, "k--", lw=1.5, label="full network (evaluation mode)")
+ax.plot(x_tr, t_tr, "o", color="C0", markeredgecolor="k", label="training points")
+ax.set(xlabel="$x$", ylabel="$t$", title="Dropout as an ensemble: thinned networks and their average")
+ax.legend(loc="upper right", fontsize=10)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Each thinned network is a noisy version of the function; their average lies on the full network's curve, up to the small gap printed above.
+# Evaluation mode gets that average in one forward pass instead of 500.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Cutout: dropout on the input
@@ -601,7 +632,7 @@ print(f"largest gap between the average of 500 thinned networks and the full net
 # Dropout can be applied to the input itself.
 # For images, dropping single pixels is too easy to see through (neighbouring pixels carry the same information); **cutout** (DeVries and Taylor, 2017) sets a whole random square to 0 in every training image, so the network must recognise a digit from its other parts.
 # It is most useful when the training set is small.
-# Below, 8×8 digits with a random 3×3 square cut out (`cutout(images, 3, rng=rng)`); a new square is drawn every time an image is used.
+# Below, 8×8 digits with a random 3×3 square cut out (`cutout(images, 3, rng=rng)`; the square's centre is uniform over the image, so near a border the square is cut by it); a new square is drawn every time an image is used.
 
 # %%
 X_dig, y_dig = data.load_digits()
@@ -636,7 +667,7 @@ plt.show()
 # ## Check your understanding
 #
 # 1. A colleague's training loss is 0.001 and falling; the validation loss was 0.30 at epoch 40 and is 0.45 at epoch 200. What is happening, and what are three things to try?
-# 2. One author uses the penalty $\frac{\lambda}{2}\sum w^2$ with $\lambda = 10^{-4}$. What $\lambda$ gives the same training in this course's convention, and what `weight_decay` of `nn.SGD`?
+# 2. One author uses the penalty $\frac{\lambda'}{2}\sum w^2$ with $\lambda' = 10^{-4}$. What $\lambda$ gives the same training in this course's convention $\lambda \sum w^2$, and what `weight_decay` of `nn.SGD`?
 # 3. Why does plain gradient descent with the L1 subgradient not give weights exactly 0, and what does soft thresholding with threshold $\tau$ do to a weight of value $0.03$ when $\tau = 0.05$?
 # 4. Early stopping with patience 5: the best validation loss is at epoch 12. At which epoch does training stop if no later epoch improves, and which weights does the model end with (with `restore_best=True`)?
 # 5. With $p = 0.25$, by what factor are the surviving activations multiplied in training? What happens to a network trained with inverted dropout if you forget `model.eval()` at test time?
@@ -645,10 +676,10 @@ plt.show()
 #
 # **Answers.**
 # 1. Overfitting: the network learns the noise of the training set. Stop early (keep the weights of epoch 40), add an L2 penalty or dropout, get or augment more data (or use a smaller network).
-# 2. $\frac{\lambda'}{2} = \lambda$, so $\lambda = 5 \times 10^{-5}$ here; `weight_decay` adds $\mathrm{wd} \cdot w$ to the gradient, which is $\frac{\mathrm{wd}}{2} \sum w^2$, so `weight_decay=1e-4` (the other author's $\lambda'$).
+# 2. The penalties are equal when $\lambda = \frac{\lambda'}{2}$, so $\lambda = 5 \times 10^{-5}$; `weight_decay` adds $\mathrm{wd} \cdot w$ to the gradient, the gradient of $\frac{\mathrm{wd}}{2} \sum w^2$, so `weight_decay=1e-4` (the other author's $\lambda'$, or $2\lambda$).
 # 3. Each step moves a weight by $\eta\lambda$ towards 0 and overshoots when the weight is closer than that, so it oscillates around 0 without landing on it. Soft thresholding maps $0.03$ to $\mathrm{sign}(0.03)\max(0.03 - 0.05, 0) = 0$ exactly.
 # 4. At epoch 17 ($17 - 12 = 5$ epochs without improvement); the model ends with the weights of epoch 12.
-# 5. By $1/(1 - 0.25) = 4/3$. Forgetting `eval()` keeps dropping units at test time: predictions become random (each call draws a new mask) and noisier, though right on average.
+# 5. By $1/(1 - 0.25) = 4/3$. Forgetting `eval()` keeps dropping units at test time: predictions become random (each call draws a new mask) and noisier, though roughly right on average (exactly right only for a linear network).
 #
 # <!-- END SOLUTION -->
 

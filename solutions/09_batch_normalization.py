@@ -86,7 +86,7 @@ for layer in means:
     print(f"layer {layer}: the 3 units' means moved by {np.abs(track[-1] - track[0]).round(3)}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The means keep moving throughout training, in layer 4 as in layer 1, and layer 4's jump from step to step: every layer above the first learns while its own input distribution changes.
+# The means keep moving throughout training, in layer 4 as in layer 1, and layer 4's means jump from step to step: every layer above the first learns while its own input distribution changes.
 #
 # A word of caution about the explanation.
 # Later work (Santurkar et al., 2018) measured the shift and found that batch normalization does not remove it much, and that networks train well even when noise is deliberately added after each normalisation.
@@ -116,7 +116,7 @@ for layer in means:
 #
 # Why $\gamma$ and $\beta$?
 # Forcing every feature to mean 0 and variance 1 would limit what the layer can represent (a sigmoid that only ever sees inputs near 0 works in its linear part).
-# With $\gamma_j = \sqrt{\sigma_j^2 + \varepsilon}$ and $\beta_j = \mu_j$ the layer undoes the normalisation exactly: the network can learn any mean and scale it wants, but they are now two explicit parameters instead of a side effect of all the weights before.
+# With $\gamma_j = \sqrt{\sigma_j^2 + \varepsilon}$ and $\beta_j = \mu_j$ the layer undoes the normalisation of a batch with those statistics exactly: the network can learn any mean and scale it wants, but they are now two explicit parameters instead of a side effect of all the weights before.
 #
 # **Where it goes.** Usually between the linear layer and the activation: `Linear -> BatchNorm1d -> ReLU`.
 # The linear layer's bias is then useless (BN subtracts the mean, so any constant added before it is removed, and $\beta$ plays its role); libraries usually drop it.
@@ -270,12 +270,19 @@ for name, err in errors.items():
     print(f"{name:>6}: largest relative error {err:.2e}  ({'ok' if err < 1e-7 else 'WRONG'})")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Two consequences of the mean and variance terms, visible in the numbers: for each feature, the gradients $\partial L / \partial x_n$ sum to 0 over the batch (moving every sample by the same amount changes nothing after BN), and they are orthogonal to $\hat{x}$ (scaling a feature changes nothing either).
+# Two consequences of the mean and variance terms, for each feature:
+#
+# - the gradients sum to 0 over the batch, $\sum_n \partial L / \partial x_n = 0$: moving every sample by the same amount changes nothing after BN (the mean absorbs it). From the compact formula, $\sum_n \hat{x}_n = 0$ makes the sum exactly 0.
+# - they are *almost* orthogonal to $\hat{x}$: scaling a feature changes almost nothing, since the standard deviation absorbs it, except through $\varepsilon$. Multiply the compact formula by $\hat{x}_n$ and sum, using $\sum_n \hat{x}_n^2 = N \sigma^2 / (\sigma^2 + \varepsilon) = N (1 - \varepsilon s^2)$: $\sum_n \hat{x}_n \, \partial L / \partial x_n = \varepsilon\, s^3 \sum_n \hat{d}_n \hat{x}_n$, small but not 0.
 
 # %%
-sums, dots = dx.sum(axis=0), (dx * cache[0]).sum(axis=0)  # (5,) each
-print(f"every column sum of dx is 0 (below 1e-12):         {np.abs(sums).max() < 1e-12}")
-print(f"every column sum of dx * x_hat is 0 (below 1e-12): {np.abs(dots).max() < 1e-12}")
+x_hat = cache[0]  # (8, 5)
+s = cache[2]  # inv_std, (5,)
+sums, dots = dx.sum(axis=0), (dx * x_hat).sum(axis=0)  # (5,) each
+predicted = 1e-5 * s**3 * (G * gamma * x_hat).sum(axis=0)  # eps * s^3 * sum(d_hat * x_hat)
+print(f"column sums of dx            : largest |.| {np.abs(sums).max():.1e}  (0 up to rounding)")
+print("column sums of dx * x_hat    :", "  ".join(f"{v:+.3e}" for v in dots))
+print("eps * s^3 * sum(d_hat x_hat) :", "  ".join(f"{v:+.3e}" for v in predicted))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Training mode and evaluation mode
@@ -482,7 +489,7 @@ for a in (1.0, 10.0):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Small batches make noisy statistics
 #
-# BN estimates $\mu$ and $\sigma^2$ from $N$ samples, and an estimate from few samples is noisy: the standard deviation of a batch mean is $\sigma / \sqrt{N}$.
+# BN estimates $\mu$ and $\sigma^2$ from the $B$ samples of a batch, and an estimate from few samples is noisy: the standard deviation of a batch mean is $\sigma / \sqrt{B}$, with $\sigma$ the standard deviation over the whole data.
 # The same image is therefore normalised a little differently in every batch.
 # In moderate doses that noise acts as a regulariser; in tiny batches it drowns the signal, and the training statistics no longer match the running ones used at test time.
 #
@@ -624,7 +631,7 @@ print(f"layer norm dx: largest relative error {err:.2e}  ({'ok' if err < 1e-7 el
 # Every run was trained when the widget was built, so moving a control only redraws.
 #
 # Things to try: std 0.01 without BN (the layers' values shrink to 0, the loss never moves) then with BN; std 3 without BN (the values overflow, the run diverges at once); the std at which the run without BN learns best.
-# And std 0.001 with BN: the histograms are narrower than std 1, because the layers' variance (around $10^{-5}$) is as small as $\varepsilon$, which then dominates $\sqrt{\sigma^2 + \varepsilon}$.
+# And std 0.001 with BN: the histograms are narrower than at the larger stds (their std is below 1), because the layers' variance (around $10^{-5}$) is as small as $\varepsilon$, so that $\hat{x}$ has variance $\sigma^2 / (\sigma^2 + \varepsilon)$, well below 1.
 
 # %% tags=["nbval-ignore-output"]
 batchnorm_explorer(init_std=0.01, batchnorm=False)
@@ -668,7 +675,7 @@ plt.show()
 # 1. BN subtracts each feature's batch mean, so a constant added to a feature before it cancels exactly; the shift after normalisation is $\beta$'s job.
 # 2. The model is still in training mode (no `model.eval()`): with one sample per batch, BN's batch mean is the sample and its variance 0, so every BN layer outputs $\beta$ whatever the photo, and all photos get the same scores.
 # 3. $0.1 \cdot 0.9^{10} \approx 0.035$ for the batch of 10 steps ago; the initial value keeps the weight $0.9^{30} \approx 0.042$ after 30 steps.
-# 4. The output does not change (the batch mean and standard deviation are multiplied by 5 too); the gradient with respect to the weights is divided by 5, so their relative steps are 25 times smaller.
+# 4. The output does not change, up to the effect of $\varepsilon$ (the batch mean and standard deviation are multiplied by 5 too); the gradient with respect to the weights is divided by 5, so their relative steps are 25 times smaller.
 # 5. Layer norm (or group norm): their statistics come from each sample alone, so they do not depend on the batch size, while BN's statistics from 2 samples would be extremely noisy (and a variance from 2 values is on average half the true one). Batch renormalization is another option if one must keep BN.
 #
 # <!-- END SOLUTION -->

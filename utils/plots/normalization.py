@@ -235,7 +235,8 @@ def _draw_run(ax: Axes, run: dict, bn: bool, *, smooth: int = 5, alpha: float = 
 
 
 def plot_norm_histograms(acts, *, ax: Axes | None = None, value_range=(-4.0, 4.0),
-                         bins: int = 30, color: str = "C0", title: str | None = None) -> Axes:
+                         bins: int = 30, color: str = "C0", title: str | None = None,
+                         frame: bool = True) -> Axes:
     """Histograms of several layers side by side on ONE Axes (panel k spans [k, k + 0.9]).
 
     Values outside ``value_range`` are counted in the end bins; each panel prints the std of
@@ -246,6 +247,9 @@ def plot_norm_histograms(acts, *, ax: Axes | None = None, value_range=(-4.0, 4.0
     ----------
     acts : list of numpy.ndarray
         One array per layer (any shape; all values are counted).
+    frame : bool
+        False draws only what depends on ``acts`` (the histograms and their stds), for a
+        widget that pastes the rest (panel names, separators, labels) as a pre-rendered layer.
     """
     if not isinstance(acts, list | tuple) or not acts:
         raise TypeError("plot_norm_histograms: acts must be a non-empty list of arrays, got "
@@ -266,15 +270,18 @@ def plot_norm_histograms(acts, *, ax: Axes | None = None, value_range=(-4.0, 4.0
         frac = counts / max(v.size, 1)
         top = max(top, float(frac.max(initial=0.0)))
         ax.stairs(frac, k + 0.9 * (edges - lo) / (hi - lo), fill=True, color=color, alpha=0.8)
-        ax.text(k + 0.45, -0.03, f"layer {k + 1}", ha="center", va="top",
-                transform=ax.get_xaxis_transform(), fontsize=11)
         shown = "overflow" if not np.isfinite(std) else f"std {std:.2g}"
         ax.text(k + 0.88, 0.97, shown, ha="right", va="top",
                 transform=ax.get_xaxis_transform(), fontsize=11)
-        if k:
-            ax.axvline(k - 0.05, color="0.6", lw=1)
     ax.set_xlim(-0.05, len(acts) - 0.05)
     ax.set_ylim(0, 1.15 * top or 1.0)
+    if not frame:
+        return ax
+    for k in range(len(acts)):
+        ax.text(k + 0.45, -0.03, f"layer {k + 1}", ha="center", va="top",
+                transform=ax.get_xaxis_transform(), fontsize=11)
+        if k:
+            ax.axvline(k - 0.05, color="0.6", lw=1)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_ylabel("fraction")

@@ -4,7 +4,9 @@
   weights; the figure shows the loss per SGD step of a small network on the digits (with and
   without batch norm, the chosen one highlighted) and the histograms of each hidden layer's
   pre-activations at initialization. Every run is trained once, when the widget is built,
-  so moving a control only redraws.
+  so moving a control only redraws; the axes, ticks, labels and legend are rendered once
+  (see :func:`utils.widgets.regularization.render_layer`), so a redraw draws only the
+  curves, the histograms and the titles.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from matplotlib.ticker import NullLocator
 from utils import data
 from utils.plots import normalization as plots
 from utils.widgets._core import InteractiveFigure
+from utils.widgets.regularization import paste_layer, render_layer
 
 __all__ = ["BATCHNORM_EXPLORER_STDS", "batchnorm_explorer", "describe_norm_run"]
 
@@ -83,6 +86,8 @@ def batchnorm_explorer(init_std: float = 1.0, batchnorm: bool = False, *, lr: fl
             acts[std, bn] = plots.norm_preactivations(model, probe)
             runs[std, bn] = plots.norm_train_run(model, X, y, lr=lr, steps=steps,
                                                  batch_size=batch_size, rng=rng)
+    figsize = (12.0, 3.8)
+    loss_box, hist_box = (0.07, 0.2, 0.33, 0.68), (0.46, 0.2, 0.52, 0.68)
     controls = {
         "batchnorm": widgets.ToggleButtons(options=[("off", False), ("on", True)],
                                            value=bool(batchnorm), description="batch norm"),
@@ -91,31 +96,60 @@ def batchnorm_explorer(init_std: float = 1.0, batchnorm: bool = False, *, lr: fl
                                             continuous_update=True),
     }
 
+    def loss_axes(ax):
+        ax.set_yscale("log")
+        ax.set_ylim(0.05, 20)
+        ax.set_xlim(0, steps)
+
+    def background(bn):  # axes, ticks, labels and legend: the same for every init std
+        def build(fig):
+            ax = fig.add_axes(loss_box)
+            loss_axes(ax)
+            ax.set_yticks(_LOSS_TICKS, [f"{t:g}" for t in _LOSS_TICKS])
+            ax.yaxis.set_minor_locator(NullLocator())
+            ax.set_xticks(np.linspace(0, steps, 5).round())
+            ax.set_xlabel("SGD step")
+            ax.set_ylabel("mini-batch loss")
+            for shown in (not bn, bn):  # legend entries in the order the curves are drawn
+                chosen = shown == bn
+                ax.plot([], [], color=plots._BN_COLORS[shown], alpha=1.0 if chosen else 0.35,
+                        lw=2.5 if chosen else 1.5, label="with BN" if shown else "without BN")
+            ax.legend(loc="lower left", fontsize=11)
+            ax.grid(alpha=0.3)
+            # the histogram panel's frame: its stairs and stds are drawn at each redraw
+            ax_hist = fig.add_axes(hist_box)
+            plots.plot_norm_histograms([np.zeros(1)] * len(acts[init_std, bn]), ax=ax_hist)
+            stds = [text for text in ax_hist.texts if text.get_text().startswith("std")]
+            for artist in [*ax_hist.patches, *stds]:
+                artist.remove()
+        return render_layer(figsize, build)
+
+    backs = {bn: background(bn) for bn in (False, True)}
+
     def draw(fig, v):
         std, bn = v["init_std"], bool(v["batchnorm"])
-        ax_loss = fig.add_axes((0.07, 0.2, 0.33, 0.68))
+        paste_layer(fig, backs[bn], zorder=-1)
+        ax_loss = fig.add_axes(loss_box)
+        loss_axes(ax_loss)
         for shown in (not bn, bn):  # the chosen run last, on top
             chosen = shown == bn
-            plots._draw_run(ax_loss, runs[std, shown], shown, alpha=1.0 if chosen else 0.35,
+            run = runs[std, shown]
+            plots._draw_run(ax_loss, run, shown, alpha=1.0 if chosen else 0.35,
                             lw=2.5 if chosen else 1.5)
-        # Fixed ticks and titles placed as figure text: tick and title layout would
-        # otherwise take most of the redraw time.
-        ax_loss.set_yscale("log")
-        ax_loss.set_ylim(0.05, 20)
-        ax_loss.set_yticks(_LOSS_TICKS, [f"{t:g}" for t in _LOSS_TICKS])
-        ax_loss.yaxis.set_minor_locator(NullLocator())
-        ax_loss.set_xlim(0, steps)
-        ax_loss.set_xticks(np.linspace(0, steps, 5).round())
-        ax_loss.set_xlabel("SGD step")
-        ax_loss.set_ylabel("mini-batch loss")
-        ax_loss.legend(loc="lower left", fontsize=11)
-        ax_loss.grid(alpha=0.3)
+            if run["diverged_at"] is not None:
+                ax_loss.annotate(f"diverged at step {run['diverged_at']}",
+                                 (run["diverged_at"], 15.0), xytext=(8, -4),
+                                 textcoords="offset points", va="top", fontsize=11,
+                                 color=plots._BN_COLORS[shown], alpha=1.0 if chosen else 0.6)
+        ax_loss.set_axis_off()
         fig.text(0.235, 0.93, f"loss per step, init std {std:g}, lr {lr:g}", ha="center",
                  fontsize=13)
-        plots.plot_norm_histograms(acts[std, bn], ax=fig.add_axes((0.46, 0.2, 0.52, 0.68)),
-                                   color=plots._BN_COLORS[bn])
+        ax_hist = fig.add_axes(hist_box)
+        plots.plot_norm_histograms(acts[std, bn], ax=ax_hist, color=plots._BN_COLORS[bn],
+                                   frame=False)
+        ax_hist.set_axis_off()
         fig.text(0.72, 0.93, f"input of each ReLU at initialization, BN {'on' if bn else 'off'}",
                  ha="center", fontsize=13)
         return " | ".join(describe_norm_run(runs[std, b], batchnorm=b) for b in (bn, not bn))
 
-    return InteractiveFigure(controls, draw, figsize=(12.0, 3.8))
+    return InteractiveFigure(controls, draw, figsize=figsize)

@@ -8,23 +8,99 @@
 - :func:`dropout_explorer`: a p slider and a training/evaluation choice; one mask applied to
   a layer of 24 activations, and the average over 2000 masks, for inverted and non-inverted
   dropout.
+
+Speed: matplotlib spends most of a redraw laying out and rasterising text (tick labels, axis
+labels, legends). The parts of a figure that never change are therefore rendered once, when
+the widget is built, by :func:`render_layer`, and pasted as pixels (``Figure.figimage``) at
+every redraw; the axes drawn on top have their frame turned off and the same limits, so the
+picture is the same as drawing everything each time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from utils._validate import as_float_vector
 from utils.plots import regularization as plots
 from utils.plots._core import CLASS_COLORS
-from utils.widgets._core import InteractiveFigure
+from utils.widgets._core import DPI, InteractiveFigure
 
+# render_layer, paste_layer and bars are helpers for the widget modules, not exported.
 __all__ = ["LAMBDA_EXPONENTS", "dropout_explorer", "penalty_explorer", "penalty_grid"]
 
 #: The slider's lambdas are 10**e for these exponents (step 0.25 from -6 to 0).
 LAMBDA_EXPONENTS = np.round(np.arange(-6.0, 0.0001, 0.25), 2)
 _KINDS = ("L2 (ridge)", "L1 (lasso)")
+
+
+def render_layer(figsize, build: Callable, *, crop: bool = False) -> tuple:
+    """Render the unchanging part of a widget's figure once, as RGBA pixels.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        The widget figure's size: the layer has exactly its pixel size.
+    build : callable
+        ``build(figure)`` draws the unchanging artists on a fresh ``Figure``.
+    crop : bool
+        Render on a transparent background and keep only the smallest rectangle holding
+        something (for a layer pasted on top, such as a legend).
+
+    Returns
+    -------
+    (pixels, offset)
+        ``pixels`` of shape (rows, columns, 4), uint8; ``offset`` = (x, y) in pixels of its
+        lower-left corner in the figure. Pass both to :func:`paste_layer`.
+    """
+    fig = Figure(figsize=figsize, dpi=DPI)
+    if crop:
+        fig.patch.set_alpha(0.0)
+    build(fig)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba()).copy()
+    if not crop:
+        return pixels, (0, 0)
+    rows, cols = np.nonzero(pixels[..., 3])
+    if rows.size == 0:
+        return pixels[:1, :1], (0, 0)
+    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    return pixels[top:bottom, left:right].copy(), (int(left), int(pixels.shape[0] - bottom))
+
+
+def paste_layer(fig, layer: tuple, *, zorder: float) -> None:
+    """Paste a layer of :func:`render_layer` into ``fig`` (below the axes: zorder < 0)."""
+    pixels, (x0, y0) = layer
+    fig.figimage(pixels, xo=x0, yo=y0, origin="upper", zorder=zorder)
+
+
+def bars(ax, x, heights, width: float, **style):
+    """Vertical bars as ONE collection (``ax.bar`` makes one artist per bar, slower to draw).
+
+    ``collection.heights`` keeps the heights drawn.
+    """
+    x, heights = np.asarray(x, dtype=np.float64), np.asarray(heights, dtype=np.float64)
+    left, right = x - width / 2, x + width / 2
+    zeros = np.zeros_like(heights)
+    verts = np.stack([np.stack([left, zeros], 1), np.stack([left, heights], 1),
+                      np.stack([right, heights], 1), np.stack([right, zeros], 1)], axis=1)
+    collection = PolyCollection(verts, facecolors=style.pop("color"), edgecolors="none",
+                                **style)
+    collection.heights = heights
+    ax.add_collection(collection, autolim=False)
+    return collection
+
+
+def _bare(ax) -> None:
+    """No frame, ticks or labels: the pasted background layer draws them."""
+    ax.set_axis_off()
 
 
 def penalty_grid(x, t, *, lams=None, centers: int = 40, width: float = 0.05,
@@ -85,6 +161,32 @@ def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: 
     Phi_va = plots.rbf_features(x_val, centers=centers, width=width)
     truth = np.sin(2 * np.pi * grid)
     hist_limit = 1.5  # |w| beyond this (small lambdas, L2) lands in the end bins
+    figsize = (11.0, 3.9)
+    fit_box, w_box = (0.06, 0.15, 0.42, 0.72), (0.56, 0.15, 0.42, 0.72)
+    fit_limits = {"xlim": (0, 1), "ylim": (-2.2, 2.2)}
+    w_limits = {"xlim": (-hist_limit, hist_limit), "ylim": (0, centers + 1)}
+
+    def fit_panel(fig):  # the data, the true curve and the axes, without the model
+        ax = fig.add_axes(fit_box)
+        plots.plot_penalty_fit(x, t, grid, np.full(grid.shape, np.nan), ax=ax, x_val=x_val,
+                               t_val=t_val, truth=truth, title="")
+        ax.set(**fit_limits, xticks=[0, 0.5, 1], yticks=[-2, 0, 2])
+        return ax
+
+    def background(fig):
+        fit_panel(fig).get_legend().remove()
+        ax_w = fig.add_axes(w_box)
+        ax_w.set(**w_limits, xticks=np.round([-hist_limit, 0, hist_limit], 2),
+                 yticks=[0, centers], xlabel="weight value", ylabel="number of weights")
+
+    def legend(fig):
+        ax = fit_panel(fig)
+        _bare(ax)
+        for line in list(ax.lines):  # the legend keeps its own copies of the handles
+            line.remove()
+
+    back = render_layer(figsize, background)
+    front = render_layer(figsize, legend, crop=True)
     controls = {
         "kind": widgets.Dropdown(options=list(_KINDS), value=kind, description="penalty"),
         "log10_lambda": widgets.FloatSlider(value=float(exponent), min=-6.0, max=0.0, step=0.25,
@@ -95,17 +197,18 @@ def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: 
         k = int(np.argmin(np.abs(LAMBDA_EXPONENTS - v["log10_lambda"])))
         b, W = fits[v["kind"]]
         w, lam = W[k], fits["lams"][k]
-        # Fixed axes, ticks and text titles: automatic tick and title layout would cost
-        # more than the 100 ms a redraw may take.
-        ax_fit = fig.add_axes((0.06, 0.15, 0.42, 0.72))
-        ax_w = fig.add_axes((0.56, 0.15, 0.42, 0.72))
-        plots.plot_penalty_fit(x, t, grid, Phi_grid @ w + b[k], ax=ax_fit, x_val=x_val,
-                               t_val=t_val, truth=truth, title="")
+        paste_layer(fig, back, zorder=-1)
+        ax_fit = fig.add_axes(fit_box)
+        ax_fit.plot(grid, np.clip(Phi_grid @ w + b[k], -3, 3), color=CLASS_COLORS[1], lw=2.2,
+                    label="model")
+        ax_fit.set(**fit_limits)
+        _bare(ax_fit)
+        ax_w = fig.add_axes(w_box)
         plots.plot_weight_histogram(w, ax=ax_w, bins=31, limit=hist_limit, title="",
                                     legend=False)
-        ax_fit.set(xlim=(0, 1), xticks=[0, 0.5, 1], yticks=[-2, 0, 2])
-        ax_w.set(xlim=(-hist_limit, hist_limit), ylim=(0, w.size + 1),
-                 xticks=np.round([-hist_limit, 0, hist_limit], 2), yticks=[0, w.size])
+        ax_w.set(**w_limits)
+        _bare(ax_w)
+        paste_layer(fig, front, zorder=10)
         ax_fit.text(0.5, 1.03, f"{v['kind'][:2]}, λ = {lam:.2g}: the fit", ha="center",
                     transform=ax_fit.transAxes, fontsize=13)
         ax_w.text(0.5, 1.03, f"the {w.size} weights", ha="center", transform=ax_w.transAxes,
@@ -117,7 +220,7 @@ def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: 
                 f"largest |w| = {np.abs(w).max():.3g}; training MSE {train:.4f}, "
                 f"validation MSE {val:.4f}")
 
-    return InteractiveFigure(controls, draw, figsize=(11.0, 3.9))
+    return InteractiveFigure(controls, draw, figsize=figsize)
 
 
 def dropout_explorer(p: float = 0.5, mode: str = "training", *, variant: str = "inverted",
@@ -149,6 +252,9 @@ def dropout_explorer(p: float = 0.5, mode: str = "training", *, variant: str = "
     rng = np.random.default_rng(seed)
     h = rng.uniform(0.3, 1.5, size=units)
     u = rng.random((samples, units))  # mask k keeps unit j when u[k, j] >= p
+    figsize, box = (10.0, 3.8), (0.07, 0.14, 0.91, 0.76)
+    idx = np.arange(units)
+    xlim = (-0.8, units - 0.2)
     controls = {
         "p": widgets.FloatSlider(value=float(p), min=0.0, max=0.95, step=0.05, description="p",
                                  readout_format=".2f"),
@@ -158,43 +264,74 @@ def dropout_explorer(p: float = 0.5, mode: str = "training", *, variant: str = "
                                     description="dropout"),
     }
 
+    def artists(ax, out, keep, mean, mode_, inverted):
+        """The bars and marks; the labels do not depend on p, so the legend is drawn once."""
+        bars(ax, idx, h, 0.8, color="0.8", label="activation h (input)")
+        if mode_ == "training":
+            bars(ax, idx[keep], out[keep], 0.45, color=CLASS_COLORS[0],
+                 label="one mask: kept, × 1/(1 - p)" if inverted else "one mask: kept, not scaled")
+            ax.plot(idx[~keep], np.zeros(int((~keep).sum())), "x", color=plots.ZERO_COLOR,
+                    ms=9, mew=2, label="dropped (0)")
+            ax.plot(idx, mean, "_", color="k", ms=16, mew=2.5,
+                    label=f"average over {samples} masks")
+        else:
+            bars(ax, idx, out, 0.45, color=CLASS_COLORS[1],
+                 label="evaluation output" + ("" if inverted else " = (1 - p) h"))
+
+    def legend_layer(mode_, inverted):
+        def build(fig):
+            ax = fig.add_axes(box)
+            keep = np.arange(units) % 3 != 0  # any mask: only the legend is kept
+            artists(ax, h, keep, h, mode_, inverted)
+            ax.legend(loc="upper left", fontsize=10, ncol=2)
+            for artist in [*ax.lines, *ax.collections]:
+                artist.remove()
+            _bare(ax)
+        return render_layer(figsize, build, crop=True)
+
+    def background(fig):
+        ax = fig.add_axes(box)
+        ax.set(xlim=xlim, xticks=np.arange(0, units, 5), xlabel="unit")
+        ax.set_yticks([])
+
+    back = render_layer(figsize, background)
+    fronts = {(m, inv): legend_layer(m, inv) for m in ("training", "evaluation")
+              for inv in (True, False)}
+
     def draw(fig, v):
         q, inverted = float(v["p"]), v["variant"] == "inverted"
         scale = 1.0 / (1.0 - q) if inverted else 1.0
-        ax = fig.add_subplot()
-        idx = np.arange(units)
-        ax.bar(idx, h, width=0.8, color="0.8", label="activation h (input)")
+        paste_layer(fig, back, zorder=-1)
+        ax = fig.add_axes(box)
+        keep = u[0] >= q
         if v["mode"] == "training":
-            keep = u[0] >= q
             out = h * keep * scale
             mean = (h * (u >= q) * scale).mean(axis=0)
-            ax.bar(idx[keep], out[keep], width=0.45, color=CLASS_COLORS[0],
-                   label=f"one mask: kept, ×{scale:.2f}")
-            ax.plot(idx[~keep], np.zeros(int((~keep).sum())), "x", color=plots.ZERO_COLOR, ms=9,
-                    mew=2, label="dropped (0)")
-            ax.plot(idx, mean, "_", color="k", ms=16, mew=2.5,
-                    label=f"average over {samples} masks")
             gap = float(np.max(np.abs(mean / h - 1.0)))
             status = (f"training, p = {q:.2f}: {int((~keep).sum())} of {units} units dropped, "
                       f"survivors ×{scale:.2f}; average over {samples} masks / h = "
                       f"{float(np.mean(mean / h)):.3f}")
             status += (f" (within {gap:.1%} of 1 on every unit: expectation preserved)"
                        if inverted else f" ≈ 1 - p = {1 - q:.2f}: the expected activation shrinks")
+            top = float(np.max(h * scale))
         else:
-            out = h if inverted else (1.0 - q) * h
-            ax.bar(idx, out, width=0.45, color=CLASS_COLORS[1],
-                   label="evaluation output" + ("" if inverted else " = (1 - p) h"))
+            out, mean = (h if inverted else (1.0 - q) * h), None
             status = ("evaluation: inverted dropout is the identity, every unit is used, no "
                       "scaling" if inverted else
                       f"evaluation: the non-inverted version must multiply by 1 - p = {1 - q:.2f}"
                       " at test time to match the training average")
-        top = float(np.max(out)) if v["mode"] == "evaluation" else float(np.max(h * scale))
-        ax.set_ylim(0, max(1.6, 1.1 * top))
-        ax.set_xlabel("unit")
-        ax.set_ylabel("activation")
+            top = float(np.max(out))
+        artists(ax, out, keep, mean, v["mode"], inverted)
+        ylim = (0.0, max(1.6, 1.1 * top))
+        # Fixed limits and tick positions: automatic ticks would cost more than the drawing.
+        ticks = MaxNLocator(5, steps=[1, 2, 5, 10]).tick_values(*ylim)
+        ax.set(xlim=xlim, ylim=ylim, yticks=ticks[ticks <= ylim[1]], ylabel="activation")
+        ax.patch.set_visible(False)
+        ax.xaxis.set_visible(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        paste_layer(fig, fronts[v["mode"], inverted], zorder=10)
         ax.set_title(f"Dropout ({v['variant']}), p = {q:.2f}, {v['mode']}")
-        ax.legend(loc="upper left", fontsize=10, ncol=2)
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9)
         return status
 
-    return InteractiveFigure(controls, draw, figsize=(10.0, 3.8))
+    return InteractiveFigure(controls, draw, figsize=figsize)
