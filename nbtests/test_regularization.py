@@ -155,6 +155,23 @@ def test_early_stopping_stops_and_restores_the_best_epoch():
     assert restored == pytest.approx(hist["val_loss"][best - 1])
 
 
+
+def test_early_stopping_restores_batch_norm_running_statistics():
+    """With batch norm, the best epoch's validation loss needs its running mean and variance
+    too: restoring the parameters alone leaves the statistics of the last epoch."""
+    X, y = data.moons(80, noise=0.35, rng=RNG(3))
+    Xv, yv = data.moons(200, noise=0.35, rng=RNG(4))
+    rng = RNG(5)
+    model = nn.Sequential(nn.Linear(2, 64, rng=rng), nn.BatchNorm1d(64), nn.ReLU(),
+                          nn.Linear(64, 64, rng=rng), nn.BatchNorm1d(64), nn.ReLU(),
+                          nn.Linear(64, 2, rng=rng))
+    hist = nn.fit(model, X, y, optimizer=nn.Adam(model, lr=0.02), epochs=300, batch_size=16,
+                  rng=rng, validation=(Xv, yv), early_stopping=nn.EarlyStopping(patience=15))
+    best = hist["best_epoch"]
+    assert hist["stopped_at"] == best + 15 < 300
+    restored = nn.softmax_cross_entropy(model.eval().forward(Xv), yv)[0]
+    assert restored == pytest.approx(hist["val_loss"][best - 1], rel=1e-12)
+
 @pytest.mark.parametrize(("call", "error", "message"), [
     (lambda: nn.Dropout(1.0, rng=RNG(0)), ValueError, r"Dropout: p must be in \[0, 1\)"),
     (lambda: nn.Dropout(0.5, rng=None), TypeError, r"Dropout: rng must be a numpy.random.Generator"),

@@ -1349,7 +1349,10 @@ class EarlyStopping:
 
     An epoch improves on the best so far when its validation loss is lower by more than
     ``min_delta``. With ``restore_best`` the model's parameters are put back, at the end of
-    :func:`fit`, to those of the best epoch (``history["best_epoch"]``).
+    :func:`fit`, to those of the best epoch (``history["best_epoch"]``), and so are batch
+    norm's running mean and variance: the restored network predicts in eval mode exactly as
+    it did at the best epoch (like Keras' ``restore_best_weights`` and PyTorch's
+    ``state_dict``, which hold those buffers too).
     """
 
     def __init__(self, patience: int = 5, min_delta: float = 0.0, restore_best: bool = True):
@@ -1359,20 +1362,32 @@ class EarlyStopping:
         self.min_delta = _nonnegative(min_delta, "EarlyStopping")
         self.restore_best = bool(restore_best)
         self.best_loss, self.best_epoch, self.best_params = np.inf, 0, None
+        self.best_buffers: list[np.ndarray] = []
 
     def update(self, epoch: int, val_loss: float, model: Module) -> bool:
         """Record an epoch's validation loss; return True when training should stop."""
         if val_loss < self.best_loss - self.min_delta:
             self.best_loss, self.best_epoch = val_loss, epoch
             self.best_params = [layer.params[name].copy() for layer, name in model.parameters()]
+            self.best_buffers = [getattr(layer, name).copy() for layer, name in _buffers(model)]
         return epoch - self.best_epoch >= self.patience
 
     def restore(self, model: Module) -> None:
-        """Copy the best epoch's parameters back into the model (in place)."""
+        """Copy the best epoch's parameters and running statistics back (in place)."""
         if self.best_params is None:
             return
         for (layer, name), best in zip(model.parameters(), self.best_params, strict=True):
             layer.params[name][...] = best
+        for (layer, name), best in zip(_buffers(model), self.best_buffers, strict=True):
+            getattr(layer, name)[...] = best
+
+
+def _buffers(model: Module):
+    """Yield ``(layer, name)`` for every state array that is not a parameter (running stats)."""
+    for layer in getattr(model, "layers", [model]):
+        for name in ("running_mean", "running_var"):
+            if isinstance(getattr(layer, name, None), np.ndarray):
+                yield layer, name
 
 
 def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entropy,

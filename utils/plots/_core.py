@@ -20,9 +20,11 @@ __all__ = [
     "plot_matrices", "plot_points", "plot_regression_step", "plot_xor_spaces",
 ]
 
+# A fixed title height: matplotlib otherwise measures every axis's tick labels on each draw to
+# place the title, about a tenth of a widget redraw (no course figure has ticks on top).
 mpl.rcParams.update({
     "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fontsize": 11,
-    "xtick.labelsize": 11, "ytick.labelsize": 11, "figure.dpi": 90,
+    "xtick.labelsize": 11, "ytick.labelsize": 11, "figure.dpi": 90, "axes.titley": 1.0,
 })
 
 #: Class colours (colour-blind safe): class 0 blue, class 1 orange, then green, purple, ...
