@@ -338,46 +338,41 @@ SITE_NAMES = {"student": "{stem}.html", "instructor": "{stem}.solutions.html"}
 def build_slides(out: Path, audiences=("instructor", "student"), only: str | None = None,
                  solutions: Path = ROOT / "solutions", npm_dir: Path = NPM_DIR) -> list[Path]:
     """Write a reveal.js deck per chapter and audience into ``out``; return the decks."""
-    modules = ensure_npm_packages(npm_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    copy_vendor(modules, out)
-    exporter = _exporter("slides")
-    written = []
-    for stem, nb in _chapter_notebooks(only, solutions):
-        info = page_info(nb, stem)
-        for audience in audiences:
-            body, _ = exporter.from_notebook_node(
-                view(nb, audience), resources={"metadata": {"name": f"{info.number} · {info.title}"}})
-            path = out / SLIDE_NAMES[audience].format(stem=stem)
-            path.write_text(_rewrite_links(body, ".slides.html"), encoding="utf-8")
-            written.append(path)
-    if (ROOT / "GLOSSARY.md").exists():  # chapter 00 links it
-        _markdown_page(ROOT / "GLOSSARY.md", out / "glossary.html")
-    _write_index(out, "slides")
-    return written
+    return _build("slides", out, audiences, only, solutions, npm_dir)
 
 
 def build_html(out: Path, audiences=("student", "instructor"), only: str | None = None,
                solutions: Path = ROOT / "solutions", npm_dir: Path = NPM_DIR) -> list[Path]:
     """Write the course site into ``out``: a page per chapter and audience, and an index."""
+    return _build("html", out, audiences, only, solutions, npm_dir)
+
+
+def _build(kind: str, out: Path, audiences, only, solutions: Path, npm_dir: Path) -> list[Path]:
+    """Decks (``kind="slides"``) or site pages (``"html"``), the markdown pages and the index.
+
+    Links between chapters stay within one audience: a student deck links student decks.
+    """
+    names = SLIDE_NAMES if kind == "slides" else SITE_NAMES
     modules = ensure_npm_packages(npm_dir)
     out.mkdir(parents=True, exist_ok=True)
     copy_vendor(modules, out)
-    exporter = _exporter("html")
+    exporter = _exporter(kind)
     written = []
     for stem, nb in _chapter_notebooks(only, solutions):
         info = page_info(nb, stem)
         for audience in audiences:
             body, _ = exporter.from_notebook_node(
                 view(nb, audience), resources={"metadata": {"name": f"{info.number} · {info.title}"}})
-            path = out / SITE_NAMES[audience].format(stem=stem)
-            suffix = SITE_NAMES[audience].format(stem="")
-            path.write_text(_rewrite_links(body, suffix), encoding="utf-8")
+            path = out / names[audience].format(stem=stem)
+            path.write_text(_rewrite_links(body, names[audience].format(stem="")), encoding="utf-8")
             written.append(path)
-    for source, page in (("GLOSSARY.md", "glossary.html"), ("INSTRUCTORS.md", "instructors.html")):
+    pages = [("GLOSSARY.md", "glossary.html")]  # chapter 00 links it
+    if kind == "html":
+        pages.append(("INSTRUCTORS.md", "instructors.html"))
+    for source, page in pages:
         if (ROOT / source).exists():
             _markdown_page(ROOT / source, out / page)
-    _write_index(out, "html", solutions)
+    _write_index(out, kind, solutions)
     return written
 
 

@@ -30,7 +30,7 @@ import numpy as np
 __all__ = [
     "CheckFailed", "Exercise", "ExerciseNotDone", "FloatingPointDivide", "FloatingPointInvalid",
     "FloatingPointOverflow", "Mistake", "Probe", "check", "exercises",
-    "get_exercise", "judge", "register", "run_probe",
+    "get_exercise", "judge", "part", "register", "run_probe", "same",
 ]
 
 _UTILS_DIR = str(Path(__file__).resolve().parent.parent)
@@ -361,6 +361,24 @@ def compare(got: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10,
     return (f"values{label} differ in {n_bad} of {close.size} entries; first at index {first}: "
             f"expected {e[first]:.6g}, got {a[first]:.6g}\n"
             f"  expected: {_show(e)}\n  got:      {_show(a)}")
+
+
+def same(got: Any, wanted: Any, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
+    """True when ``got`` equals ``wanted`` within the tolerance (False for any mismatch of kind).
+
+    For ``Mistake(matches=...)`` functions: "the answer is this wrong value".
+    """
+    try:
+        return compare(got, wanted, rtol, atol) is None
+    except Exception:  # an answer of another shape or type is simply not this value
+        return False
+
+
+def part(got: Any, k: int) -> Any:
+    """Item ``k`` of a tuple answer, or None when the answer is not a tuple that long."""
+    if isinstance(got, tuple) and len(got) > k:
+        return got[k]
+    return None
 
 
 def _as_array(value: Any) -> np.ndarray:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils.checks import Exercise, Mistake, Probe, compare, register
+from utils.checks import Exercise, Mistake, Probe, register, same
 
 # ---------------------------------------------------------------- references
 
@@ -33,8 +33,6 @@ def center_columns(X: np.ndarray) -> np.ndarray:
     return X - X.mean(axis=0)
 
 
-def _same(got, wanted) -> bool:
-    return compare(got, wanted) is None
 
 
 # ---------------------------------------------------------------- ex00_batch_iterations
@@ -194,17 +192,17 @@ def _center_inputs(N: int, D: int, *, integers: bool = False):
 def _row_centered(got, i) -> bool:
     X = np.asarray(i["X"], dtype=np.float64)
     keep = X - X.mean(axis=1, keepdims=True)
-    if _same(got, keep):
+    if same(got, keep):
         return True
     # Without keepdims the row means (shape (N,)) line up with the columns when N == D.
-    return X.shape[0] == X.shape[1] and _same(got, X - X.mean(axis=1))
+    return X.shape[0] == X.shape[1] and same(got, X - X.mean(axis=1))
 
 
 def _standardised(got, i) -> bool:
     X = np.asarray(i["X"], dtype=np.float64)
     centred = X - X.mean(axis=0)
     with np.errstate(all="ignore"):
-        return any(_same(got, centred / X.std(axis=0, ddof=ddof)) for ddof in (0, 1))
+        return any(same(got, centred / X.std(axis=0, ddof=ddof)) for ddof in (0, 1))
 
 
 def _call_leaves_x(obj, i):
@@ -246,7 +244,7 @@ INPLACE_MISTAKE = Mistake(
     "changed X in place",
     "Your function modified the array it was given (X -= ... or X[:] = ...), so the caller's "
     "data is gone. Return a new array: X - X.mean(axis=0).",
-    matches=lambda got, i: _same(got, center_columns(i["X"])),
+    matches=lambda got, i: same(got, center_columns(i["X"])),
 )
 
 

@@ -12,12 +12,8 @@ import numbers
 import numpy as np
 
 from utils import perceptron as ref
-from utils.checks import Exercise, Mistake, Probe, compare, register
+from utils.checks import Exercise, Mistake, Probe, register, same
 from utils.data import GATES, gate_truth_table
-
-
-def _same(got, wanted) -> bool:
-    return compare(got, wanted) is None
 
 
 def _int_matrix(rng, n, d, low=-3, high=3) -> np.ndarray:
@@ -297,8 +293,8 @@ def _xor_ref(i):
 def _h_is(func):
     # The wrong H must differ from the right one here (a wrong tie rule only shows on lines).
     def matches(got, i):
-        return (isinstance(got, tuple) and len(got) == 2 and not _same(got[0], _xor_ref(i)[0])
-                and _same(got[0], func(i)))
+        return (isinstance(got, tuple) and len(got) == 2 and not same(got[0], _xor_ref(i)[0])
+                and same(got[0], func(i)))
     return matches
 
 
@@ -477,7 +473,7 @@ TRAIN_MISTAKES = (
 
 def _kept_state(got, i) -> bool:
     return (isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], tuple)
-            and isinstance(got[1], tuple) and not _same(got[0], got[1]))
+            and isinstance(got[1], tuple) and not same(got[0], got[1]))
 
 
 def _twice(output):

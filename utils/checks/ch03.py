@@ -20,13 +20,11 @@ from __future__ import annotations
 import numpy as np
 
 from utils import nn
-from utils.checks import Exercise, Mistake, Probe, compare, register
+from utils.checks import Exercise, Mistake, Probe, register, same
 
 EPS = nn.EPS  # the clipping constant the exercises ask for: 1e-12
 
 
-def _same(got, wanted) -> bool:
-    return compare(got, wanted) is None
 
 
 def _part(k: int, func, ref):
@@ -36,8 +34,8 @@ def _part(k: int, func, ref):
     N = 1, "forgot to divide by N" changes nothing, so it must not be diagnosed there).
     """
     def matches(got, i) -> bool:
-        return (isinstance(got, tuple) and len(got) > k and _same(got[k], func(i))
-                and not _same(got[k], ref(i)[k]))
+        return (isinstance(got, tuple) and len(got) > k and same(got[k], func(i))
+                and not same(got[k], ref(i)[k]))
     return matches
 
 
@@ -79,7 +77,7 @@ def _gradcheck_mistake(what: str) -> Mistake:
         f"disagree with the gradient you return. Derive {what} again from your loss formula, "
         f"or check that the loss itself is right.",
         matches=lambda got, i: (isinstance(got, tuple) and len(got) == 3
-                                and not _same(got[1], got[2])))
+                                and not same(got[1], got[2])))
 
 
 # ---------------------------------------------------------------- ex03_mse
@@ -128,9 +126,9 @@ MSE_MISTAKES = (
             "convention: read the `half` argument.",
             matches=lambda got, i: (
                 isinstance(got, tuple) and len(got) >= 2
-                and ((i["half"] and (_same(got[0], 2 * _mse_ref(i)[0])
-                                     or _same(got[1], 2 * _mse_ref(i)[1])))
-                     or (not i["half"] and _same(got[0], _mse_ref(i)[0] / 2))))),
+                and ((i["half"] and (same(got[0], 2 * _mse_ref(i)[0])
+                                     or same(got[1], 2 * _mse_ref(i)[1])))
+                     or (not i["half"] and same(got[0], _mse_ref(i)[0] / 2))))),
     Mistake("summed instead of averaged (no /N)",
             "The loss is the mean over the N samples: divide the sum by N = pred.shape[0]. "
             "The gradient of a mean is divided by N too.",
@@ -315,7 +313,7 @@ def _bce_extreme(confident_right: bool):
 
 def _other_eps(got, i) -> bool:
     return (i.get("extreme", False) and np.ndim(got) == 0 and np.isfinite(got)
-            and not _same(got, _bce_ref(i)) and got > 0)
+            and not same(got, _bce_ref(i)) and got > 0)
 
 
 BCE_MISTAKES = (
@@ -338,7 +336,7 @@ BCE_MISTAKES = (
             "With K independent labels per sample (prob of shape (N, K)) the loss is a mean "
             "over the N samples of the SUM of the K binary cross-entropies: np.sum(...) / N, "
             "not np.mean(...).",
-            matches=lambda got, i: _k(i, "prob") > 1 and _same(got, _bce_ref(i) / _k(i, "prob"))),
+            matches=lambda got, i: _k(i, "prob") > 1 and same(got, _bce_ref(i) / _k(i, "prob"))),
     Mistake("swapped p and 1 - p",
             "The label-1 term is t log p, the label-0 term (1 - t) log(1 - p). Yours are "
             "the other way round.",
@@ -465,8 +463,8 @@ CE_MISTAKES = (
     Mistake("used the probabilities of all classes",
             "Only the probability of the RIGHT class enters: -log p[n, y_n]. Multiply "
             "log p by the one-hot targets (zeros elsewhere) or index it with the labels.",
-            matches=_any(lambda got, i: _same(got, -float(np.sum(_log_p(i))) / _n(i, "prob")),
-                         lambda got, i: _same(got, -float(np.mean(_log_p(i)))))),
+            matches=_any(lambda got, i: same(got, -float(np.sum(_log_p(i))) / _n(i, "prob")),
+                         lambda got, i: same(got, -float(np.mean(_log_p(i)))))),
     Mistake("added (1 - y) log(1 - p) terms (the multi-label loss)",
             "With exactly one label per sample the categorical cross-entropy is -sum_k y_k "
             "log p_k: no (1 - y) log(1 - p) terms. Those belong to independent sigmoids.",

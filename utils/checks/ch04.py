@@ -20,13 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from utils import nn
-from utils.checks import Exercise, Mistake, Probe, compare, register
+from utils.checks import Exercise, Mistake, Probe, register
 from utils.data import minibatch_indices as _ref_minibatch_indices
-
-
-def _same(got, wanted, rtol=1e-7, atol=1e-10) -> bool:
-    return compare(got, wanted, rtol, atol) is None
-
 
 # ---------------------------------------------------------------- ex04_numerical_gradient
 # The function differentiated is built inside the probe from plain numbers, so the grader

@@ -21,22 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from utils import nn
-from utils.checks import Exercise, Mistake, Probe, compare, register
-
-
-def _same(got, wanted, rtol=1e-7, atol=1e-10) -> bool:
-    try:
-        return compare(got, wanted, rtol, atol) is None
-    except Exception:
-        return False
-
-
-def _part(got, k):
-    """Item k of a tuple answer, or None when the answer is not a tuple that long."""
-    if isinstance(got, tuple) and len(got) > k:
-        return got[k]
-    return None
-
+from utils.checks import Exercise, Mistake, Probe, part, register, same
 
 # ---------------------------------------------------------------- ex05_affine_backward
 
@@ -72,7 +57,7 @@ def _affine_numeric(i):
 
 def _affine_part_is(k, func):
     def matches(got, i):
-        return _same(_part(got, k), func(i)) and not _same(_part(got, k), _affine_ref(i)[k])
+        return same(part(got, k), func(i)) and not same(part(got, k), _affine_ref(i)[k])
     return matches
 
 
@@ -168,7 +153,7 @@ def _relu_numeric(i):
 
 
 def _relu_wrong(func):
-    return lambda got, i: _same(got, func(i)) and not _same(got, _relu_ref(i))
+    return lambda got, i: same(got, func(i)) and not same(got, _relu_ref(i))
 
 
 RELU_MISTAKES = (
@@ -247,7 +232,7 @@ def _sigmoid_numeric(i):
 
 
 def _sigmoid_wrong(func):
-    return lambda got, i: _same(got, func(i)) and not _same(got, _sigmoid_ref(i))
+    return lambda got, i: same(got, func(i)) and not same(got, _sigmoid_ref(i))
 
 
 def _sig(s):
@@ -395,7 +380,7 @@ def _variant(name):
 
 
 def _grads_transposed(got, i):
-    g = _part(got, 1)
+    g = part(got, 1)
     return (isinstance(g, dict) and {"W1", "W2"} <= set(g)
             and np.shape(g["W1"]) == np.shape(i["W1"])[::-1]
             and np.shape(g["W1"]) != np.shape(i["W1"]))

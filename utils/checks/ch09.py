@@ -21,25 +21,15 @@ from __future__ import annotations
 import numpy as np
 
 from utils import nn
-from utils.checks import Exercise, Mistake, Probe, compare, register
+from utils.checks import Exercise, Mistake, Probe, part, register, same
 
 __all__: list[str] = []
 
 EPS = 1e-5
 
 
-def _same(got, wanted, rtol=1e-7, atol=1e-10) -> bool:
-    try:
-        return compare(got, wanted, rtol, atol) is None
-    except Exception:
-        return False
 
 
-def _part(got, k):
-    """Item k of a tuple answer, or None when the answer is not a tuple that long."""
-    if isinstance(got, tuple) and len(got) > k:
-        return got[k]
-    return None
 
 
 def _non_finite(got, _i) -> bool:
@@ -159,7 +149,7 @@ TRAIN_MISTAKES = (
 
 def _cache_is(k, func):
     def matches(got, i):
-        return isinstance(got, tuple) and len(got) == 3 and _same(got[k], func(i))
+        return isinstance(got, tuple) and len(got) == 3 and same(got[k], func(i))
     return matches
 
 
@@ -255,7 +245,7 @@ def _norm_dx_variant(dout, cache, axis: int, kind: str, *, use_gamma: bool = Tru
 
 def _dx_is(func, cache_of):
     def matches(got, i):
-        return _same(_part(got, 0), func(i["dout"], cache_of(i)), 1e-6, 1e-9)
+        return same(part(got, 0), func(i["dout"], cache_of(i)), 1e-6, 1e-9)
     return matches
 
 
@@ -302,19 +292,19 @@ def _backward_mistakes(axis: int, cache_of) -> tuple:
                 "gamma and beta have shape (D,) and are used by every sample, so their "
                 "gradients sum over the batch: dgamma = (dout * x_hat).sum(axis=0), "
                 "dbeta = dout.sum(axis=0).",
-                matches=lambda got, i: np.shape(_part(got, 2)) == np.shape(i["dout"])),
+                matches=lambda got, i: np.shape(part(got, 2)) == np.shape(i["dout"])),
         Mistake("dgamma and dbeta summed over the features",
                 "dgamma and dbeta have one entry per feature, shape (D,): sum over the rows "
                 "(axis 0), not over the columns.",
-                matches=lambda got, i: _same(_part(got, 2), i["dout"].sum(axis=1))
-                or _same(_part(got, 2), i["dout"].sum(axis=1, keepdims=True))),
+                matches=lambda got, i: same(part(got, 2), i["dout"].sum(axis=1))
+                or same(part(got, 2), i["dout"].sum(axis=1, keepdims=True))),
         Mistake("dgamma computed with x instead of x_hat",
                 "gamma multiplies the normalised x_hat, so dgamma = (dout * x_hat).sum(axis=0).",
-                matches=lambda got, i: _same(_part(got, 1), (i["dout"] * i["x"]).sum(axis=0))),
+                matches=lambda got, i: same(part(got, 1), (i["dout"] * i["x"]).sum(axis=0))),
         Mistake("dgamma and dbeta swapped",
                 "Return them in the order dx, dgamma, dbeta: dgamma = (dout * x_hat).sum(axis=0) "
                 "and dbeta = dout.sum(axis=0).",
-                matches=lambda got, i: _same(_part(got, 1), i["dout"].sum(axis=0))),
+                matches=lambda got, i: same(part(got, 1), i["dout"].sum(axis=0))),
     )
 
 
@@ -544,7 +534,7 @@ ROWS_MISTAKES = (
             "the row itself and the variance 0, so x_hat = 0. In evaluation use "
             "running_mean and running_var, which do not depend on the batch.",
             matches=lambda got, i: isinstance(got, tuple) and len(got) == 2
-            and _same(got[1], np.broadcast_to(i["beta"], np.shape(i["x"])))),
+            and same(got[1], np.broadcast_to(i["beta"], np.shape(i["x"])))),
     *(_twice(m) for m in EVAL_MISTAKES[1:] if m.output is not None),
 )
 
@@ -561,7 +551,7 @@ register(Exercise(
                        "On a batch of one the batch mean is the sample itself and the batch "
                        "variance 0, so x_hat = 0 and your output is beta whatever the input. "
                        "Evaluation must use running_mean and running_var.",
-                       matches=lambda got, i: _same(got, np.broadcast_to(i["beta"], (1, 5)))),
+                       matches=lambda got, i: same(got, np.broadcast_to(i["beta"], (1, 5)))),
                *EVAL_MISTAKES[1:])),
         Probe("each row on its own gives the same output as in the whole batch",
               _eval_inputs(5, 3), _call_rows, lambda i: (_eval_ref(i), _eval_ref(i)),
@@ -626,11 +616,11 @@ LN_CACHE_MISTAKES = (
             "Keep inv_std with shape (N, 1) (keepdims=True), one value per sample, so that "
             "x_hat = (x - mu) * inv_std broadcasts along the features.",
             matches=lambda got, i: isinstance(got, tuple) and len(got) == 3
-            and _same(got[2], _ln_ref(i)[1][2].ravel())),
+            and same(got[2], _ln_ref(i)[1][2].ravel())),
     Mistake("stored the std instead of its inverse",
             "The third item of the cache is inv_std = 1 / np.sqrt(var + eps), shape (N, 1).",
             matches=lambda got, i: isinstance(got, tuple) and len(got) == 3
-            and _same(got[2], 1.0 / _ln_ref(i)[1][2])),
+            and same(got[2], 1.0 / _ln_ref(i)[1][2])),
 )
 
 register(Exercise(
@@ -651,7 +641,7 @@ register(Exercise(
                        "With one sample, statistics over the batch give x_hat = 0 and the "
                        "output beta. Layer norm normalises each row over its features: "
                        "x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True).",
-                       matches=lambda got, i: _same(got, np.broadcast_to(i["beta"], (1, 6)))),
+                       matches=lambda got, i: same(got, np.broadcast_to(i["beta"], (1, 6)))),
                *LN_MISTAKES[2:])),
         Probe("rows of very different sizes (row k times 10**k)", _ln_inputs(4, 5,
               row_scales=True), _call_train_out, lambda i: _ln_ref(i)[0], LN_MISTAKES),
