@@ -64,6 +64,12 @@ def _private_root(new_root: str, binds: list[str], uid: int, fontcache: bytes | 
     """Build the private root in ``new_root`` (inside a new mount namespace) and chroot."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=128m,mode=755")
+    # The fresh /tmp and /dev/shm first, the binds after: a course checked out under /tmp (a CI
+    # clone) must stay visible through its binds, not be hidden by the empty /tmp.
+    dev = os.path.join(new_root, "dev")
+    for path, size in ((os.path.join(dev, "shm"), "64m"), (os.path.join(new_root, "tmp"), "64m")):
+        os.makedirs(path, exist_ok=True)
+        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
     for name in SYSTEM_DIRS:
         src = os.path.join("/", name)
         dst = os.path.join(new_root, name)
@@ -75,8 +81,6 @@ def _private_root(new_root: str, binds: list[str], uid: int, fontcache: bytes | 
         if os.path.exists(src) and not any(
                 src == f"/{d}" or src.startswith(f"/{d}/") for d in SYSTEM_DIRS):
             _bind_ro(src, new_root + src)
-    dev = os.path.join(new_root, "dev")
-    os.makedirs(dev, mode=0o755)
     for name in DEVICES:
         if os.path.exists(f"/dev/{name}"):
             open(os.path.join(dev, name), "a").close()
@@ -84,9 +88,6 @@ def _private_root(new_root: str, binds: list[str], uid: int, fontcache: bytes | 
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                          ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
         os.symlink(target, os.path.join(dev, name))
-    for path, size in ((os.path.join(dev, "shm"), "64m"), (os.path.join(new_root, "tmp"), "64m")):
-        os.makedirs(path, exist_ok=True)
-        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
     proc = os.path.join(new_root, "proc")
     os.makedirs(proc)
     try:
