@@ -190,3 +190,21 @@ def test_regrading_is_skipped_unless_forced(tmp_path, capsys):
     assert "grading 0 submission(s), 1 already in" in capsys.readouterr().out
     assert main([str(tmp_path / "a.ipynb"), "--out", out, "--force"]) == 0
     assert "grading 1 submission(s)" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the private root (and its binds) needs root")
+def test_a_broken_sandbox_stops_the_batch_before_any_row(tmp_path, monkeypatch, capsys):
+    """A child that cannot import the course (here: utils/ left out of the private root) must
+    not give every student 0 and "kernel died": the self-test fails, nothing is written."""
+    import utils.grade.runner as runner
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    write(load("solution", "00"), subs / "a.ipynb")
+    binds = runner._binds
+    monkeypatch.setattr(runner, "_binds", lambda: [p for p in binds() if not p.endswith("/utils")])
+    out = tmp_path / "grades.csv"
+    assert main([str(subs), "--out", str(out), "--quiet"]) == 3
+    err = capsys.readouterr().err
+    assert "self-test failed" in err and "chapter 00 scored 0/4" in err
+    assert not out.exists()

@@ -19,6 +19,8 @@ from utils.grade.runner import Limits, isolation_mode
 from utils.grade.submission import Rejected, course_chapters, course_exercises
 
 USAGE_ERROR = 2
+SELF_TEST_FAILED = 3
+SELF_TEST_CHAPTER = "00"  # the fastest chapter to grade
 
 
 class UsageError(Exception):
@@ -202,6 +204,28 @@ def _grade_file(path: Path, key: str, args, limits: Limits) -> Grade:
         return grade
 
 
+def self_test(limits: Limits) -> str:
+    """Grade the course's own solution of chapter 00 with these limits; '' when full marks.
+
+    A sandbox that cannot start (too little memory, a mount that hides the course) would
+    otherwise give every student 0 points and "kernel died": that is the grader's failure,
+    reported once, before any row is written.
+    """
+    from utils.grade.submission import ROOT
+
+    (path,) = sorted((ROOT / "solutions").glob(f"{SELF_TEST_CHAPTER}_*.ipynb"))[:1] or (None,)
+    if path is None:
+        return ""  # an installation without solutions: nothing to test against
+    grade = grade_bytes(path.read_bytes(), path.name, None, limits)
+    if grade.status == "ok" and grade.total == grade.max_total:
+        return ""
+    why = "; ".join(grade.notes[-2:]) or grade.status
+    tail = grade.output_tail.strip().splitlines()[-3:]
+    return (f"the reference solution of chapter {SELF_TEST_CHAPTER} scored "
+            f"{fmt_points(grade.total)}/{fmt_points(grade.max_total)} ({grade.status}: {why})"
+            + (f"; its last output: {' | '.join(tail)}" if tail else ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["merge"]:
@@ -226,6 +250,12 @@ def main(argv: list[str] | None = None) -> int:
                                                  else "") + f", {args.jobs} at a time")
     if not todo:
         _write(out, rows, batch, args, assigned)
+    if todo:
+        problem = self_test(limits)
+        if problem:
+            print(f"error: the grader's self-test failed, so no submission was graded: {problem}",
+                  file=sys.stderr)
+            return SELF_TEST_FAILED
     lock = threading.Lock()
     shown = [False]
     t0 = time.monotonic()
