@@ -193,20 +193,26 @@ def test_solution_notebook_runs_and_its_widget_responds(browser, lab, nb):
     page.close()
 
 
-def test_student_sees_the_friendly_not_done_message(browser, lab):
-    nb = ROOT / "course" / "01_perceptron_xor.ipynb"
+@pytest.mark.parametrize(("name", "first"), [("00_start_here", "ex00_batch_iterations"),
+                                             ("01_perceptron_xor", "ex01_perceptron")])
+def test_student_sees_the_friendly_not_done_message(browser, lab, name, first):
+    """The student's notebook (00 is where `make lab` opens): run all stops at the first
+    exercise's check with one friendly line, and the widgets above it work."""
+    nb = ROOT / "course" / f"{name}.ipynb"
     page = _open(browser, lab, f"course/{nb.name}")
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    output = page.locator(".jp-OutputArea-output", has_text="is not done yet").first
+    output = page.locator(".jp-OutputArea-output", has_text=f"{first} is not done yet").first
     output.wait_for(timeout=60_000)  # run-all stops at the first exercise's check
     _wait_idle(page, 30)
     text = output.inner_text()
-    assert "NotImplementedError" in text and "ex01_perceptron is not done yet" in text, text
+    assert "NotImplementedError" in text and f"{first} is not done yet" in text, text
     assert "Traceback" not in text and "File " not in text, "the student should see no stack"
+    broken = page.locator(".jp-OutputArea-output", has_text="Error displaying widget")
+    assert broken.count() == 0, "a widget did not render in the student's notebook"
     output.scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "course_01_not_done.png"))
+    page.screenshot(path=str(SHOTS / f"course_{name[:2]}_not_done.png"))
     page.close()
 
 
