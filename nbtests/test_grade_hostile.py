@@ -172,8 +172,10 @@ def graded(tmp_path_factory):
                                .replace("PORT", str(port)))
         write(nb, subs / f"{name}.ipynb")
     out, fb = tmp / "grades.csv", tmp / "feedback"
+    # --timeout 10: a hang costs 10 s, and a loaded CI machine starting a child (NumPy,
+    # matplotlib, ipywidgets in the setup cell) stays far from it.
     proc = run_grader(subs, "--chapter", "00", "--out", out, "--feedback", fb, "--jobs", "2",
-                      "--timeout", "5", "--memory", "600", uids=f"{UIDS[0]}-{UIDS[1]}")
+                      "--timeout", "10", "--memory", "600", uids=f"{UIDS[0]}-{UIDS[1]}")
     try:
         conn, _ = server.accept()
         conn.close()
