@@ -720,7 +720,11 @@ class Module:
     ``params`` and ``grads`` are dicts with the same keys; ``backward`` fills ``grads``
     (overwriting, not accumulating). Optimizers update ``params`` in place, so the arrays a
     layer holds are the ones that change. ``training`` is set by :meth:`train` / :meth:`eval`.
+    ``BUFFERS`` names the state arrays that are not parameters (batch norm's running
+    statistics): saving a model and restoring the best epoch keep them with the parameters.
     """
+
+    BUFFERS: tuple[str, ...] = ()
 
     def __init__(self):
         self.params: dict[str, np.ndarray] = {}
@@ -1383,11 +1387,10 @@ class EarlyStopping:
 
 
 def _buffers(model: Module):
-    """Yield ``(layer, name)`` for every state array that is not a parameter (running stats)."""
+    """Yield ``(layer, name)`` for every state array that is not a parameter (``BUFFERS``)."""
     for layer in getattr(model, "layers", [model]):
-        for name in ("running_mean", "running_var"):
-            if isinstance(getattr(layer, name, None), np.ndarray):
-                yield layer, name
+        for name in layer.BUFFERS:
+            yield layer, name
 
 
 def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entropy,
@@ -1735,6 +1738,8 @@ class BatchNorm1d(Module):
     training batch (``momentum=0.1`` as in PyTorch); evaluation mode uses them.
     ``dtype=np.float32`` makes the parameters and running statistics float32.
     """
+
+    BUFFERS = ("running_mean", "running_var")
 
     def __init__(self, num_features: int, *, eps: float = 1e-5, momentum: float = 0.1,
                  dtype=np.float64):

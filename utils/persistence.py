@@ -20,19 +20,20 @@ __all__ = ["FORMAT_VERSION", "load", "save"]
 
 FORMAT_VERSION = 1
 
-# Layer type -> (constructor arguments read from the layer, buffers saved besides params)
+# Layer type -> the constructor arguments read from the layer. Besides its params, each
+# layer's BUFFERS (batch norm's running statistics) are saved too.
 _LAYERS = {
-    "Linear": (lambda m: {"in_features": m.in_features, "out_features": m.out_features}, ()),
-    "ReLU": (lambda m: {}, ()),
-    "Sigmoid": (lambda m: {}, ()),
-    "Tanh": (lambda m: {}, ()),
-    "LeakyReLU": (lambda m: {"alpha": m.alpha}, ()),
-    "ELU": (lambda m: {"alpha": m.alpha}, ()),
-    "PReLU": (lambda m: {"num_features": int(m.params["alpha"].shape[0])}, ()),
-    "Dropout": (lambda m: {"p": m.p}, ()),
-    "BatchNorm1d": (lambda m: {"num_features": int(m.params["gamma"].shape[0]), "eps": m.eps,
-                               "momentum": m.momentum}, ("running_mean", "running_var")),
-    "LayerNorm": (lambda m: {"num_features": int(m.params["gamma"].shape[0]), "eps": m.eps}, ()),
+    "Linear": lambda m: {"in_features": m.in_features, "out_features": m.out_features},
+    "ReLU": lambda m: {},
+    "Sigmoid": lambda m: {},
+    "Tanh": lambda m: {},
+    "LeakyReLU": lambda m: {"alpha": m.alpha},
+    "ELU": lambda m: {"alpha": m.alpha},
+    "PReLU": lambda m: {"num_features": int(m.params["alpha"].shape[0])},
+    "Dropout": lambda m: {"p": m.p},
+    "BatchNorm1d": lambda m: {"num_features": int(m.params["gamma"].shape[0]), "eps": m.eps,
+                              "momentum": m.momentum},
+    "LayerNorm": lambda m: {"num_features": int(m.params["gamma"].shape[0]), "eps": m.eps},
 }
 
 
@@ -49,11 +50,10 @@ def save(model: nn.Sequential, path) -> Path:
         if kind not in _LAYERS:
             raise TypeError(f"save: layer {i} is a {kind}, which cannot be saved; supported: "
                             f"{sorted(_LAYERS)}")
-        config, buffers = _LAYERS[kind]
-        layers.append({"type": kind, "args": config(layer), "frozen": bool(layer.frozen)})
+        layers.append({"type": kind, "args": _LAYERS[kind](layer), "frozen": bool(layer.frozen)})
         for name, value in layer.params.items():
             arrays[f"{i}.{name}"] = value
-        for name in buffers:
+        for name in layer.BUFFERS:
             arrays[f"{i}.{name}"] = getattr(layer, name)
     header = {"format": "dlf-model", "version": FORMAT_VERSION, "layers": layers}
     arrays["__architecture__"] = np.array(json.dumps(header))
@@ -92,8 +92,7 @@ def load(path, *, rng: np.random.Generator | None = None) -> nn.Sequential:
     layers = []
     for i, spec in enumerate(header["layers"]):
         layer = _build(i, spec, rng, path)
-        config, buffers = _LAYERS[spec["type"]]
-        for name in [*layer.params, *buffers]:
+        for name in [*layer.params, *layer.BUFFERS]:
             key = f"{i}.{name}"
             if key not in arrays:
                 raise ValueError(f"load: {path} lacks the array {key!r} of layer {i} ({spec['type']})")
