@@ -1389,7 +1389,7 @@ class EarlyStopping:
 def _buffers(model: Module):
     """Yield ``(layer, name)`` for every state array that is not a parameter (``BUFFERS``)."""
     for layer in getattr(model, "layers", [model]):
-        for name in layer.BUFFERS:
+        for name in getattr(layer, "BUFFERS", ()):  # any object with parameters() will do
             yield layer, name
 
 
