@@ -17,17 +17,19 @@ LAB_ARGS  ?=
 ONLY      ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test chromium browser-test build check lint grade bench slides html clean
+.PHONY: help setup lab test test-portable chromium browser-test build check lint grade bench slides html clean
 
 help:
 	@echo "make lab     set up .venv and open JupyterLab on course/00_start_here.ipynb"
-	@echo "make test    set up .venv and run every test (nbval, build check, checks, library, browser)"
+	@echo "make test    set up .venv and run every test (notebooks, build check, checks, library,"
+	@echo "             other simulated CPUs, browser)"
+	@echo "make test-portable  the notebooks' stored outputs under other BLAS kernels and SIMD levels"
 	@echo "make setup   create .venv with the pinned dependencies (skipped when up to date)"
 	@echo "make build   execute solutions/*.py into solutions/*.ipynb and write course/*.ipynb"
 	@echo "             (ONLY=05 builds one chapter)"
-	@echo "make check   fail if any committed notebook differs from a fresh build"
+	@echo "make check   fail if any committed notebook differs from a fresh build (names the cell)"
 	@echo "make browser-test  JupyterLab in Debian's chromium: every notebook, every widget"
-	@echo "make lint    ruff over utils/, nbtests/ and solutions/*.py"
+	@echo "make lint    ruff over utils/, nbtests/, benchmarks/ and solutions/*.py"
 	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks (GRADE_ARGS=\"--jobs 4 ...\")"
 	@echo "make bench   benchmarks: NumPy vs PyTorch, notebooks, widgets, grading (_build/bench.json)"
 	@echo "make slides  reveal.js lecture decks in _build/slides (work offline)"
@@ -51,10 +53,34 @@ lab: $(STAMP)
 	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir="$(CURDIR)" $(LAB_ARGS) course/00_start_here.ipynb
 
+PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest
+
+# Every part runs even when an earlier one fails; the last lines say which failed.
 # The browser tests run last, on their own: JupyterLab and chromium need both cores.
 test: $(STAMP) chromium npm
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile nbtests solutions
-	$(BIN)/python -m pytest -m browser nbtests/test_browser.py
+	@failed=""; \
+	$(PYTEST) -n $(JOBS) --dist loadfile nbtests solutions || failed="$$failed main"; \
+	$(MAKE) --no-print-directory test-portable || failed="$$failed portable"; \
+	$(BIN)/python -m pytest -m browser nbtests/test_browser.py || failed="$$failed browser"; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed (see each part's summary above)"; exit 1; fi; \
+	echo "make test: every part passed (main suite, portable notebook outputs, browser)"
+
+# Other CPUs, simulated on this one. OPENBLAS_CORETYPE picks another OpenBLAS kernel (matrix
+# products summed in another order, other last bits); NPY_DISABLE_CPU_FEATURES turns off
+# NumPy's AVX-512 and AVX2 loops (names unknown to a CPU are ignored). Each setting runs every
+# solution notebook and compares its outputs with the stored ones, and the build check.
+PORTABLE_SETTINGS ?= Haswell:X86_V4,AVX512_ICL Sandybridge: Prescott:X86_V3,X86_V4,AVX512_ICL
+test-portable: $(STAMP)
+	@failed=""; for setting in $(PORTABLE_SETTINGS); do \
+	  core="$${setting%%:*}"; features="$${setting#*:}"; features="$${features//,/ }"; \
+	  echo "== OPENBLAS_CORETYPE=$$core NPY_DISABLE_CPU_FEATURES='$$features'"; \
+	  OPENBLAS_CORETYPE="$$core" NPY_DISABLE_CPU_FEATURES="$$features" \
+	    $(PYTEST) -q -n $(JOBS) --dist loadfile solutions \
+	    nbtests/test_build.py::test_committed_notebooks_are_current \
+	    || failed="$$failed $$core"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-portable: FAILED under$$failed"; exit 1; fi; \
+	echo "test-portable: the stored outputs hold under $(PORTABLE_SETTINGS)"
 
 # Debian's chromium is installed through apt when missing (as root); Playwright drives it.
 chromium:
@@ -76,7 +102,7 @@ check: $(STAMP)
 	$(BIN)/python -m utils.build --check
 
 lint: $(STAMP)
-	$(BIN)/ruff check utils nbtests solutions/*.py
+	$(BIN)/ruff check utils nbtests benchmarks conftest.py solutions/*.py
 
 # ---- grading (issue 7) ----
 SUBMISSIONS ?=

@@ -8,10 +8,7 @@ land on one notebook's every run.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -30,25 +27,17 @@ def discover(solutions: Path = ROOT / "solutions") -> list[Path]:
 def execute_seconds(path: Path) -> float:
     """Execute a notebook in a fresh kernel of this environment; return the wall time.
 
-    The settings are the build's (``utils.build.execute``): this environment's python as the
-    kernel, the notebook's folder as working directory, the inline matplotlib backend.
+    The settings are the build's (``utils.build.run_notebook``): this environment's python as
+    the kernel, the notebook's folder as working directory, the inline matplotlib backend.
     Raises ``nbclient.exceptions.CellExecutionError`` when a cell raises.
     """
-    from nbclient import NotebookClient
-
     from utils._nbfast import nbformat
+    from utils.build import run_notebook
 
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]
-    os.environ.pop("MPLBACKEND", None)
-    os.environ["PYTHONHASHSEED"] = "0"
     nb = nbformat.read(str(path), as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                            record_timing=False, store_widget_state=False,
-                            resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
-    # The kernel's own stderr (a warning about TCP transport on every start) is dropped;
-    # a failing cell still raises, its traceback comes over the messaging protocol.
-    client.execute(stderr=subprocess.DEVNULL)
+    run_notebook(nb, path.parent, timeout=CELL_TIMEOUT_S, record_timing=False,
+                 store_widget_state=False)
     return time.perf_counter() - start
 
 

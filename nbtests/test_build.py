@@ -138,7 +138,33 @@ def test_every_chapter_source_parses_and_names_its_exercises():
 
 
 def test_committed_notebooks_are_current():
-    """`python -m utils.build --check` rebuilds everything in a temporary folder."""
-    result = subprocess.run([sys.executable, "-m", "utils.build", "--check", "--jobs", "1"],
+    """Sources, cells and metadata of every committed notebook match a fresh build.
+
+    The outputs are compared by the notebook tests (``pytest solutions``), which execute each
+    committed solution notebook; together the two are ``python -m utils.build --check`` (a full
+    rebuild) without running every notebook twice.
+    """
+    result = subprocess.run([sys.executable, "-m", "utils.build", "--check", "--no-execute"],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "up to date (sources and cells)" in result.stdout
+
+
+def test_the_check_names_the_cell_and_the_change(tmp_path, monkeypatch):
+    """A changed source is reported with its cell id and the line that changed."""
+    chapter = _chapter(tmp_path, GOOD)
+    sol, course = tmp_path / "solutions", tmp_path / "course"
+    build.build_chapter(chapter, sol, course)
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "SOLUTIONS", sol)
+    monkeypatch.setattr(build, "COURSE", course)
+    monkeypatch.setattr(build, "find_chapters", lambda *a, **k: [chapter])
+    assert build.check([chapter], execute_notebooks=False) == []
+    chapter.source.write_text(GOOD.replace("return 2 * x", "return x + x"))
+    stale = build.check([chapter], execute_notebooks=False)
+    assert stale == ["solutions/99_test.ipynb: cell ex99_double: source changed: first change "
+                     "'    return 2 * x' -> '    return x + x'"]
+    chapter.source.write_text(GOOD.replace("Question?", "A question?"))
+    stale = build.check([chapter], execute_notebooks=False)
+    assert {s.split(":")[0] for s in stale} == {"solutions/99_test.ipynb", "course/99_test.ipynb"}
+    assert all("cell c99-000: source changed" in s for s in stale)

@@ -58,7 +58,7 @@ W_one, b_one = W1 @ W2, b1 @ W2 + b2  # (2, 2) and (2,)
 one_layer = X_small @ W_one + b_one
 print("two linear layers:\n", two_layers)
 print("one linear layer with W = W1 W2, b = b1 W2 + b2:\n", one_layer)
-print("largest difference:", f"{np.abs(two_layers - one_layer).max():.1e}")
+print("largest difference:", nn.describe_error(np.abs(two_layers - one_layer), below=1e-12))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The same collapse, drawn: a $(2, 3)$ matrix times a $(3, 2)$ matrix is a single $(2, 2)$ matrix, whatever the hidden size 3 is.
@@ -550,7 +550,7 @@ _, dalpha_p = nn.prelu_backward(dout_p, (x_p, alpha_p))
 dalpha_num = nn.numerical_gradient(lambda a: float(np.sum(dout_p * nn.prelu_forward(x_p, a)[0])), alpha_p.copy())
 print("analytic dalpha :", dalpha_p)
 print("numerical dalpha:", dalpha_num)
-print(f"largest relative error: {nn.rel_error(dalpha_p, dalpha_num).max():.1e}")
+print(f"largest relative error: {nn.describe_error(nn.rel_error(dalpha_p, dalpha_num))}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Trained on the moons (2 -> 8 -> 2, `nn.PReLU(8)` with every slope starting at 0.25), each hidden unit learns its own slope.

@@ -677,7 +677,7 @@ loss_demo, dS = nn.softmax_cross_entropy(S_demo, y_demo)
 print(f"loss {loss_demo:.4f}")
 print("dS = (softmax(S) - Y) / N:\n", dS)
 err = nn.gradcheck(lambda S: nn.softmax_cross_entropy(S, y_demo)[0], S_demo.copy(), dS)
-print(f"gradient check: largest relative error {err:.1e}")
+print(f"gradient check: largest relative error {nn.describe_error(err)}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 5: the fused, stable softmax + cross-entropy

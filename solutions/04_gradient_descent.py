@@ -535,7 +535,7 @@ def bce_gradient(X, y, w, b):
 w_test, b_test = rng.standard_normal(2), 0.3
 dw_test, _ = bce_gradient(X_all, y_all, w_test, b_test)
 err = nn.gradcheck(lambda v: bce_loss(X_all, y_all, v, b_test), w_test.copy(), dw_test)
-print(f"dw = {dw_test}; largest relative error against central differences: {err:.1e}")
+print(f"dw = {dw_test}; largest relative error against central differences: {nn.describe_error(err)}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Batch, mini-batch and stochastic gradient descent

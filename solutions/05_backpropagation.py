@@ -346,7 +346,7 @@ out_t, cache_t = nn.tanh_forward(x_t)
 dx_t = nn.tanh_backward(dout_t, cache_t)  # dout * (1 - t**2)
 dx_num = nn.numerical_gradient(lambda v: np.sum(np.tanh(v) * dout_t), x_t)
 print(f"tanh backward vs central differences: largest relative error "
-      f"{nn.rel_error(dx_t, dx_num).max():.1e}")
+      f"{nn.describe_error(nn.rel_error(dx_t, dx_num))}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Softmax cross-entropy: the output layer and the loss together
@@ -368,7 +368,7 @@ loss_s = sce.forward(S, y_s)
 dS = sce.backward()  # (5, 3) = (P - Y) / N
 dS_num = nn.numerical_gradient(lambda s: nn.SoftmaxCrossEntropy().forward(s, y_s), S.copy())
 print(f"loss {loss_s:.4f}; dS shape {dS.shape}; each row of dS sums to 0: {np.allclose(dS.sum(axis=1), 0)}")
-print(f"largest relative error against central differences: {nn.rel_error(dS, dS_num).max():.1e}")
+print(f"largest relative error against central differences: {nn.describe_error(nn.rel_error(dS, dS_num))}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A layer object wraps a pair of kernels
@@ -625,7 +625,7 @@ def w1_errors(relu_layer, grad_scale=1.0):
 errors = {"correct": w1_errors(nn.ReLU()), "ReLU without mask": w1_errors(ReLUNoMask()),
           "forgot 1/N": w1_errors(nn.ReLU(), grad_scale=8.0)}
 for name, err in errors.items():
-    print(f"{name:18s}: largest relative error {err.max():.1e}")
+    print(f"{name:18s}: largest relative error {nn.describe_error(err)}")
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 4.5))

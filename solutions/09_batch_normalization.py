@@ -267,7 +267,7 @@ errors = {
                           beta, dbeta),
 }
 for name, err in errors.items():
-    print(f"{name:>6}: largest relative error {err:.2e}  ({'ok' if err < 1e-7 else 'WRONG'})")
+    print(f"{name:>6}: largest relative error {nn.describe_error(err):>10}  ({'ok' if err < 1e-7 else 'WRONG'})")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Two consequences of the mean and variance terms, for each feature:
@@ -280,7 +280,7 @@ x_hat = cache[0]  # (8, 5)
 s = cache[2]  # inv_std, (5,)
 sums, dots = dx.sum(axis=0), (dx * x_hat).sum(axis=0)  # (5,) each
 predicted = 1e-5 * s**3 * (G * gamma * x_hat).sum(axis=0)  # eps * s^3 * sum(d_hat * x_hat)
-print(f"column sums of dx            : largest |.| {np.abs(sums).max():.1e}  (0 up to rounding)")
+print(f"column sums of dx            : largest |.| {nn.describe_error(np.abs(sums), below=1e-12)}  (0 up to rounding)")
 print("column sums of dx * x_hat    :", "  ".join(f"{v:+.3e}" for v in dots))
 print("eps * s^3 * sum(d_hat x_hat) :", "  ".join(f"{v:+.3e}" for v in predicted))
 
@@ -620,7 +620,7 @@ print(f"row by row equals the whole batch: {np.allclose(alone, whole, rtol=0, at
 G = rng.standard_normal((6, 5))
 dx = layernorm_backward(G, cache)[0]
 err = nn.gradcheck(lambda v: np.sum(G * layernorm_forward(v, gamma, beta)[0]), x, dx)
-print(f"layer norm dx: largest relative error {err:.2e}  ({'ok' if err < 1e-7 else 'WRONG'})")
+print(f"layer norm dx: largest relative error {nn.describe_error(err)}  ({'ok' if err < 1e-7 else 'WRONG'})")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Try it: batch norm on or off, and the scale of the initial weights

@@ -8,7 +8,8 @@ Usage::
 
     python -m utils.build              # build every chapter
     python -m utils.build --only 05    # build one chapter (authors)
-    python -m utils.build --check      # rebuild in a temporary folder, list stale files
+    python -m utils.build --check      # rebuild in a temporary folder, list what differs
+    python -m utils.build --check --no-execute   # sources and cells only (seconds)
 
 Solution regions use nbgrader's markers, alone on their lines::
 
@@ -250,28 +251,50 @@ def _stub_markdown(source: str) -> str:
     return "\n".join(out)
 
 
-def execute(nb, cwd: Path, name: str):
-    """Execute a notebook in a fresh kernel of this environment; return it with clean outputs."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
+def kernel_environment() -> None:
+    """Make kernels started from this process use this environment, the inline backend and
+    one BLAS thread (the course's matrices are small: one thread is as fast alone and ten times
+    faster when several kernels share two cores, as in a parallel build or the tests)."""
     # The kernelspec's argv is a bare "python": make it this environment's.
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]
-    os.environ.pop("MPLBACKEND", None)  # the kernel must use the inline backend
+    os.environ.pop("MPLBACKEND", None)
     os.environ["PYTHONHASHSEED"] = "0"
-    # The course's matrices are small: one BLAS thread per kernel is as fast alone and ten times
-    # faster when several kernels share the two cores (a parallel build, nbval under xdist).
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    client = NotebookClient(
-        nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", record_timing=False,
-        store_widget_state=False, resources={"metadata": {"path": str(cwd)}},
-    )
-    try:
+
+
+def run_notebook(nb, cwd: Path, *, timeout: int = CELL_TIMEOUT_S, **client_options) -> None:
+    """Execute ``nb`` in place, top to bottom, in a fresh kernel of this environment.
+
+    The kernel talks to this process over local (IPC) sockets in a private temporary folder
+    rather than TCP ports on localhost: nothing to encrypt, no port to collide with another
+    kernel. Raises nbclient's ``CellExecutionError`` when a cell raises.
+    """
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    kernel_environment()
+    with tempfile.TemporaryDirectory(prefix="dlf-kernel-") as sockets:
+        config = Config({"KernelManager": {"transport": "ipc",
+                                           "ip": os.path.join(sockets, "kernel")}})
+        client = NotebookClient(nb, config=config, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(cwd)}}, **client_options)
         client.execute()
+
+
+def execute(nb, cwd: Path, name: str):
+    """Execute a notebook in a fresh kernel of this environment; return it with clean outputs."""
+    from nbclient.exceptions import CellExecutionError
+
+    try:
+        run_notebook(nb, cwd, record_timing=False, store_widget_state=False)
     except CellExecutionError as exc:
         raise BuildError(f"solutions/{name}.py: a cell raised while executing:\n{exc}") from None
     _clean_outputs(nb, name)
+    # The patch release of Python is not part of the notebook: another 3.11.x must not churn it.
+    info = nb.metadata.get("language_info", {})
+    if "version" in info:
+        info["version"] = ".".join(str(info["version"]).split(".")[:2])
     return nb
 
 
@@ -340,17 +363,49 @@ def build(chapters: list[Chapter], solutions_out: Path, course_out: Path,
         return [p for paths in pool.map(_build_one, work) for p in paths]
 
 
-def check(chapters: list[Chapter], jobs: int = 2) -> list[str]:
-    """Rebuild into a temporary folder; return the committed files that differ or are missing."""
+def check(chapters: list[Chapter], jobs: int = 2, execute_notebooks: bool = True,
+          report=print) -> list[str]:
+    """Compare the committed notebooks with a fresh build; return what is stale, cell by cell.
+
+    Student notebooks hold no outputs and must match exactly. Solution notebooks are compared
+    by :func:`utils.nbcompare.compare_notebooks`: exact structure and sources, text outputs
+    within one unit of their last printed digit, figures by pixels (a figure that differs is
+    reported through ``report`` as a note, not as stale: the same code drew it, and
+    anti-aliasing depends on the machine). With ``execute_notebooks=False`` nothing is run:
+    only sources, cells and metadata are compared (the notebook tests compare the outputs).
+    """
+    from utils.nbcompare import compare_notebooks
+
     stale = []
-    with tempfile.TemporaryDirectory(prefix="dlf-build-check-") as tmp:
-        sol_tmp, course_tmp = Path(tmp, "solutions"), Path(tmp, "course")
-        for fresh in build(chapters, sol_tmp, course_tmp, jobs=jobs):
-            committed = ROOT / fresh.parent.name / fresh.name
-            if not committed.exists():
-                stale.append(f"{committed.relative_to(ROOT)} (missing)")
-            elif committed.read_bytes() != fresh.read_bytes():
-                stale.append(f"{committed.relative_to(ROOT)} (differs from a fresh build)")
+
+    def compare(committed: Path, fresh_nb, outputs: bool) -> None:
+        rel = committed.relative_to(ROOT)
+        if not committed.exists():
+            stale.append(f"{rel} (missing)")
+            return
+        stored = nbformat.read(committed, as_version=4)
+        diffs, notes = compare_notebooks(stored, fresh_nb, outputs=outputs, images="pixels")
+        stale.extend(f"{rel}: {d}" for d in diffs)
+        if not diffs and committed.parent.name == COURSE.name:
+            # A student notebook holds no outputs: nothing machine-dependent, so bytes count.
+            text = nbformat.writes(fresh_nb)
+            if committed.read_text(encoding="utf-8") != text + ("" if text.endswith("\n") else "\n"):
+                stale.append(f"{rel}: same cells, but the file is laid out differently "
+                             "(written by another tool?)")
+        for note in notes:
+            report(f"note: {rel}: {note}")
+
+    if execute_notebooks:
+        with tempfile.TemporaryDirectory(prefix="dlf-build-check-") as tmp:
+            sol_tmp, course_tmp = Path(tmp, "solutions"), Path(tmp, "course")
+            for fresh in build(chapters, sol_tmp, course_tmp, jobs=jobs):
+                fresh_nb = nbformat.read(fresh, as_version=4)
+                compare(ROOT / fresh.parent.name / fresh.name, fresh_nb, outputs=True)
+    else:
+        for chapter in chapters:
+            nb = read_source(chapter)
+            compare(SOLUTIONS / f"{chapter.name}.ipynb", nb, outputs=False)
+            compare(COURSE / f"{chapter.name}.ipynb", strip_solutions(nb), outputs=True)
     names = {c.name for c in find_chapters()}
     for folder in (SOLUTIONS, COURSE):
         for nb_path in sorted(folder.glob("*.ipynb")):
@@ -364,16 +419,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", metavar="NN", help="build one chapter, e.g. --only 05")
     parser.add_argument("--check", action="store_true",
                         help="rebuild in a temporary folder and fail if committed files differ")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="with --check: compare sources, cells and metadata without running "
+                             "the notebooks (the notebook tests compare their outputs)")
     parser.add_argument("--jobs", type=int, default=2, help="chapters built in parallel")
     args = parser.parse_args(argv)
+    if args.no_execute and not args.check:
+        parser.error("--no-execute only makes sense with --check")
     try:
         chapters = find_chapters(args.only)
         if args.check:
-            stale = check(chapters, jobs=args.jobs)
+            stale = check(chapters, jobs=args.jobs, execute_notebooks=not args.no_execute)
             if stale:
-                print("stale files (run `make build` and commit):", *stale, sep="\n  ")
+                print("the committed notebooks differ from a fresh build; if the change is "
+                      "intended, run `make build` and commit:", *stale, sep="\n  ")
                 return 1
-            print(f"build check: {len(chapters)} chapter(s) up to date")
+            what = "sources and cells" if args.no_execute else "sources, cells and outputs"
+            print(f"build check: {len(chapters)} chapter(s) up to date ({what})")
             return 0
         for path in build(chapters, SOLUTIONS, COURSE, jobs=args.jobs):
             print(f"wrote {path.relative_to(ROOT)}")

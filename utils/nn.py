@@ -35,7 +35,8 @@ __all__ = [
     "BatchNorm1d", "Dropout", "EarlyStopping", "LayerNorm", "batchnorm_backward", "batchnorm_forward",
     "dropout_backward", "dropout_forward", "l1_penalty", "l2_penalty", "layernorm_backward",
     "layernorm_forward", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "cross_entropy", "elu", "elu_backward", "elu_derivative", "elu_forward", "gradcheck",
+    "cross_entropy", "describe_error", "elu", "elu_backward", "elu_derivative", "elu_forward",
+    "gradcheck",
     "leaky_relu", "leaky_relu_backward", "leaky_relu_derivative", "leaky_relu_forward",
     "linear_backward", "linear_forward", "log_softmax", "mae_loss", "mse_loss",
     "numerical_gradient", "prelu_backward", "prelu_forward", "rel_error", "relu",
@@ -529,6 +530,27 @@ def rel_error(a, b, eps: float = 1e-12) -> np.ndarray:
     """Elementwise relative error ``|a - b| / max(|a|, |b|, eps)``."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), eps)
+
+
+def describe_error(err, *, below: float = 1e-7) -> str:
+    """Print-ready text for an error that may be pure rounding: ``"below 1e-7"`` or ``"3.2e-01"``.
+
+    A relative error of a correct gradient (or the difference between two equal computations)
+    is made of rounding: its digits change with the CPU and the BLAS library, which may add
+    the same numbers in another order. Printing them would show digits that another machine
+    does not reproduce. Below ``below`` this returns only the bound; above it, the value with
+    two significant digits, which is then a real difference.
+
+    >>> describe_error(1.1e-9), describe_error(0.53), describe_error(0.0, below=1e-12)
+    ('below 1e-7', '5.3e-01', 'below 1e-12')
+    """
+    value = float(np.max(err))
+    bound = float(below)
+    if not (np.isfinite(bound) and bound > 0):
+        raise ValueError(f"describe_error: below must be a positive number, got {below!r}")
+    if value < bound:
+        return f"below {bound:.0e}".replace("e-0", "e-").replace("e+0", "e")
+    return f"{value:.1e}"
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
