@@ -527,6 +527,7 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # - **zeros** and **std 0.01** stay at $\ln 10 \approx 2.30$, the loss of guessing each class with probability 1/10: the signal never reaches the output (and with zeros the units are identical anyway; its line is hidden under the std 0.01 line).
 # - **std 1**: with tanh the saturated layers learn slowly and the loss stays high; with ReLU the loss is not even finite after the first epoch (the run stops there, so its curve is missing).
+#   The tanh run is also *chaotic*: saturated units magnify differences in the last bit of a matrix product, so on another computer its curve takes another jagged path and its validation accuracy lands elsewhere (from about 0.4 to 0.6 on the machines tried); only "high and noisy" is reproducible.
 # - **Xavier** and **He** learn quickly under tanh; under ReLU He learns fastest and most steadily.
 #
 # Initialization is no detail: with the same data, model, optimizer and number of epochs, it decides between a network that learns and one that does not.

@@ -24,6 +24,7 @@ Used by ``python -m utils.build --check`` and by the notebook tests (``nbtests``
 from __future__ import annotations
 
 import base64
+import difflib
 import io
 import re
 from dataclasses import dataclass
@@ -100,11 +101,16 @@ def compare_text(stored: str, fresh: str) -> str | None:
 
 
 def _first_changed_line(old_lines: list[str], new_lines: list[str]) -> str:
-    for old, new in zip(old_lines, new_lines, strict=False):
-        if old != new:
-            return f"first change {old!r} -> {new!r}"
-    longer = old_lines if len(old_lines) > len(new_lines) else new_lines
-    return f"first extra line {longer[min(len(old_lines), len(new_lines))]!r}"
+    """Describe the first edit between two lists of lines: a changed, inserted or removed line."""
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace":
+            return f"line {i1 + 1} {old_lines[i1]!r} -> {new_lines[j1]!r}"
+        if tag == "insert":
+            return f"line {j1 + 1} inserted: {new_lines[j1]!r}"
+        if tag == "delete":
+            return f"line {i1 + 1} removed: {old_lines[i1]!r}"
+    return "only line endings or trailing spaces"
 
 
 def _text(value) -> str:
