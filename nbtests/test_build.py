@@ -162,7 +162,7 @@ def test_the_check_names_the_cell_and_the_change(tmp_path, monkeypatch):
     assert build.check([chapter], execute_notebooks=False) == []
     chapter.source.write_text(GOOD.replace("return 2 * x", "return x + x"))
     stale = build.check([chapter], execute_notebooks=False)
-    assert stale == ["solutions/99_test.ipynb: cell ex99_double: source changed: line 3 "
+    assert stale == ["solutions/99_test.ipynb: cell ex99_double: source changed: line 4 "
                      "'    return 2 * x' -> '    return x + x'"]
     chapter.source.write_text(GOOD.replace("Question?", "A question?"))
     stale = build.check([chapter], execute_notebooks=False)
