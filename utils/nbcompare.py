@@ -103,7 +103,7 @@ def compare_text(stored: str, fresh: str) -> str | None:
 def _first_changed_line(old_lines: list[str], new_lines: list[str]) -> str:
     """Describe the first edit between two lists of lines: a changed, inserted or removed line."""
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, _, j1, _ in matcher.get_opcodes():
         if tag == "replace":
             return f"line {i1 + 1} {old_lines[i1]!r} -> {new_lines[j1]!r}"
         if tag == "insert":
