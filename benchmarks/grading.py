@@ -90,4 +90,4 @@ def bench_grading(paths: list[Path], *, repeats: int = 3, chapter: str | None = 
     plain_s, grade_s = float(np.median(plain)), float(np.median(graded))
     return ({"grade_plain_s": plain_s, "grade_s": grade_s, "grade_overhead": grade_s / plain_s},
             [f"grading: {path.stem} (the most exercises), median of {repeats} (grader process "
-             "start included; the grader runs the setup and exercise cells, not every cell)"])
+             "start and its self-test included; the grader runs every cell, as Run All does)"])

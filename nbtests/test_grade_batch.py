@@ -8,6 +8,7 @@ into one gradebook, refusing duplicates and missing submissions.
 
 from __future__ import annotations
 
+import copy
 import os
 import signal
 import subprocess
@@ -27,6 +28,7 @@ from grade_corpus import (
     write,
 )
 
+from utils._nbfast import nbformat
 from utils.grade.cli import main
 
 SOL = exercise_sources("00")
@@ -88,16 +90,23 @@ def test_feedback_gives_expected_got_and_the_hint(malformed):
     assert "chapter 01" in (malformed["fb"] / "other_chapter.md").read_text()
 
 
-def test_chapter_from_file_name_else_unknown(tmp_path):
+def test_chapter_from_file_name_then_cells_else_unknown(tmp_path):
     nb = load("solution", "00")
     del nb.metadata["dlf"]
     write(nb, tmp_path / "subs" / "00_mine.ipynb")
-    write(nb, tmp_path / "subs" / "mine.ipynb")
+    write(nb, tmp_path / "subs" / "mine.ipynb")  # the exercise ids in the cells' metadata
+    bare = copy.deepcopy(nb)
+    for cell in bare.cells:
+        cell.metadata = {}
+    write(bare, tmp_path / "subs" / "renamed.ipynb")  # only the functions it defines
+    unrelated = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    write(unrelated, tmp_path / "subs" / "other.ipynb")
     proc = run_grader(tmp_path / "subs", "--out", tmp_path / "g.csv")
     assert proc.returncode == 0, proc.stderr
     rows = read_rows(tmp_path / "g.csv")
-    assert (rows["00_mine.ipynb"]["status"], rows["00_mine.ipynb"]["total"]) == ("ok", "4")
-    assert rows["mine.ipynb"]["status"] == "unknown chapter"
+    for name in ("00_mine.ipynb", "mine.ipynb", "renamed.ipynb"):
+        assert (rows[name]["status"], rows[name]["total"]) == ("ok", "4"), name
+    assert rows["other.ipynb"]["status"] == "unknown chapter"
 
 
 @pytest.mark.parametrize("args", [
@@ -153,7 +162,7 @@ def test_the_gradebook_survives_a_killed_grader(tmp_path):
     assert f"{len(first)} already in" in again.stdout
     rows = read_rows(out)  # read_rows refuses duplicate rows
     assert sorted(rows) == names
-    assert all(r["total"] == "0" and r["status"] == "ok" for r in rows.values())
+    assert all(r["total"] == "0" and r["status"] == "unchanged" for r in rows.values())
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 

@@ -1,12 +1,15 @@
 """The grader on every chapter present: the solution gets full marks, the blank notebook 0.
 
 Chapters are discovered from ``course/*.ipynb``; one batch grades every solution notebook
-and every blank course notebook (``--jobs 2``, a fixed ``--seed`` so a statistical probe
+and every blank course notebook (``--jobs 2``, a fixed ``--secret`` so a statistical probe
 cannot make this test flaky; the secret-seed path is exercised by the other grader tests).
 Also here: answering with the course's own implementation is flagged, not penalised.
 """
 
 from __future__ import annotations
+
+import ast
+import textwrap
 
 import numpy as np
 import pytest
@@ -47,11 +50,23 @@ def graded(tmp_path_factory):
     write(imported, subs / "flagged" / "03_losses.ipynb")
     out = tmp / "grades.csv"
     proc = run_grader(subs, "--out", out, "--feedback", tmp / "fb", "--jobs", "2",
-                      "--seed", "12345")
+                      "--secret", "chapters-12345")
     rows = {}
     for ch in CHAPTERS:
         rows.update(read_rows(tmp / f"grades_{ch}.csv"))
     return {"proc": proc, "rows": rows, "fb": tmp / "fb"}
+
+
+def _copied(ch: str) -> list[str]:
+    """The exercises whose published solution has at least three statements."""
+    out = []
+    for ex_id, source in exercise_sources(ch).items():
+        region = source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
+        tree = ast.parse(textwrap.dedent(region))
+        if sum(isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.ClassDef))
+               for n in ast.walk(tree)) >= 3:
+            out.append(ex_id)
+    return out
 
 
 def _max(ch: str) -> int:
@@ -63,7 +78,12 @@ def test_the_solution_gets_full_marks(graded, chapter):
     name = notebook_path("solution", chapter).name
     row = graded["rows"][f"solution/{name}"]
     feedback = (graded["fb"] / "solution" / name).with_suffix(".md").read_text()
-    assert (row["status"], row["total"], row["flag"]) == ("ok", str(_max(chapter)), ""), feedback
+    assert (row["status"], row["total"]) == ("ok", str(_max(chapter))), feedback
+    # The published solution is flagged as a copy of itself wherever it is long enough to
+    # tell a copy from the obvious answer; nothing else is flagged.
+    assert row["flag"] == " ".join(_copied(chapter)), feedback
+    for ex_id in row["flag"].split():
+        assert "a verbatim copy of the published solution" in feedback
     for ex_id in course_exercises(chapter):
         assert row[ex_id] == str(get_exercise(ex_id).points)
 
@@ -72,7 +92,7 @@ def test_the_solution_gets_full_marks(graded, chapter):
 def test_the_blank_notebook_gets_zero(graded, chapter):
     name = notebook_path("course", chapter).name
     row = graded["rows"][f"course/{name}"]
-    assert (row["status"], row["total"], row["max_total"]) == ("ok", "0", str(_max(chapter)))
+    assert (row["status"], row["total"], row["max_total"]) == ("unchanged", "0", str(_max(chapter)))
 
 
 def test_every_chapter_gets_its_own_gradebook(graded):
@@ -84,8 +104,11 @@ def test_every_chapter_gets_its_own_gradebook(graded):
 def test_answering_with_the_reference_is_flagged_not_penalised(graded):
     rows = graded["rows"]
     sig, mse = rows["flagged/02_activations.ipynb"], rows["flagged/03_losses.ipynb"]
-    assert sig["flag"] == "ex02_sigmoid" and sig["ex02_sigmoid"] == "2"
-    assert mse["flag"] == "ex03_mse" and mse["total"] == str(_max("03"))
+    # The other exercises of these notebooks are the published solution: flagged as copies.
+    assert sig["flag"].split() == sorted({"ex02_sigmoid", *_copied("02")},
+                                         key=course_exercises("02").index)
+    assert sig["ex02_sigmoid"] == "2"
+    assert "ex03_mse" in mse["flag"].split() and mse["total"] == str(_max("03"))
     text = (graded["fb"] / "flagged" / "03_losses.md").read_text()
     assert "Flagged for the instructor" in text and "imports mse_loss from utils.nn" in text
     text = (graded["fb"] / "flagged" / "02_activations.md").read_text()
@@ -94,7 +117,7 @@ def test_answering_with_the_reference_is_flagged_not_penalised(graded):
 
 @pytest.mark.parametrize("ex", exercises(), ids=lambda ex: ex.id)
 def test_every_probe_input_crosses_the_boundary_as_plain_data(ex):
-    inputs = secret_inputs([ex.id])[ex.id]
+    inputs = secret_inputs([ex.id], b"plain-data")[ex.id]
     tree, payload = encode(inputs)
     back = decode(tree, payload)
     assert len(back) == len(inputs)

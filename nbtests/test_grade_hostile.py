@@ -86,7 +86,7 @@ def corpus() -> dict:
     read_solution = (f"    exec(open({str(ROOT / 'solutions' / '00_start_here.py')!r})"
                      ".read().split('# %%')[0])")
     cases = {
-        "blank": (stub, 0, "ok", None),
+        "blank": (stub, 0, "unchanged", None),
         "full": (sol, 4, "ok", None),
         "fake_checks_on_blank": (_fake_checks(load("course", "00")), 0, "ok", None),
         "solution_without_check_cells": (_no_checks(load("solution", "00")), 4, "ok", None),

@@ -130,6 +130,9 @@ plt.show()
 # - **Get a pristine copy back** (this erases your answers in that notebook): in a terminal at the repository root, `git checkout course/00_start_here.ipynb`, or download the notebook again.
 #
 # The checks never modify your notebook; running a check cell twice is always safe.
+#
+# **If your course grades the notebooks**: what counts is what your notebook computes when it is run from the top, as *Restart Kernel and Run All Cells* would, with the check cells as the course wrote them and inputs you have not seen; your own cells (helpers, imports, retyped exercises) run in their place, and the function checked is the one defined above its check cell.
+# The outputs you saved, the lines a check printed and any edit to a check cell are not graded, so before you hand in, restart and run all, and make sure every exercise's check passes.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Check your environment

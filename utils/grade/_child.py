@@ -1,13 +1,14 @@
 """The grader's child: runs one submission's cells and probes, returns raw results only.
 
 Started by the grader as ``python -I -B -m utils.grade._child FD``; reads one job frame on
-stdin (the setup cell, the student's exercise cells, the probe inputs the grader generated
-from a secret seed), isolates itself (:mod:`utils.grade._sandbox`), then executes step by
-step in an IPython ``InteractiveShell`` (so magics work) and writes frames to file
-descriptor ``FD``: ``ready`` (the isolation in force), ``step`` (before each step),
-``result`` (one per probe: the raw result or the exception's type name and message, as plain
-data), ``flag`` (the exercise's object comes from, or called, the course's reference) and
-``done``. It never judges anything: verdicts are the grader's.
+stdin (the student's code cells in notebook order, with a probes step where each check cell
+stands, and the probe inputs the grader derived from the course secret), isolates itself
+(:mod:`utils.grade._sandbox`), then executes step by step in an IPython ``InteractiveShell``
+(so magics work) and writes frames to file descriptor ``FD``: ``ready`` (the isolation in
+force), ``step`` (before each step), ``result`` (one per probe: the raw result or the
+exception's type name and message, as plain data), ``printed`` (what the student's code
+printed during an exercise's probes), ``flag`` (the exercise's object comes from, or called,
+the course's reference) and ``done``. It never judges anything: verdicts are the grader's.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def _run(job: dict, payload: bytes, send) -> None:
     for index, step in enumerate(job["steps"]):
         send({"event": "step", "index": index})
         if step["kind"] == "cell":
-            _run_cell(shell, step["source"], step["key"])
+            _run_cell(shell, step["source"], step.get("label", step["key"]))
             continue
         ex_id = step["key"]
         restore()  # undo the student's patches of builtins, numpy and the course package
@@ -87,6 +88,8 @@ def _run(job: dict, payload: bytes, send) -> None:
         refnames = set(job["refnames"].get(ex_id, ()))
         hits: list[str] = []
         tracer = _make_tracer(refnames, utils_dir, checks_dir, hits)
+        printed = _Capped(PRINTED_LIMIT)
+        saved_streams = sys.stdout, sys.stderr
         for k, probe in enumerate(ex.probes):
             if obj is _MISSING:
                 send({"event": "result", "exercise": ex_id, "probe": k,
@@ -94,6 +97,7 @@ def _run(job: dict, payload: bytes, send) -> None:
                 continue
             probe_inputs = inputs[ex_id][k]
             old_trace = sys.gettrace()
+            sys.stdout = sys.stderr = printed  # what the student's code prints, per exercise
             sys.settrace(tracer)
             try:
                 with warnings.catch_warnings():
@@ -104,6 +108,7 @@ def _run(job: dict, payload: bytes, send) -> None:
                 outcome = Outcome(error=exc)
             finally:
                 sys.settrace(old_trace)
+                sys.stdout, sys.stderr = saved_streams
             np.seterr(all="warn")
             if outcome.error is not None:
                 exc = outcome.error
@@ -123,6 +128,31 @@ def _run(job: dict, payload: bytes, send) -> None:
         if hits:
             send({"event": "flag", "exercise": ex_id,
                   "reason": f"called the course's reference {', '.join(sorted(set(hits)))}"})
+        if printed.text:
+            send({"event": "printed", "exercise": ex_id},
+                 printed.text.encode("utf-8", "replace"))
+
+
+PRINTED_LIMIT = 4000
+
+
+class _Capped:
+    """A text stream that keeps the first ``limit`` characters written to it."""
+
+    def __init__(self, limit: int):
+        self.limit, self.text = limit, ""
+
+    def write(self, data) -> int:
+        data = data if isinstance(data, str) else str(data)
+        if len(self.text) < self.limit:
+            self.text = (self.text + data)[:self.limit]
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
 
 
 _MISSING = object()
@@ -203,16 +233,16 @@ def _make_shell():
     return InteractiveShell.instance(config=cfg)
 
 
-def _run_cell(shell, source: str, key: str) -> None:
+def _run_cell(shell, source: str, label: str) -> None:
     import time
 
-    print(f"----- cell {key} -----", flush=True)
+    print(f"----- {label} -----", flush=True)
     start = time.perf_counter()
     try:
         shell.run_cell(source, store_history=False, silent=False)
     except BaseException as exc:  # run_cell catches almost everything; this is the rest
-        print(f"{type(exc).__name__} while running cell {key}", flush=True)
-    print(f"----- cell {key} ran for {time.perf_counter() - start:.1f} s -----", flush=True)
+        print(f"{type(exc).__name__} while running {label}", flush=True)
+    print(f"----- {label} ran for {time.perf_counter() - start:.1f} s -----", flush=True)
     sys.stdout.flush()
     sys.stderr.flush()
 

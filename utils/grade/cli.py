@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import tempfile
-import threading
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -15,7 +16,7 @@ from pathlib import Path
 from utils.grade import gradebook
 from utils.grade.core import Grade, grade_bytes, zero_grade
 from utils.grade.gradebook import GradebookError, fmt_points
-from utils.grade.runner import Limits, isolation_mode
+from utils.grade.runner import GradingStopped, Limits, isolation_mode, stop_all
 from utils.grade.submission import Rejected, course_chapters, course_exercises
 
 USAGE_ERROR = 2
@@ -34,11 +35,17 @@ def exercises_of(chapter: str) -> list[str]:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m utils.grade",
-        description="Grade submitted notebooks of the course. Each submission is rebuilt from "
-                    "the course notebook (only its exercise cells are kept), run in a "
-                    "sandboxed child process, and scored by the grader on secret inputs.",
-        epilog="Merge the gradebooks of shards: python -m utils.grade merge OUT... --out "
-               "grades.csv")
+        description="Grade submitted notebooks of the course. Each submission runs top to "
+                    "bottom as the student's Restart and Run All would (their cells in their "
+                    "order, outputs ignored), in a sandboxed child process, except that each "
+                    "check cell is replaced by the grader's checks on secret inputs.",
+        epilog="The secret inputs come from the course secret: --secret, else the "
+               "environment variable DLF_GRADE_SECRET, else the key file beside the gradebook "
+               "(grades.key for grades.csv, created on first use, readable only by you); the "
+               "same secret gives the same scores on every re-grade. Ctrl-C stops the batch "
+               "within seconds; the gradebook keeps every finished row and the same command "
+               "grades the rest. Merge the gradebooks of shards: python -m utils.grade merge "
+               "OUT... --out grades.csv")
     p.add_argument("paths", nargs="+", metavar="SUBMISSION_OR_DIR",
                    help="notebooks, or folders searched recursively for *.ipynb")
     p.add_argument("--chapter", metavar="NN", help="chapter of submissions whose notebook "
@@ -57,11 +64,17 @@ def _parser() -> argparse.ArgumentParser:
                         "(default 10 x --timeout)")
     p.add_argument("--memory", type=int, default=1024, metavar="MB",
                    help="address-space limit of each child process, in MB (default 1024)")
+    p.add_argument("--max-size", type=float, default=256, metavar="MB",
+                   help="largest submission file, printed outputs included (default 256); "
+                        "outputs are dropped before grading")
+    p.add_argument("--secret", metavar="TEXT",
+                   help="the course secret the checks' inputs derive from (default: "
+                        "$DLF_GRADE_SECRET, else the key file beside the gradebook)")
     p.add_argument("--force", action="store_true",
-                   help="grade again submissions that already have a row in the gradebook")
+                   help="grade again submissions that already have a row in the gradebook "
+                        "(with the same secret, the same scores)")
     p.add_argument("--shard", metavar="K/N",
                    help="grade only the K-th of N deterministic parts of the batch")
-    p.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p
 
@@ -89,6 +102,8 @@ def _check_args(args) -> None:
         raise UsageError("--notebook-timeout: expected a positive number of seconds")
     if args.memory < 256:
         raise UsageError(f"--memory: at least 256 MB, got {args.memory}")
+    if not args.max_size > 0:
+        raise UsageError(f"--max-size: expected a positive number of MB, got {args.max_size}")
     args.shard_kn = None
     if args.shard is not None:
         try:
@@ -117,29 +132,37 @@ def _check_writable(path: Path, what: str) -> None:
 
 
 def discover(paths: list[str]) -> dict[str, Path]:
-    """Submission key -> file. A folder's files are keyed by their path inside the folder,
-    a file given directly by its name."""
-    found: dict[str, Path] = {}
+    """Submission key -> file, for any number of files and folders.
+
+    Keys are paths relative to the deepest folder that holds every argument: one folder's
+    files are keyed by their path inside it, files given directly by their name, and
+    ``section1/ section2/`` or ``*/notebook.ipynb`` keep the folder that tells them apart.
+    Hidden folders (``.ipynb_checkpoints``) are skipped.
+    """
+    files: list[Path] = []
+    bases: list[Path] = []
     for arg in paths:
         base = Path(arg)
         if base.is_dir():
-            items = []
+            bases.append(base.resolve())
             for path in sorted(base.rglob("*.ipynb")):
                 rel = path.relative_to(base)
                 if any(part.startswith(".") for part in rel.parts):
-                    continue  # .ipynb_checkpoints, hidden folders
+                    continue
                 if path.is_file():
-                    items.append((rel.as_posix(), path))
+                    files.append(path)
         elif base.is_file():
-            items = [(base.name, base)]
+            bases.append(base.resolve().parent)
+            files.append(base)
         else:
             raise UsageError(f"{arg}: no such file or folder")
-        for key, path in items:
-            if key in found and found[key].resolve() != path.resolve():
-                raise UsageError(f"two submissions have the key {key!r} ({found[key]} and "
-                                 f"{path}); grade them in separate runs or pass their "
-                                 "common parent folder")
-            found[key] = path
+    if not files:
+        return {}
+    common = Path(os.path.commonpath([str(b) for b in bases]))
+    found: dict[str, Path] = {}
+    for path in files:
+        key = path.resolve().relative_to(common).as_posix()
+        found.setdefault(key, path)
     return found
 
 
@@ -178,6 +201,9 @@ def feedback_markdown(grade: Grade) -> str:
             lines += [f"**Flagged for the instructor**: this answer seems to use the course's "
                       f"own implementation ({e.flag}).", ""]
         lines += ["```text", e.report.replace("```", "'''"), "```", ""]
+        if e.printed.strip():
+            lines += ["What your code printed while it was checked:", "", "```text",
+                      e.printed.replace("```", "'" * 3).rstrip(), "```", ""]
     if grade.output_tail.strip():
         lines += ["## End of your notebook's output", "", "```text",
                   grade.output_tail.replace("```", "'''").rstrip(), "```", ""]
@@ -189,13 +215,13 @@ def feedback_path(root: Path, key: str) -> Path:
     return root / rel.with_suffix(".md")
 
 
-def _grade_file(path: Path, key: str, args, limits: Limits) -> Grade:
+def _grade_file(path: Path, key: str, args, limits: Limits, secret: bytes) -> Grade:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return zero_grade(key, Rejected("unreadable file", detail=str(exc)))
     try:
-        return grade_bytes(raw, key, args.chapter, limits, seed=args.seed)
+        return grade_bytes(raw, key, args.chapter, limits, secret)
     except Exception as exc:  # a bug of the grader must not stop the batch
         import traceback
 
@@ -204,8 +230,39 @@ def _grade_file(path: Path, key: str, args, limits: Limits) -> Grade:
         return grade
 
 
-def self_test(limits: Limits) -> str:
-    """Grade the course's own solution of chapter 00 with these limits; '' when full marks.
+def course_secret(args) -> bytes:
+    """The secret of the checks' inputs: --secret, $DLF_GRADE_SECRET, else the key file.
+
+    The key file sits beside the gradebook (``grades.key`` for ``grades.csv``); it is
+    created once with 32 random bytes, readable only by its owner, and reused by every later
+    run, so that ``--force`` re-grades reproduce the gradebook.
+    """
+    if args.secret:
+        return args.secret.encode()
+    env = os.environ.get("DLF_GRADE_SECRET")
+    if env:
+        return env.encode()
+    key = key_path(Path(args.out))
+    if not key.exists():
+        import secrets
+
+        fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32) + "\n")
+    text = key.read_text(encoding="utf-8").strip()
+    if len(text) < 16:
+        raise UsageError(f"{key}: the key file holds {len(text)} characters; expected the 64 "
+                         "hex digits the grader wrote (delete it to start a new course secret)")
+    return text.encode()
+
+
+def key_path(out: Path) -> Path:
+    return out.with_name(f"{out.stem}.key")
+
+
+def self_test(limits: Limits, secret: bytes) -> str:
+    """Grade the course's own solution of chapter 00 (its setup, exercise and check cells)
+    with these limits; '' when it gets full marks.
 
     A sandbox that cannot start (too little memory, a mount that hides the course) would
     otherwise give every student 0 points and "kernel died": that is the grader's failure,
@@ -216,7 +273,7 @@ def self_test(limits: Limits) -> str:
     (path,) = sorted((ROOT / "solutions").glob(f"{SELF_TEST_CHAPTER}_*.ipynb"))[:1] or (None,)
     if path is None:
         return ""  # an installation without solutions: nothing to test against
-    grade = grade_bytes(path.read_bytes(), path.name, None, limits)
+    grade = grade_bytes(_lean(path), path.name, None, limits, secret)
     if grade.status == "ok" and grade.total == grade.max_total:
         return ""
     why = "; ".join(grade.notes[-2:]) or grade.status
@@ -224,6 +281,21 @@ def self_test(limits: Limits) -> str:
     return (f"the reference solution of chapter {SELF_TEST_CHAPTER} scored "
             f"{fmt_points(grade.total)}/{fmt_points(grade.max_total)} ({grade.status}: {why})"
             + (f"; its last output: {' | '.join(tail)}" if tail else ""))
+
+
+def _lean(path: Path) -> bytes:
+    """A solution notebook reduced to its setup, exercise and check cells (a quick run)."""
+    import json
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c.get("cell_type") == "code"]
+    keep = {id(code[0])} if code else set()
+    for cell in code:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "exercise" in tags or "check" in tags:
+            keep.add(id(cell))
+    nb["cells"] = [c for c in nb["cells"] if id(c) in keep]
+    return json.dumps(nb).encode()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,11 +308,16 @@ def main(argv: list[str] | None = None) -> int:
         files = discover(args.paths)
         out = Path(args.out)
         rows = gradebook.load(out)
+        secret = course_secret(args)
     except (UsageError, GradebookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    except OSError as exc:
+        print(f"error: cannot create the key file {key_path(Path(args.out))}: {exc}",
+              file=sys.stderr)
+        return USAGE_ERROR
     limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
-                    memory_mb=args.memory)
+                    memory_mb=args.memory, max_file_bytes=int(args.max_size * (1 << 20)))
     batch = sorted(files)
     assigned = [k for k in batch if in_shard(k, args.shard_kn)]
     todo = [k for k in assigned if args.force or k not in rows]
@@ -250,39 +327,87 @@ def main(argv: list[str] | None = None) -> int:
                                                  else "") + f", {args.jobs} at a time")
     if not todo:
         _write(out, rows, batch, args, assigned)
-    if todo:
-        problem = self_test(limits)
-        if problem:
-            print(f"error: the grader's self-test failed, so no submission was graded: {problem}",
-                  file=sys.stderr)
-            return SELF_TEST_FAILED
-    lock = threading.Lock()
+    with _stop_on_signals():
+        try:
+            if todo:
+                problem = self_test(limits, secret)
+                if problem:
+                    print("error: the grader's self-test failed, so no submission was graded: "
+                          f"{problem}", file=sys.stderr)
+                    return SELF_TEST_FAILED
+            return _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say)
+        except KeyboardInterrupt:
+            left = "" if args.force else f" ({len([k for k in todo if k not in rows])} left)"
+            print(f"\ninterrupted: every running check was stopped; {out} holds every "
+                  "submission finished so far; run the same command again (without --force) "
+                  f"to grade the rest{left}", file=sys.stderr)
+            return 130
+        except GradingStopped:  # a signal that arrived inside a worker's wait
+            print("\ninterrupted", file=sys.stderr)
+            return 130
+
+
+def _stop(pool: ThreadPoolExecutor, futures) -> None:
+    """Stop a batch now: no new submission starts, every running child is killed, and the
+    interrupted submissions write no row (their workers end within seconds)."""
+    stop_all()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + 10
+    for fut in futures:
+        with contextlib.suppress(BaseException):
+            fut.result(timeout=max(0.0, deadline - time.monotonic()))
+
+
+class _stop_on_signals:
+    """SIGINT and SIGTERM raise KeyboardInterrupt in the main thread, once; the handlers
+    are restored afterwards."""
+
+    def __enter__(self):
+        self.saved = {}
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self.saved[sig] = signal.signal(sig, self._raise)
+            except ValueError:  # not the main thread (tests calling main() from a thread)
+                pass
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc):
+        for sig, handler in self.saved.items():
+            signal.signal(sig, handler)
+        return False
+
+
+def _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say) -> int:
+    out = Path(args.out)
     shown = [False]
     t0 = time.monotonic()
+    pool = ThreadPoolExecutor(max_workers=args.jobs)
+    futures = {pool.submit(_grade_file, files[k], k, args, limits, secret): k for k in todo}
     try:
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            futures = {pool.submit(_grade_file, files[k], k, args, limits): k for k in todo}
-            for n, fut in enumerate(as_completed(futures), start=1):
-                grade = fut.result()
-                with lock:
-                    if not shown[0] and grade.isolation:
-                        shown[0] = True
-                        _show_isolation(grade.isolation, say)
-                    rows[grade.submission] = grade_row(grade)
-                    _write(out, rows, batch, args, assigned)
-                    if args.feedback:
-                        gradebook.atomic_write(feedback_path(Path(args.feedback),
-                                                             grade.submission),
-                                               feedback_markdown(grade))
-                say(f"[{n}/{len(todo)}] {grade.submission}: {fmt_points(grade.total)}/"
-                    f"{fmt_points(grade.max_total)} {grade.status} ({grade.seconds:.1f} s)")
-    except KeyboardInterrupt:
-        print("interrupted: the gradebook holds every submission finished so far; run the "
-              "same command again to grade the rest", file=sys.stderr)
-        return 130
+        for n, fut in enumerate(as_completed(futures), start=1):
+            grade = fut.result()
+            if not shown[0] and grade.isolation:
+                shown[0] = True
+                _show_isolation(grade.isolation, say)
+            rows[grade.submission] = grade_row(grade)
+            _write(out, rows, batch, args, assigned)
+            if args.feedback:
+                gradebook.atomic_write(feedback_path(Path(args.feedback), grade.submission),
+                                       feedback_markdown(grade))
+            say(f"[{n}/{len(todo)}] {grade.submission}: {fmt_points(grade.total)}/"
+                f"{fmt_points(grade.max_total)} {grade.status} ({grade.seconds:.1f} s)")
     except OSError as exc:
+        _stop(pool, futures)
         print(f"error: cannot write the gradebook or the feedback: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    except BaseException:
+        _stop(pool, futures)
+        raise
+    pool.shutdown(wait=True)
     written = gradebook.layout_files(out)
     say(f"done in {time.monotonic() - t0:.1f} s: " + ", ".join(str(p) for p in written))
     return 0

@@ -1,7 +1,8 @@
 """Grading one submission: secret inputs, the run in children, judging, the row, feedback.
 
-The grader draws each exercise's probe inputs from a seed of its own (``secrets``) and ships
-them to the child as plain data; the child returns raw results; here they are judged with
+The grader derives each exercise's probe inputs from the course secret and the exercise id
+(the same inputs in every run, on every machine, so a re-grade reproduces every score; the
+students cannot predict them without the secret) and ships them to the child as plain data; the child returns raw results; here they are judged with
 :func:`utils.checks.judge` against the references in ``utils``, in the grader's process. What
 the child sends is data only: a result that does not decode is a wrong answer, an exception
 comes back as its type name and message and is rebuilt as an instance of a known class (so
@@ -11,8 +12,8 @@ comes back as its type name and message and is rebuilt as an instance of a known
 from __future__ import annotations
 
 import builtins
+import hashlib
 import re
-import secrets
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +37,7 @@ class ExerciseGrade:
     flag: str = ""
     passed: int = 0
     cases: int = 0
+    printed: str = ""  # what the student's code printed during this exercise's checks
 
 
 @dataclass
@@ -54,7 +56,8 @@ class Grade:
 
     @property
     def total(self) -> float:
-        return round(sum(e.points for e in self.exercises), 2)
+        """The sum of the points as displayed (each rounded to 2 decimals first)."""
+        return round(sum(round(e.points, 2) for e in self.exercises), 2)
 
     @property
     def max_total(self) -> float:
@@ -65,21 +68,19 @@ class Grade:
         return [e.ex_id for e in self.exercises if e.flag]
 
 
-def secret_inputs(ex_ids: list[str], seed: int | None = None) -> dict[str, list[dict]]:
-    """Each exercise's probe inputs from a fresh secret seed (or a fixed one, for debugging)."""
+def exercise_seed(secret: bytes, ex_id: str) -> int:
+    """The 64-bit seed of an exercise's secret inputs: SHA-256 of the secret and the id."""
+    digest = hashlib.sha256(bytes(secret) + b"\x00" + ex_id.encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def secret_inputs(ex_ids: list[str], secret: bytes) -> dict[str, list[dict]]:
+    """Each exercise's probe inputs, drawn from :func:`exercise_seed`."""
     out = {}
     for ex_id in ex_ids:
-        ex = get_exercise(ex_id)
-        ex_seed = secrets.randbits(64) if seed is None else (seed + hash_id(ex_id)) % 2**64
-        rng = np.random.default_rng(ex_seed)
-        out[ex_id] = [probe.inputs(rng) for probe in ex.probes]
+        rng = np.random.default_rng(exercise_seed(secret, ex_id))
+        out[ex_id] = [probe.inputs(rng) for probe in get_exercise(ex_id).probes]
     return out
-
-
-def hash_id(ex_id: str) -> int:
-    import zlib
-
-    return zlib.crc32(ex_id.encode())
 
 
 def zero_grade(key: str, rejected: Rejected) -> Grade:
@@ -97,18 +98,18 @@ def zero_grade(key: str, rejected: Rejected) -> Grade:
 
 
 def grade_bytes(raw: bytes, key: str, forced_chapter: str | None, limits: Limits,
-                seed: int | None = None, mode: str | None = None) -> Grade:
+                secret: bytes, mode: str | None = None) -> Grade:
     """Grade one submission's bytes (the file's content) under the key ``key``."""
-    sub = parse(raw, key, forced_chapter)
+    sub = parse(raw, key, forced_chapter, max_bytes=limits.max_file_bytes)
     if isinstance(sub, Rejected):
         return zero_grade(key, sub)
-    return grade_submission(sub, key, limits, seed=seed, mode=mode)
+    return grade_submission(sub, key, limits, secret, mode=mode)
 
 
-def grade_submission(sub: Submission, key: str, limits: Limits, seed: int | None = None,
+def grade_submission(sub: Submission, key: str, limits: Limits, secret: bytes,
                      mode: str | None = None) -> Grade:
     ex_ids = course_exercises(sub.chapter)
-    inputs = secret_inputs(ex_ids, seed)
+    inputs = secret_inputs(ex_ids, secret)
     tree, payload = encode(inputs)
     n_probes = {e: len(get_exercise(e).probes) for e in ex_ids}
     refnames = {e: sorted(reference_names(e, sub.chapter)) for e in ex_ids}
@@ -118,12 +119,16 @@ def grade_submission(sub: Submission, key: str, limits: Limits, seed: int | None
     for ex_id in ex_ids:
         grade.exercises.append(_grade_exercise(ex_id, sub, inputs[ex_id], run))
     if sub.missing:
-        grade.notes.append("missing exercise cells (not graded, 0 points): "
-                           + ", ".join(sub.missing))
+        grade.notes.append("no cell defines the object of "
+                           + ", ".join(f"{e} ({get_exercise(e).obj_name})" for e in sub.missing)
+                           + ": 0 points there")
     statuses = [kind for kind, _ in run.incidents]
     if statuses:
         grade.status = statuses[0]
         grade.notes += [text for _, text in run.incidents]
+    elif sub.unchanged:
+        grade.status = "unchanged"
+        grade.notes.append("no exercise was touched: the notebook is the course's blank one")
     elif sub.missing:
         grade.status = "missing exercise cells"
     if run.output_total > limits.output_bytes:
@@ -139,10 +144,6 @@ def _grade_exercise(ex_id: str, sub: Submission, inputs: list[dict],
     ex = get_exercise(ex_id)
     flags = [r for r in (sub.static_flags.get(ex_id), run.flags.get(ex_id)) if r]
     flag = "; ".join(flags)
-    if ex_id in sub.missing:
-        return ExerciseGrade(ex_id, ex.title, 0.0, float(ex.points),
-                             f"{ex_id}: the exercise cell is missing from the notebook "
-                             "(deleted, or its metadata changed); 0 points", flag)
     verdicts, not_done = [], False
     for k, probe in enumerate(ex.probes):
         got = run.results.get((ex_id, k))
@@ -164,16 +165,48 @@ def _grade_exercise(ex_id: str, sub: Submission, inputs: list[dict],
         tb = next((v.student_traceback for v in verdicts if v.student_traceback), "")
         if tb and passed < len(verdicts):
             report += "\n\nWhere your code raised:\n" + tb.rstrip()
-    return ExerciseGrade(ex_id, ex.title, points, float(ex.points), report, flag, passed,
-                         len(verdicts))
+        undefined = sorted({m.group(1) for v in verdicts if not v.passed
+                            for m in [UNDEFINED_RE.search(v.message or "")] if m})
+        for name in undefined:
+            report += "\n\n" + undefined_name_hint(name)
+    grade = ExerciseGrade(ex_id, ex.title, points, float(ex.points), report, flag, passed,
+                          len(verdicts))
+    grade.printed = run.printed.get(ex_id, "")
+    return grade
+
+
+UNDEFINED_RE = re.compile(r"name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
+MODULES = {"np": "import numpy as np", "numpy": "import numpy", "math": "import math",
+           "plt": "import matplotlib.pyplot as plt", "random": "import random",
+           "itertools": "import itertools", "functools": "import functools",
+           "collections": "import collections", "nn": "from utils import nn",
+           "data": "from utils import data", "copy": "import copy"}
+
+
+def undefined_name_hint(name: str) -> str:
+    """Where an undefined name should have come from, in the student's terms."""
+    from utils import nn
+
+    if name in MODULES:
+        return (f"`{name}` is not defined when your function runs: it is a module; import it "
+                f"(`{MODULES[name]}`) in a cell above the check cell, e.g. at the top of the "
+                "notebook.")
+    if hasattr(nn, name) and not name.startswith("_"):
+        return (f"`{name}` is not defined when your function runs: it is in the course "
+                f"library; call it as `nn.{name}` (the setup cell imports `nn`) or import it "
+                f"in a cell above (`from utils.nn import {name}`).")
+    return (f"`{name}` is not defined when your function runs: define it (a helper in a cell "
+            "of its own is fine) or import it in a cell above this exercise's check cell, "
+            "and check that this cell runs without an error when you restart the kernel and "
+            "run all cells.")
 
 
 def _judge_one(ex, probe, inputs: dict, header: dict, payload: bytes) -> tuple[Verdict, bool]:
     kind = header.get("kind")
     if kind == "missing":
-        return Verdict(probe.name, False, f"{ex.obj_name} is not defined after your exercise "
-                       "cell ran (a typo in the name, or the cell raised before defining it)"
-                       ), False
+        return Verdict(probe.name, False, f"`{ex.obj_name}` is not defined where the check "
+                       f"cell of {ex.id} stands (a typo in the name, a cell that raised before "
+                       "defining it, or a cell deleted or moved below the check)"), False
     if kind == "error":
         if header.get("not_done") is True:
             return Verdict(probe.name, False, "not done yet (NotImplementedError)"), True

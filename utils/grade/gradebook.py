@@ -36,11 +36,27 @@ def fmt_points(x: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Read once, at import (in the main thread): os.umask can only be read by setting it.
+UMASK = _umask()
+
+
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+
+    The file gets the permissions of any file the user creates (0666 less the umask), not
+    the temporary file's private 0600: a TA's gradebook is readable by the course staff's
+    group when their umask says so.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~UMASK)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()

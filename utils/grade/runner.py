@@ -23,6 +23,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,7 @@ class Limits:
     fsize_mb: int = 64  # largest file the child may write
     output_bytes: int = 1_000_000  # printed output kept; the rest is read and discarded
     kept_output: int = 4000  # tail of the output shown in the feedback
+    max_file_bytes: int = 256 << 20  # the submission file, outputs included (--max-size)
 
 
 @dataclass
@@ -72,6 +74,7 @@ class RunResult:
     results: dict = field(default_factory=dict)  # (ex_id, k) -> (outcome header, payload)
     failed: dict = field(default_factory=dict)  # ex_id -> why its probes did not all run
     flags: dict = field(default_factory=dict)  # ex_id -> reason (reported by the child)
+    printed: dict = field(default_factory=dict)  # ex_id -> what the code printed in its checks
     incidents: list = field(default_factory=list)  # (kind, text): "timeout", "kernel died"
     isolation: dict | None = None
     output_tail: bytes = b""
@@ -193,31 +196,53 @@ def child_env(home: str) -> dict:
     }
 
 
-def plan_steps(sub: Submission, ex_ids: list[str], skip_cells: set, skip_probes: set) -> list:
-    steps = [{"kind": "cell", "key": "setup", "source": sub.setup_source}]
-    for ex_id in ex_ids:
-        if ex_id not in sub.cells:
-            continue
-        if ex_id not in skip_cells:
-            steps.append({"kind": "cell", "key": ex_id, "source": sub.cells[ex_id]})
-        if ex_id not in skip_probes:
-            steps.append({"kind": "probes", "key": ex_id})
-    return steps
+def plan_steps(sub: Submission, skip_cells: set, skip_probes: set) -> list:
+    """The submission's steps, less the cells that hung or crashed and the probes done."""
+    return [dict(step) for step in sub.steps
+            if (step["kind"] == "cell" and step["key"] not in skip_cells)
+            or (step["kind"] == "probes" and step["key"] not in skip_probes)]
+
+
+class GradingStopped(BaseException):
+    """The batch was interrupted (Ctrl-C, SIGTERM): no row is written for this submission."""
+
+
+_LIVE_LOCK = threading.Lock()
+_LIVE: dict[int, tuple] = {}  # pid -> (Popen, uid) of every running child
+_STOPPING = threading.Event()
+
+
+def stop_all() -> None:
+    """End every running child now and refuse to start new ones (the batch is stopping)."""
+    _STOPPING.set()
+    with _LIVE_LOCK:
+        live = list(_LIVE.values())
+    for proc, uid in live:
+        _kill(proc, uid)
 
 
 def run_submission(sub: Submission, ex_ids: list[str], n_probes: dict[str, int],
                    inputs_tree, inputs_payload: bytes, refnames: dict[str, list[str]],
                    limits: Limits, mode: str | None = None) -> RunResult:
-    """Run a submission's cells and probes in children; restart past a failed step."""
+    """Run a submission's steps in children; restart past a cell or probes that failed.
+
+    A cell that hangs or kills its child is skipped in the next child, which runs the
+    notebook again from the top (the state the later cells need is rebuilt) with the probes
+    already answered left out. Probes that hang or crash score their exercise 0.
+    """
     mode = mode or isolation_mode()
     out = RunResult()
     start = time.monotonic()
     skip_cells: set[str] = set()
     done: set[str] = set()
+    probed = [e for e in ex_ids if any(s["kind"] == "probes" and s["key"] == e
+                                       for s in sub.steps)]
     lease = UidLease() if mode == "root" else None
     try:
-        for _ in range(len(ex_ids) + 2):
-            todo = [e for e in ex_ids if e in sub.cells and e not in done]
+        for _ in range(len(sub.steps) + 2):
+            if _STOPPING.is_set():
+                raise GradingStopped
+            todo = [e for e in probed if e not in done]
             if not todo:
                 break
             left = limits.notebook_timeout - (time.monotonic() - start)
@@ -227,14 +252,16 @@ def run_submission(sub: Submission, ex_ids: list[str], n_probes: dict[str, int],
                 if not any(k == "timeout" for k, _ in out.incidents):
                     out.incidents.append(("timeout", "the notebook's time limit was reached"))
                 break
-            steps = plan_steps(sub, ex_ids, skip_cells, done)
+            steps = plan_steps(sub, skip_cells, done)
             job = {"steps": steps, "inputs": inputs_tree, "utils_dir": str(ROOT / "utils"),
                    "refnames": refnames, "chapter": sub.chapter}
             out.attempts += 1
             state, where = _attempt(job, inputs_payload, limits, left, mode,
                                     lease.uid if lease else None, out, n_probes)
-            for e in ex_ids:
-                if e in sub.cells and all((e, k) in out.results for k in range(n_probes[e])):
+            if _STOPPING.is_set():
+                raise GradingStopped
+            for e in probed:
+                if all((e, k) in out.results for k in range(n_probes[e])):
                     done.add(e)
             if state == "done":
                 for e in todo:
@@ -245,19 +272,19 @@ def run_submission(sub: Submission, ex_ids: list[str], n_probes: dict[str, int],
             kind = "timeout" if state == "timeout" else "kernel died"
             what = {"timeout": "timed out", "died": "killed the kernel",
                     "flood": "sent too much data"}.get(state, state)
-            if where is None or where["key"] == "setup":
-                text = (f"the notebook {what} before any exercise ran" if where is None
-                        else f"the setup cell {what}")
+            if where is None:
+                text = f"the notebook {what} before any cell ran"
                 out.incidents.append((kind, text))
                 for e in todo:
                     out.failed.setdefault(e, f"not run: {text}")
                 break
-            ex_id = where["key"]
             if where["kind"] == "cell":
-                skip_cells.add(ex_id)
-                text = f"your exercise cell {ex_id} {what}"
-            else:
-                text = f"checking {ex_id} {what} (a case ran too long or crashed)"
+                skip_cells.add(where["key"])
+                text = f"your {where.get('label', where['key'])} {what}; it was skipped"
+                out.incidents.append((kind, text))
+                continue
+            ex_id = where["key"]
+            text = f"checking {ex_id} {what} (a case ran too long or crashed)"
             out.incidents.append((kind, text))
             out.failed.setdefault(ex_id, text)
             done.add(ex_id)
@@ -300,6 +327,10 @@ def _attempt(job: dict, payload: bytes, limits: Limits, time_left: float, mode: 
         shutil.rmtree(job_dir, ignore_errors=True)
         raise
     os.close(wfd)
+    with _LIVE_LOCK:
+        _LIVE[proc.pid] = (proc, uid)
+    if _STOPPING.is_set():
+        _kill(proc, uid)
     state, where = "died", None
     try:
         try:
@@ -310,6 +341,8 @@ def _attempt(job: dict, payload: bytes, limits: Limits, time_left: float, mode: 
         state, where = _watch(proc, rfd, steps, limits, time_left, out, n_probes)
     finally:
         _kill(proc, uid)
+        with _LIVE_LOCK:
+            _LIVE.pop(proc.pid, None)
         os.close(rfd)
         with contextlib.suppress(OSError):
             proc.stdout.close()
@@ -391,6 +424,10 @@ def _watch(proc, rfd: int, steps: list, limits: Limits, time_left: float, out: R
                                 0 <= k < n_probes.get(ex_id, 0) and \
                                 isinstance(event.get("outcome"), dict):
                             out.results.setdefault((ex_id, k), (event["outcome"], data))
+                    elif kind == "printed":
+                        ex_id = event.get("exercise")
+                        if ex_id in allowed:
+                            out.printed.setdefault(ex_id, data[:8000].decode("utf-8", "replace"))
                     elif kind == "flag":
                         ex_id, reason = event.get("exercise"), event.get("reason")
                         if ex_id in allowed and isinstance(reason, str):

@@ -1,17 +1,22 @@
-"""Reading a submission: validation, chapter, the notebook rebuilt from the course template.
+"""Reading a submission: validation, chapter, and the plan of the run.
 
 Nothing here runs student code. A submission that cannot be read becomes a
 :class:`Rejected` with a short reason (the CSV's ``status``); a readable one becomes a
-:class:`Submission`: the course notebook of its chapter with only the exercise cells taken
-from the student (matched by exercise id: the cell's ``exercise_id`` metadata, else its cell
-id), the execution plan derived from it, and the static flags (an exercise cell that imports
-or names the course's reference implementation of that exercise).
+:class:`Submission` whose plan is what "Restart and Run All" would do with the student's
+notebook: every code cell of the student (setup, exercises, cells they inserted, edited
+course cells) in the student's order, except that each check cell is replaced by the
+grader's probes of that exercise. The object graded is therefore the one bound where the
+check cell stands (a retyped, moved or duplicated exercise cell is graded as the student's
+own Run All would use it). Outputs are dropped before anything else: they are not graded.
+
+Also here: the chapter (metadata, else the exercise cells, else the file name, else the
+names the cells define), and the static flags (a cell that imports or names the course's
+reference implementation, a verbatim copy of the published solution).
 """
 
 from __future__ import annotations
 
 import ast
-import copy
 import json
 import re
 import types
@@ -23,10 +28,13 @@ from utils._nbfast import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 COURSE = ROOT / "course"
+SOLUTIONS = ROOT / "solutions"
 UTILS_DIR = ROOT / "utils"
-MAX_FILE_BYTES = 20_000_000
-MAX_CELL_CHARS = 200_000
+DEFAULT_MAX_FILE_MB = 256  # the whole file, printed outputs included
+MAX_CODE_CHARS = 2_000_000  # all code cells together, once outputs are dropped
 NAME_RE = re.compile(r"^(\d\d)_[A-Za-z0-9_]+")
+EX_ID_RE = re.compile(r"^ex(\d\d)_[a-z0-9_]+$")
+CHECK_CALL_RE = re.compile(r"""check\(\s*["'](ex\d\d_[a-z0-9_]+)["']""")
 
 
 @dataclass
@@ -40,15 +48,22 @@ class Rejected:
 
 @dataclass
 class Submission:
-    """A readable submission of a known chapter, rebuilt from the course notebook."""
+    """A readable submission of a known chapter, with the plan of its run.
+
+    ``steps`` is the run in notebook order: ``{"kind": "cell", "key", "label", "source"}``
+    for a code cell of the student, ``{"kind": "probes", "key": ex_id}`` where the check
+    cell of ``ex_id`` stands. ``cells`` maps each exercise to the source of the cell that
+    defines its object last before the check (what flags are computed on); ``missing``
+    lists the exercises whose object no cell defines.
+    """
 
     chapter: str
-    notebook: object  # the rebuilt notebook (course cells + student exercise cells)
-    setup_source: str
-    cells: dict[str, str]  # exercise id -> the student's source
+    steps: list[dict]
+    cells: dict[str, str]
     missing: list[str]
     warnings: list[str] = field(default_factory=list)
     static_flags: dict[str, str] = field(default_factory=dict)
+    unchanged: bool = False
 
 
 def course_chapters() -> dict[str, Path]:
@@ -73,9 +88,10 @@ def course_exercises(chapter: str) -> list[str]:
     return list(course_notebook(chapter).metadata["dlf"]["exercises"])
 
 
-def parse(raw: bytes, name: str, forced_chapter: str | None) -> Submission | Rejected:
-    """Validate a submission's bytes and rebuild it from the course template."""
-    sub = _parse(raw, name, forced_chapter)
+def parse(raw: bytes, name: str, forced_chapter: str | None,
+          max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> Submission | Rejected:
+    """Validate a submission's bytes and plan its run."""
+    sub = _parse(raw, name, forced_chapter, max_bytes)
     if isinstance(sub, Rejected) and not sub.chapter:
         # Unreadable: the row still belongs to the batch's chapter (or the file name's).
         match = NAME_RE.match(Path(name).name)
@@ -84,12 +100,13 @@ def parse(raw: bytes, name: str, forced_chapter: str | None) -> Submission | Rej
     return sub
 
 
-def _parse(raw: bytes, name: str, forced_chapter: str | None) -> Submission | Rejected:
+def _parse(raw: bytes, name: str, forced_chapter: str | None,
+           max_bytes: int) -> Submission | Rejected:
     if not raw.strip():
         return Rejected("empty file")
-    if len(raw) > MAX_FILE_BYTES:
-        return Rejected("file too large", detail=f"{len(raw)} bytes; the limit is "
-                        f"{MAX_FILE_BYTES}")
+    if len(raw) > max_bytes:
+        return Rejected("file too large", detail=f"{len(raw)} bytes; the limit is {max_bytes} "
+                        "(--max-size)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -99,6 +116,7 @@ def _parse(raw: bytes, name: str, forced_chapter: str | None) -> Submission | Re
     except (json.JSONDecodeError, RecursionError) as exc:
         return Rejected("malformed notebook", detail=f"not valid JSON ({exc}); "
                         "the file may be truncated")
+    del text
     if not isinstance(data, dict):
         return Rejected("malformed notebook", detail="the JSON is not a notebook object")
     version = data.get("nbformat")
@@ -109,9 +127,13 @@ def _parse(raw: bytes, name: str, forced_chapter: str | None) -> Submission | Re
         return Rejected("malformed notebook", detail=f"unsupported nbformat {version!r}")
     if not isinstance(data.get("cells"), list):
         return Rejected("malformed notebook", detail="no list of cells")
+    code_chars = _drop_outputs(data)
+    if code_chars > MAX_CODE_CHARS:
+        return Rejected("code too large", detail=f"{code_chars} characters of code; the limit "
+                        f"is {MAX_CODE_CHARS}")
     warnings = []
     try:
-        nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+        nb = nbformat.reads(json.dumps(data), as_version=nbformat.NO_CONVERT)
     except Exception as exc:  # nbformat raises many kinds on odd input
         return Rejected("malformed notebook", detail=f"nbformat cannot read it: {exc}"[:300])
     try:
@@ -120,46 +142,226 @@ def _parse(raw: bytes, name: str, forced_chapter: str | None) -> Submission | Re
         warnings.append("the notebook does not fully validate against the nbformat schema "
                         f"(graded anyway): {str(exc).splitlines()[0][:200]}")
 
-    chapter, reason = _chapter(nb, name, forced_chapter)
+    code = _code_cells(nb)
+    chapter, reason, how = _chapter(nb, code, name, forced_chapter)
     if reason:
         # A notebook of another chapter is a wrong answer to this batch's chapter: its row
         # goes in that chapter's gradebook, with 0 points.
         row_chapter = forced_chapter if reason == "wrong chapter" else chapter
         return Rejected(reason, chapter=row_chapter or "",
                         detail=_chapter_detail(reason, chapter, forced_chapter))
-    template = course_notebook(chapter)
+    if how:
+        warnings.append(how)
+    return plan(chapter, code, warnings)
+
+
+def _drop_outputs(data: dict) -> int:
+    """Remove outputs, attachments and execution counts in place; return the code's length."""
+    total = 0
+    for cell in data["cells"]:
+        if not isinstance(cell, dict):
+            continue
+        cell.pop("attachments", None)
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+            total += len(_source(cell))
+    return total
+
+
+def _source(cell) -> str:
+    source = cell.get("source", "") if isinstance(cell, dict) else ""
+    if isinstance(source, list):
+        source = "".join(s for s in source if isinstance(s, str))
+    return source if isinstance(source, str) else ""
+
+
+@dataclass
+class _Cell:
+    """One code cell of the submission, as the plan sees it."""
+
+    number: int  # 1-based position among all the notebook's cells
+    source: str
+    tags: list
+    cell_id: str
+    exercise_id: str
+
+
+def _code_cells(nb) -> list[_Cell]:
+    out = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
+        ex_id = meta.get("exercise_id")
+        cell_id = cell.get("id")
+        out.append(_Cell(number, _source(cell), [t for t in tags if isinstance(t, str)],
+                         cell_id if isinstance(cell_id, str) else "",
+                         ex_id if isinstance(ex_id, str) else ""))
+    return out
+
+
+def _check_target(cell: _Cell, ids: list[str]) -> str:
+    """The exercise whose check cell this is ('' for any other cell)."""
+    if cell.cell_id.endswith("-check") and cell.cell_id[:-6] in ids:
+        return cell.cell_id[:-6]
+    if "check" in cell.tags:
+        match = CHECK_CALL_RE.search(cell.source)
+        if match and match.group(1) in ids:
+            return match.group(1)
+    return ""
+
+
+def plan(chapter: str, code: list[_Cell], warnings: list[str]) -> Submission:
+    """The run of a submission: the student's code cells in order, probes at the checks."""
+    from utils.checks import get_exercise
+
     ids = course_exercises(chapter)
-    cells = _exercise_cells(nb, ids)
-    missing = [ex for ex in ids if ex not in cells]
-    rebuilt = copy.deepcopy(template)
-    for cell in rebuilt.cells:
-        ex_id = cell.metadata.get("exercise_id") if cell.cell_type == "code" else None
-        if ex_id in cells:
-            cell.source = cells[ex_id]
-    setup = next(c.source for c in template.cells if c.cell_type == "code")
-    sub = Submission(chapter, rebuilt, setup, cells, missing, warnings)
-    sub.static_flags = static_flags(chapter, setup, cells)
+    obj_names = {ex: get_exercise(ex).obj_name for ex in ids}
+    checks = {i: _check_target(c, ids) for i, c in enumerate(code)}
+    tagged = {ex for ex in checks.values() if ex}
+    # A check the student retyped in a cell of their own still marks where the probes go,
+    # when the course's check cell is gone.
+    for i, c in enumerate(code):
+        if not checks[i]:
+            match = CHECK_CALL_RE.search(c.source)
+            if match and match.group(1) in ids and match.group(1) not in tagged \
+                    and c.source.lstrip().startswith("check("):
+                checks[i] = match.group(1)
+    defines = {i: _defined_names(c.source) for i, c in enumerate(code)}
+    position: dict[str, int] = {}  # probes of ex run after code cell index (exclusive end)
+    for i in range(len(code)):
+        if checks[i]:
+            position[checks[i]] = i  # the last check cell of an exercise counts
+    for ex in ids:
+        if ex in position:
+            continue
+        where = [i for i in range(len(code)) if obj_names[ex] in defines[i]
+                 or code[i].exercise_id == ex]
+        position[ex] = (where[-1] + 1) if where else len(code)
+        warnings.append(f"{ex}: no check cell found; checked after cell "
+                        f"{code[where[-1]].number if where else code[-1].number if code else 0}")
+    steps: list[dict] = []
+    cells: dict[str, str] = {}
+    by_position: dict[int, list[str]] = {}
+    for ex in ids:
+        by_position.setdefault(position[ex], []).append(ex)
+    for i, c in enumerate(code):
+        for ex in by_position.get(i, []):
+            if not checks[i] or checks[i] != ex:
+                steps.append({"kind": "probes", "key": ex})
+        if checks[i]:
+            if position.get(checks[i]) == i:
+                steps.append({"kind": "probes", "key": checks[i]})
+            continue  # a check cell is the course's: never the student's code
+        label = f"cell {c.number}" + (f" ({c.exercise_id})" if c.exercise_id else "")
+        steps.append({"kind": "cell", "key": f"cell {c.number}", "label": label,
+                      "source": c.source[:MAX_CODE_CHARS]})
+    for ex in by_position.get(len(code), []):
+        steps.append({"kind": "probes", "key": ex})
+    missing = []
+    for ex in ids:
+        before = [i for i in range(min(position[ex], len(code)))
+                  if obj_names[ex] in defines[i] and not checks[i]]
+        tagged_cell = [i for i in range(len(code)) if code[i].exercise_id == ex]
+        if before:
+            cells[ex] = code[before[-1]].source
+        elif tagged_cell:
+            cells[ex] = code[tagged_cell[-1]].source
+        if not any(obj_names[ex] in defines[i] for i in range(len(code))) and not tagged_cell:
+            missing.append(ex)
+    sub = Submission(chapter, steps, cells, missing, warnings)
+    sub.unchanged = _unchanged(chapter, code)
+    sub.static_flags = static_flags(chapter, code, cells)
     return sub
 
 
-def _chapter(nb, name: str, forced: str | None) -> tuple[str | None, str]:
+def _defined_names(source: str) -> set[str]:
+    """Names a cell binds at its top level (def, class, assignment, import)."""
+    tree = _parse_cell(source)
+    out: set[str] = set()
+    if tree is None:
+        return out
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for sub in ast.walk(target):
+                    if isinstance(sub, ast.Name):
+                        out.add(sub.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                out.add((alias.asname or alias.name).split(".")[0])
+    return out
+
+
+def _unchanged(chapter: str, code: list[_Cell]) -> bool:
+    """No exercise touched: every code cell but the checks is the course notebook's, unedited
+    (an edited check cell is not graded, so it does not count as work)."""
+    ids = course_exercises(chapter)
+    course = {_normal(c.source) for c in _code_cells(course_notebook(chapter))}
+    return all(_normal(c.source) in course for c in code
+               if c.source.strip() and not _check_target(c, ids))
+
+
+def _normal(source: str) -> str:
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+
+
+def _chapter(nb, code: list[_Cell], name: str,
+             forced: str | None) -> tuple[str | None, str, str]:
+    """(chapter, rejection reason or '', how it was told when not by metadata or name)."""
     known = course_chapters()
     dlf = nb.metadata.get("dlf") if isinstance(nb.metadata, dict) else None
-    found = None
+    found, how = None, ""
     if isinstance(dlf, dict) and isinstance(dlf.get("chapter"), str) \
             and re.fullmatch(r"\d\d", dlf["chapter"]):
         found = dlf["chapter"]
     if found is None:
         match = NAME_RE.match(Path(name).name)
-        found = match.group(1) if match else None
+        if match and match.group(1) in known:
+            found = match.group(1)
+    if found is None:
+        found, how = _chapter_from_cells(code, known)
     if forced is not None and found is not None and found != forced:
-        return found, "wrong chapter"
+        return found, "wrong chapter", ""
     chapter = found or forced
     if chapter is None:
-        return None, "unknown chapter"
+        return None, "unknown chapter", ""
     if chapter not in known:
-        return chapter, "unknown chapter"
-    return chapter, ""
+        return chapter, "unknown chapter", ""
+    return chapter, "", how
+
+
+def _chapter_from_cells(code: list[_Cell], known) -> tuple[str | None, str]:
+    """The chapter told by the exercise ids in cell metadata, else by the names defined."""
+    votes: dict[str, int] = {}
+    for c in code:
+        for ex in (c.exercise_id, c.cell_id.removesuffix("-check")):
+            match = EX_ID_RE.match(ex or "")
+            if match and match.group(1) in known:
+                votes[match.group(1)] = votes.get(match.group(1), 0) + 1
+    if votes:
+        best = max(votes, key=votes.get)
+        return best, (f"chapter {best} told by the exercise ids in the cells' metadata "
+                      "(the notebook's own chapter metadata is missing)")
+    from utils.checks import exercises
+
+    defined = set().union(*(_defined_names(c.source) for c in code)) if code else set()
+    scores = {}
+    for chapter in known:
+        names = {ex.obj_name for ex in exercises(chapter)}
+        if names:
+            scores[chapter] = len(names & defined) / len(names)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= 0.5 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+        best = ranked[0][0]
+        return best, (f"chapter {best} told by the functions the notebook defines (its "
+                      "chapter metadata and exercise ids are missing)")
+    return None, ""
 
 
 def _chapter_detail(reason: str, chapter: str | None, forced: str | None) -> str:
@@ -167,30 +369,8 @@ def _chapter_detail(reason: str, chapter: str | None, forced: str | None) -> str
         return f"this notebook is chapter {chapter}, the batch is chapter {forced}"
     if chapter:
         return f"no course notebook for chapter {chapter}"
-    return ("no chapter in the notebook's metadata nor in the file name (NN_topic.ipynb); "
-            "pass --chapter NN")
-
-
-def _exercise_cells(nb, ids: list[str]) -> dict[str, str]:
-    """Student source per exercise id: by ``exercise_id`` metadata first, then by cell id."""
-    by_meta, by_id = {}, {}
-    for cell in nb.cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(s for s in source if isinstance(s, str))
-        if not isinstance(source, str):
-            continue
-        source = source[:MAX_CELL_CHARS]
-        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
-        ex_id = meta.get("exercise_id")
-        if isinstance(ex_id, str) and ex_id in ids:
-            by_meta.setdefault(ex_id, source)
-        cell_id = cell.get("id")
-        if isinstance(cell_id, str) and cell_id in ids:
-            by_id.setdefault(cell_id, source)
-    return {ex: by_meta.get(ex, by_id.get(ex)) for ex in ids if ex in by_meta or ex in by_id}
+    return ("no chapter in the notebook's metadata, its exercise cells or its file name "
+            "(NN_topic.ipynb); pass --chapter NN")
 
 
 # ------------------------------------------------------------------ reference detection
@@ -277,7 +457,7 @@ def _is_utils_callable(val) -> bool:
 @cache
 def _setup_imports(chapter: str) -> frozenset[str]:
     """Names the setup cell imports with ``from utils... import name`` (given to students)."""
-    setup = next(c.source for c in course_notebook(chapter).cells if c.cell_type == "code")
+    setup = _course_setup(chapter)
     out = set()
     for node in ast.walk(ast.parse(setup)):
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "utils":
@@ -298,19 +478,34 @@ def _parse_cell(source: str):
         return None
 
 
-def static_flags(chapter: str, setup: str, cells: dict[str, str]) -> dict[str, str]:
-    """Exercise id -> why its cell seems to answer with the course's own implementation."""
-    setup_tree = _parse_cell(setup)
-    base_aliases = _utils_aliases(setup_tree) if setup_tree else set()
+def static_flags(chapter: str, code: list[_Cell], cells: dict[str, str]) -> dict[str, str]:
+    """Exercise id -> why its answer seems to be the course's own implementation.
+
+    Looked at: the cell that defines the graded object, and every cell the student wrote
+    or edited (a helper cell that imports the reference counts too); and whether the graded
+    cell is the published solution, verbatim once comments, docstrings and layout are set
+    aside.
+    """
+    from utils.checks import get_exercise
+
+    course = {_normal(c.source) for c in _code_cells(course_notebook(chapter))}
+    objects = {get_exercise(ex).obj_name for ex in course_exercises(chapter)}
+    # Helper cells: written or edited by the student, defining no exercise's object (an
+    # exercise's own cell may use another exercise's reference, which the course allows).
+    own = [c.source for c in code if _normal(c.source) not in course
+           and not c.exercise_id and not (_defined_names(c.source) & objects)]
+    trees = [t for t in map(_parse_cell, own) if t is not None]
+    setup_tree = _parse_cell(_course_setup(chapter))
+    base_aliases = set().union(*(_utils_aliases(t) for t in [setup_tree, *trees] if t))
+    solutions = solution_sources(chapter)
     flags = {}
     for ex_id, source in cells.items():
         tree = _parse_cell(source)
-        if tree is None:
-            continue
         refs = reference_names(ex_id, chapter)
-        aliases = base_aliases | _utils_aliases(tree)
         reasons = []
-        for node in ast.walk(tree):
+        graded = [tree] if tree is not None else []
+        aliases = base_aliases | set().union(*(_utils_aliases(t) for t in graded))
+        for node in (n for t in graded + trees for n in ast.walk(t)):
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "utils":
                 hit = [a.name for a in node.names if a.name in refs or a.name == "*"]
                 if hit:
@@ -329,9 +524,54 @@ def static_flags(chapter: str, setup: str, cells: dict[str, str]) -> dict[str, s
                     reasons.append(f"imports a course module dynamically ({fname})")
                 elif fname == "getattr" and any(s in refs for s in strs):
                     reasons.append("looks up the reference with getattr")
+        published = solutions.get(ex_id)
+        if tree is not None and published and _same_code(tree, published):
+            reasons.append("a verbatim copy of the published solution")
         if reasons:
             flags[ex_id] = "; ".join(dict.fromkeys(reasons))
     return flags
+
+
+def _course_setup(chapter: str) -> str:
+    return next(c.source for c in course_notebook(chapter).cells if c.cell_type == "code")
+
+
+@cache
+def solution_sources(chapter: str) -> dict[str, str]:
+    """Exercise id -> the published solution's cell (empty when solutions/ is not shipped)."""
+    paths = sorted(SOLUTIONS.glob(f"{chapter}_*.ipynb"))
+    if not paths:
+        return {}
+    nb = nbformat.read(str(paths[0]), as_version=4)
+    return {c.metadata["exercise_id"]: c.source for c in nb.cells
+            if c.cell_type == "code" and "exercise_id" in c.metadata}
+
+
+def _same_code(tree, published: str) -> bool:
+    """Whether two cells are the same program once comments, docstrings and layout go.
+
+    Solutions of one or two statements are too short to tell a copy from the obvious answer.
+    """
+    other = _parse_cell(published)
+    if other is None:
+        return False
+    a, b = _without_docstrings(tree), _without_docstrings(other)
+    statements = [n for n in ast.walk(ast.parse(b)) if isinstance(n, ast.stmt)
+                  and not isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Pass))]
+    return len(statements) >= 3 and a == b
+
+
+def _without_docstrings(tree) -> str:
+    import copy
+
+    tree = copy.deepcopy(tree)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(getattr(body[0], "value", None), ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.unparse(tree)
 
 
 def _utils_aliases(tree) -> set[str]:
