@@ -82,7 +82,7 @@ def test_the_solution_gets_full_marks(graded, chapter):
     # The published solution is flagged as a copy of itself wherever it is long enough to
     # tell a copy from the obvious answer; nothing else is flagged.
     assert row["flag"] == " ".join(_copied(chapter)), feedback
-    for ex_id in row["flag"].split():
+    if row["flag"]:
         assert "a verbatim copy of the published solution" in feedback
     for ex_id in course_exercises(chapter):
         assert row[ex_id] == str(get_exercise(ex_id).points)
