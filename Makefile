@@ -104,14 +104,14 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check utils nbtests benchmarks conftest.py solutions/*.py
 
-# ---- grading (issue 7) ----
+# ---- grading ----
 SUBMISSIONS ?=
 GRADE_ARGS  ?=
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder [GRADE_ARGS='--jobs 4 --feedback _build/feedback']" >&2; exit 2; }
 	$(BIN)/python -m utils.grade $(SUBMISSIONS) $(GRADE_ARGS)
 
-# ---- benchmarks (issue 9) ----
+# ---- benchmarks ----
 # PyTorch (CPU) lives in its own environment, only for the comparison. torch 2.13.0 is the
 # version whose CPU build is on this disk; another version would download gigabytes. When the
 # install fails, the bench still runs and reports the PyTorch keys as null, with the reason.
@@ -130,7 +130,7 @@ $(BENCH_STAMP):
 	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check torch==2.13.0 numpy
 	@touch $(BENCH_STAMP)
 
-# ---- slides and course site (issue 8) ----
+# ---- slides and course site ----
 # The browser assets (reveal.js, RequireJS, jQuery, MathJax) are pinned in package-lock.json and
 # installed once with npm ci into _build/npm; npm itself comes from apt when missing (as root).
 # SITE_ARGS="--audience student" (or instructor), ONLY=04 for one chapter, --out DIR elsewhere.

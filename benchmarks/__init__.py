@@ -1,4 +1,4 @@
-"""Benchmarks of the course (issue 9): ``make bench`` or ``python -m benchmarks``.
+"""Benchmarks of the course: ``make bench`` or ``python -m benchmarks``.
 
 Measured side by side in one run: an MLP epoch in ``utils.nn`` (float32) against PyTorch on
 the CPU (:mod:`benchmarks.mlp`), the float32 matmul peak and the fraction of it the MLP

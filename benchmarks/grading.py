@@ -28,7 +28,7 @@ def grader_available() -> str | None:
         found = importlib.util.find_spec("utils.grade")
     except (ImportError, ValueError) as exc:
         return f"utils.grade cannot be found ({exc})"
-    return None if found is not None else "utils.grade does not exist yet (issue 7)"
+    return None if found is not None else "utils.grade is not installed"
 
 
 def pick_notebook(paths: list[Path], chapter: str | None = None) -> Path | None:

@@ -33,7 +33,7 @@ def _log(message: str) -> None:
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m benchmarks",
-                                     description="Course benchmarks (issue 9).")
+                                     description="Course benchmarks.")
     parser.add_argument("--quick", action="store_true",
                         help="fewer repeats (MLP 5 epochs on 10,000 samples, notebooks once)")
     parser.add_argument("--setup", action="store_true",

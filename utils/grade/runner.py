@@ -320,7 +320,10 @@ def _attempt(job: dict, payload: bytes, limits: Limits, time_left: float, mode: 
             [sys.executable, "-I", "-B", "-m", "utils.grade._child", str(wfd)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             pass_fds=(wfd,), cwd=str(work_dir), env=child_env(str(work_dir)),
-            start_new_session=True)
+            start_new_session=True,
+            # The sandbox's folders must be traversable by the job's uid whatever the TA's
+            # umask (the gradebook follows the TA's umask; the child's private root does not).
+            umask=0o022)
     except OSError:
         os.close(rfd)
         os.close(wfd)
