@@ -11,7 +11,7 @@ from utils.checks import check
 
 # ------------------------------------------------------------------ the initializers
 
-def xavier_notes(fan_in, fan_out, *, rng):
+def xavier_misquoted(fan_in, fan_out, *, rng):
     return 2 / np.sqrt(fan_in + fan_out) * rng.standard_normal((fan_in, fan_out))
 
 
@@ -40,7 +40,7 @@ def xavier_rng_normal(fan_in, fan_out, *, rng):  # the same numbers as standard_
 
 
 @pytest.mark.parametrize(("wrong", "name"), [
-    (xavier_notes, "the notes' formula 2/sqrt(n+m)"),
+    (xavier_misquoted, "the misquoted formula 2/sqrt(n+m)"),
     (xavier_lecun, "sqrt(1/n): the other convention"),
     (xavier_no_sqrt, "missing sqrt"),
     (xavier_transposed, "wrong shape (fan_out, fan_in)"),
@@ -70,7 +70,7 @@ def xu_positive(fan_in, fan_out, *, rng):
     return rng.uniform(0, np.sqrt(6 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
 
-def xu_notes(fan_in, fan_out, *, rng):
+def xu_misquoted(fan_in, fan_out, *, rng):
     a = np.sqrt(3) * 2 / np.sqrt(fan_in + fan_out)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
@@ -94,7 +94,7 @@ def xu_scaled_random(fan_in, fan_out, *, rng):  # same numbers as rng.uniform(-a
     (xu_normal_std_as_limit, "used the normal's std as the uniform limit"),
     (xu_gaussian, "drew from a normal instead of a uniform"),
     (xu_positive, "drew on [0, limit] instead of [-limit, limit]"),
-    (xu_notes, "the notes' formula 2/sqrt(n+m)"),
+    (xu_misquoted, "the misquoted formula 2/sqrt(n+m)"),
     (xu_global, "used np.random global state instead of rng"),
     (xu_transposed, "wrong shape (fan_out, fan_in)"),
 ])

@@ -72,9 +72,9 @@ def test_layer_activations_shapes_and_validation():
         plots.layer_activations(np.zeros(5), np.zeros, np.tanh, rng=rng)
 
 
-def test_notes_glorot_is_sqrt2_times_glorot():
+def test_misquoted_glorot_is_sqrt2_times_glorot():
     rng = np.random.default_rng(1)
-    W = plots.notes_glorot(2000, 2000, rng=rng)
+    W = plots.misquoted_glorot(2000, 2000, rng=rng)
     assert W.shape == (2000, 2000)
     assert abs(W.std() / np.sqrt(2 / 4000) - np.sqrt(2)) < 0.01
 

@@ -301,22 +301,22 @@ plot_histogram_grid({name: ref_layer_activations(X, EXPERIMENT_INITS[name], nn.t
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# > **Common misconception.** Our planning notes give Xavier's std as $2/\sqrt{n+m}$.
+# > **Common misconception.** A formula often seen in study notes and blog posts gives Xavier's std as $2/\sqrt{n+m}$.
 # > That is not Glorot's formula: Glorot's *variance* is $2/(n+m)$, so the std is $\sqrt{2/(n+m)}$.
-# > The notes' version is always $\sqrt{2}$ times too large, since $2/\sqrt{n+m} = \sqrt{2} \cdot \sqrt{2/(n+m)}$: it doubles the variance.
+# > That version is always $\sqrt{2}$ times too large, since $2/\sqrt{n+m} = \sqrt{2} \cdot \sqrt{2/(n+m)}$: it doubles the variance.
 # > For $n = m = 100$ it gives std 0.141 instead of 0.1 (which, for a square layer, happens to be He's std $\sqrt{2/n}$, meant for ReLU).
 # > Through tanh layers the doubled variance pushes many more units into saturation, as the numbers and the figure below show.
 
 # %%
 n = m = 100
 print(f"Glorot:          sqrt(2/(n+m)) = {np.sqrt(2 / (n + m)):.4f}")
-print(f"planning notes:  2/sqrt(n+m)   = {2 / np.sqrt(n + m):.4f}"
+print(f"often seen:      2/sqrt(n+m)   = {2 / np.sqrt(n + m):.4f}"
       f"  (ratio {2 / np.sqrt(n + m) / np.sqrt(2 / (n + m)):.4f} = sqrt(2))")
 rows = {name: ref_layer_activations(X, EXPERIMENT_INITS[name], nn.tanh, rng=rng)
-        for name in ("Xavier", "notes' 2/sqrt(n+m)")}
+        for name in ("Xavier", "2/sqrt(n+m), misquoted")}
 for name, acts in rows.items():
     print(f"{name:>20}: share of |tanh| > 0.9 in layer 5 = {np.mean(np.abs(acts[-1]) > 0.9):.3f}")
-plot_histogram_grid(rows, activation="tanh", title="tanh layers: Glorot vs the notes' formula")
+plot_histogram_grid(rows, activation="tanh", title="tanh layers: Glorot vs the misquoted formula")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -442,7 +442,7 @@ plt.show()
 # ## 6. Try it: choose the activation and the initializer
 #
 # Pick an activation and an initializer; the five histograms are redrawn (1000 inputs, 5 layers of 100 units), and the line below says whether the signal survives, fades, saturates or explodes.
-# Try ReLU with Xavier, then He; tanh with Xavier, then the notes' formula.
+# Try ReLU with Xavier, then He; tanh with Xavier, then the misquoted formula.
 
 # %% tags=["nbval-ignore-output"]
 initialization_explorer("sigmoid", "std 1")
@@ -537,7 +537,7 @@ plt.show()
 #
 # - Constant (or zero) weights make every unit of a layer identical, and backpropagation keeps them identical: random initialization breaks the symmetry.
 # - The scale matters: through many layers the variance is multiplied by $n \operatorname{Var}(w)$ (times the activation's effect) at every layer, so a wrong scale makes activations and gradients vanish, saturate or explode exponentially with depth.
-# - Xavier/Glorot: $\operatorname{Var}(w) = 2/(n + m)$, std $\sqrt{2/(n+m)}$, uniform limit $\sqrt{6/(n+m)}$; for sigmoid and tanh. Some libraries use $\sqrt{1/n}$. The notes' $2/\sqrt{n+m}$ is not Glorot's.
+# - Xavier/Glorot: $\operatorname{Var}(w) = 2/(n + m)$, std $\sqrt{2/(n+m)}$, uniform limit $\sqrt{6/(n+m)}$; for sigmoid and tanh. Some libraries use $\sqrt{1/n}$. The often-seen $2/\sqrt{n+m}$ is not Glorot's.
 # - He/Kaiming: $\operatorname{Var}(w) = 2/n$ with $n$ the fan-in, std $\sqrt{2/n}$, uniform limit $\sqrt{6/n}$; for ReLU, whose zeroed half halves the variance.
 # - In this course: `nn.Linear(n, m, rng=rng, init="he")` (the default), `init="xavier"`, or any `init(fan_in, fan_out, rng=rng)` function such as those in `nn.INITIALIZERS`.
 

@@ -64,7 +64,7 @@ print(f"source task (digits 0-4), test accuracy: {nn.accuracy(source.eval().forw
 # The source network never saw a single 5, 6, 7, 8 or 9: it was trained on the digits 0–4 only.
 # We hold out 40 images per digit as a fixed test set; the labelled training sets are drawn from the rest (the pool).
 #
-# The syllabus asks for 10, 50 and 200 labelled images per class, but scikit-learn's digits have only 174 to 182 images of each digit, so after the test set at most 134 remain for the rarest one (the 8).
+# The classic version of this experiment uses 10, 50 and 200 labelled images per class, but scikit-learn's digits have only 174 to 182 images of each digit, so after the test set at most 134 remain for the rarest one (the 8).
 # Our largest setting is therefore **130** images per class.
 
 # %%

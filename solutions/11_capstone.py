@@ -10,7 +10,7 @@
 # - to split it into training, validation and test sets, stratified by class;
 # - to scale the features with statistics from the training split only, and why anything else leaks;
 # - to encode labels as one-hot rows with the right number of columns;
-# - to build the planning notes' network, 144-144-16 units with batch normalization and dropout 0.3, and to count its parameters;
+# - to build the network of a well-known Keras example on red wine, 144-144-16 units with batch normalization and dropout 0.3, and to count its parameters;
 # - to train it with Adam, mini-batches of 128, validation monitoring and early stopping that restores the best weights;
 # - to read loss and accuracy curves and a confusion matrix;
 # - to report the test accuracy exactly once, at the very end;
@@ -50,7 +50,7 @@ np.set_printoptions(precision=3, suppress=True)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The data: look before you train
 #
-# The planning notes of this course trained a Keras network on the **Red Wine Quality** data: about 1600 Portuguese red wines, 11 chemical measurements each (acidity, sugar, sulphates, alcohol, ...), and a quality score given by tasters.
+# A well-known Keras example trains a network on the **Red Wine Quality** data: about 1600 Portuguese red wines, 11 chemical measurements each (acidity, sugar, sulphates, alcohol, ...), and a quality score given by tasters.
 # That file is not part of any package we install, and this course downloads nothing.
 # So the chapter runs on the **wine recognition** data that ships with scikit-learn: the same kind of problem (chemical measurements in, a class out), small enough to train in a second, and present on every installation.
 #
@@ -107,7 +107,7 @@ else:
     print("To try red wine, copy the UCI file here and run this cell again (nothing is downloaded).")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The planning notes' Keras model reached **about 60% test accuracy** on red-wine quality.
+# That Keras model reaches **about 60% test accuracy** on red-wine quality.
 # That is not a bad model: quality is a taster's score from 3 to 8, six classes, most wines are 5 or 6, and neighbouring scores differ by little chemistry.
 # Our three cultivars are chemically distinct, so expect far higher accuracy here: **wine recognition is an easier problem**, not a better network.
 
@@ -206,7 +206,7 @@ plt.show()
 #
 # The network ends with $C$ scores per wine, and the softmax cross-entropy compares them with a target row $Y_n$ of shape $(C,)$ that holds a single 1 in the column of the right class:
 # label 2 of 3 classes becomes $(0, 0, 1)$.
-# (`nn.fit`'s loss also accepts integer labels, as PyTorch's `CrossEntropyLoss` does; Keras's `categorical_crossentropy` wants one-hot rows, and its `sparse_categorical_crossentropy` integer labels. We use one-hot rows, as the planning notes did.)
+# (`nn.fit`'s loss also accepts integer labels, as PyTorch's `CrossEntropyLoss` does; Keras's `categorical_crossentropy` wants one-hot rows, and its `sparse_categorical_crossentropy` integer labels. We use one-hot rows, as the Keras example does.)
 #
 # Two things go wrong in practice:
 #
@@ -256,7 +256,7 @@ print(Y_train[first_of_each])
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. The model: 144-144-16 with batch norm and dropout
 #
-# The planning notes' Red Wine network, in this course's layers: three hidden **blocks**, each
+# The Keras example's Red Wine network, in this course's layers: three hidden **blocks**, each
 #
 # $$\text{Linear} \rightarrow \text{BatchNorm1d} \rightarrow \text{ReLU} \rightarrow \text{Dropout}(p = 0.3),$$
 #
@@ -334,7 +334,7 @@ print(f"parameters: {count_parameters(model):,}")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Training with validation monitoring and early stopping
 #
-# The settings, from the planning notes:
+# The settings, from the Keras example:
 #
 # - **Adam** with a small learning rate, $\eta = 10^{-3}$ (its usual default; chapter 06);
 # - **mini-batches of 128** rows, reshuffled every epoch. Our training split has only 124 rows, so one batch holds all of it: here an epoch is a single Adam step (on the 1119 training rows of red wine it would be 9 steps);
@@ -562,7 +562,7 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # This is the number to report, with its context: 27 test wines, so each wine is 3.7 points and a second run with another seed could easily differ by one or two wines.
-# For comparison, the planning notes' red-wine model reached about 60% on a much harder six-class problem.
+# For comparison, the Keras example's red-wine model reaches about 60% on a much harder six-class problem.
 #
 # Once every choice is final, a common last step is to retrain on training + validation together with the same settings and the same number of epochs, to use all the labelled data; the test score above is then a slightly pessimistic estimate.
 
@@ -570,7 +570,7 @@ plt.show()
 # ## 12. Your turn: red wine
 #
 # With `winequality-red.csv` next to the notebook, the cell below runs the whole pipeline on it with your functions from the exercises: stratified split, scaling on the training split, one-hot labels for the six quality scores 3 to 8, the 144-144-16 model, Adam with batches of 128 and early stopping, and one test evaluation.
-# Expect a test accuracy around 60%, as in the planning notes.
+# Expect a test accuracy around 60%, as in the Keras example.
 # Without the file it prints a note.
 
 # %%
@@ -670,7 +670,7 @@ else:
 #     test_accuracy = (model(X_te).argmax(dim=1) == torch.tensor(y_test)).float().mean().item()
 # ```
 #
-# Keras 3 (`fit` runs the loop; one-hot labels as in the planning notes):
+# Keras 3 (`fit` runs the loop; one-hot labels as in the original example):
 #
 # ```python
 # import keras

@@ -8,7 +8,7 @@ The four initializers are compared with :mod:`utils.nn` (``xavier_normal``,
 
 - *statistics* on a large matrix (hundreds of thousands of entries, so the sample standard
   deviation is within about 0.3 % of the true one): a wrong formula is named by the standard
-  deviation it produces (fan_out instead of fan_in, the notes' ``2 / sqrt(n + m)``, the
+  deviation it produces (fan_out instead of fan_in, the often-seen ``2 / sqrt(n + m)``, the
   other convention ``sqrt(1 / n)``, a missing square root, a normal's std used as a uniform's
   limit);
 - *exact draws*: the same seed must give exactly the reference's numbers, which holds only
@@ -62,7 +62,7 @@ def _std_of(kind: str, n: int, m: int) -> float:
         "xavier": np.sqrt(2.0 / (n + m)),
         "he": np.sqrt(2.0 / n),
         "he_fan_out": np.sqrt(2.0 / m),
-        "notes": 2.0 / np.sqrt(n + m),
+        "misquoted": 2.0 / np.sqrt(n + m),
         "lecun": np.sqrt(1.0 / n),
         "xavier_no_sqrt": 2.0 / (n + m),
         "he_no_sqrt": 2.0 / n,
@@ -143,10 +143,10 @@ GLOBAL_STATE = Mistake(
     matches=lambda got, i: isinstance(got, float) and got > 0)
 
 NOTES_FORMULA = Mistake(
-    "the notes' formula 2/sqrt(n+m)",
+    "the misquoted formula 2/sqrt(n+m)",
     "2 / sqrt(n + m) is not Glorot's formula: the variance is 2 / (n + m), so the std is "
-    "sqrt(2 / (n + m)). For n = m = 100 the notes' formula gives 0.141 instead of 0.1.",
-    matches=_std_is("notes"))
+    "sqrt(2 / (n + m)). For n = m = 100 the misquoted formula gives 0.141 instead of 0.1.",
+    matches=_std_is("misquoted"))
 
 LECUN = Mistake(
     "sqrt(1/n): the other convention",
@@ -277,12 +277,12 @@ _INIT_EXERCISES = (
     _init_exercise("ex07_xavier_uniform", "Xavier/Glorot uniform initialization",
                    "xavier_uniform", nn.xavier_uniform, "xavier", "uniform",
                    (*_uniform_mistakes("xavier"),
-                    Mistake("the notes' formula 2/sqrt(n+m)",
+                    Mistake("the misquoted formula 2/sqrt(n+m)",
                             "Glorot's variance is 2 / (n + m); the uniform limit with that "
-                            "variance is sqrt(6 / (n + m)). The notes' 2 / sqrt(n + m) is not "
+                            "variance is sqrt(6 / (n + m)). The often-seen 2 / sqrt(n + m) is not "
                             "Glorot's formula.",
-                            matches=lambda got, i: _std_is("notes", 1 / np.sqrt(3.0))(got, i)
-                            or _std_is("notes")(got, i)),
+                            matches=lambda got, i: _std_is("misquoted", 1 / np.sqrt(3.0))(got, i)
+                            or _std_is("misquoted")(got, i)),
                     Mistake("sqrt(1/n): the other convention",
                             "The limit sqrt(3 / fan_in) belongs to the fan-in-only convention. "
                             "This exercise asks for Glorot's limit sqrt(6 / (fan_in + fan_out)).",

@@ -28,7 +28,7 @@ __all__ = [
     "plot_training_history",
 ]
 
-#: The hidden layer sizes of the planning notes' Red Wine model.
+#: The hidden layer sizes of the Keras Red Wine example's model.
 CAPSTONE_HIDDEN = (144, 144, 16)
 
 

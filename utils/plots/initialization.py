@@ -7,7 +7,7 @@
   symmetry left by a constant initialization).
 
 Also the choices the experiment compares: :data:`EXPERIMENT_INITS` (initializers by label,
-including the notes' wrong formula :func:`notes_glorot`), :data:`HISTOGRAM_ACTIVATIONS` and
+including the often-seen wrong formula :func:`misquoted_glorot`), :data:`HISTOGRAM_ACTIVATIONS` and
 :data:`HIST_RANGES`, and :func:`layer_activations`, the experiment itself.
 """
 
@@ -25,13 +25,13 @@ from utils.checks.ch07 import _layer_activations
 from utils.plots._core import _axes
 
 __all__ = [
-    "HISTOGRAM_ACTIVATIONS", "EXPERIMENT_INITS", "HIST_RANGES", "layer_activations", "notes_glorot",
+    "HISTOGRAM_ACTIVATIONS", "EXPERIMENT_INITS", "HIST_RANGES", "layer_activations", "misquoted_glorot",
     "plot_activation_histograms", "plot_histogram_grid", "plot_weight_matrix",
 ]
 
 
-def notes_glorot(fan_in: int, fan_out: int, *, rng: np.random.Generator) -> np.ndarray:
-    """The planning notes' formula, std ``2 / sqrt(fan_in + fan_out)``: NOT Glorot's.
+def misquoted_glorot(fan_in: int, fan_out: int, *, rng: np.random.Generator) -> np.ndarray:
+    """A formula often seen in study notes and blog posts, std ``2 / sqrt(fan_in + fan_out)``: NOT Glorot's.
 
     Kept only to show how far it is from ``sqrt(2 / (fan_in + fan_out))``.
     """
@@ -44,7 +44,7 @@ EXPERIMENT_INITS = {
     "std 0.01": functools.partial(nn.normal, std=0.01),
     "Xavier": nn.xavier_normal,
     "He": nn.he_normal,
-    "notes' 2/sqrt(n+m)": notes_glorot,
+    "2/sqrt(n+m), misquoted": misquoted_glorot,
 }
 
 #: The activations of the experiment, by name.

@@ -85,7 +85,7 @@ def initialization_explorer(activation: str = "sigmoid", init: str = "std 1", *,
     """Histograms of the activations of 5 layers of 100 units for 1000 inputs.
 
     Two dropdowns choose the activation (sigmoid, tanh, relu) and the initializer (std 1,
-    std 0.01, Xavier, He, the notes' 2/sqrt(n+m)). The inputs are drawn once from ``seed``
+    std 0.01, Xavier, He, the misquoted 2/sqrt(n+m)). The inputs are drawn once from ``seed``
     (standard normal, shape (1000, 100)); each redraw draws fresh weights from the same seed,
     so the same choice always gives the same figure.
 
