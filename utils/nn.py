@@ -28,10 +28,10 @@ import numpy as np
 from utils._validate import as_scalar
 
 __all__ = [
-    "EPS", "INITIALIZERS", "UPDATES", "AdaGrad", "Adam", "GradcheckError", "Momentum",
-    "Nesterov", "Optimizer", "RMSProp", "SGD", "adagrad_update", "adam_update", "constant",
-    "he_normal", "he_uniform", "momentum_update", "nesterov_update", "normal", "rmsprop_update",
-    "sgd_update", "uniform", "xavier_normal", "xavier_uniform", "zeros",
+    "EPS", "INITIALIZERS", "UPDATES", "AdaGrad", "Adam", "AdamW", "GradcheckError", "Momentum",
+    "Nesterov", "Optimizer", "RMSProp", "SGD", "adagrad_update", "adam_update", "adamw_update",
+    "constant", "he_normal", "he_uniform", "momentum_update", "nesterov_update", "normal",
+    "rmsprop_update", "sgd_update", "uniform", "xavier_normal", "xavier_uniform", "zeros",
     "BatchNorm1d", "Dropout", "EarlyStopping", "LayerNorm", "batchnorm_backward", "batchnorm_forward",
     "dropout_backward", "dropout_forward", "l1_penalty", "l2_penalty", "layernorm_backward",
     "layernorm_forward", "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -68,6 +68,14 @@ def _same_shape(a: np.ndarray, b: np.ndarray, func: str, names=("pred", "target"
     if a.shape != b.shape:
         raise ValueError(f"{func}: {names[0]} and {names[1]} must have the same shape, "
                          f"got {a.shape} and {b.shape}")
+
+
+def _width(x, d: int, func: str) -> np.ndarray:
+    """A layer's input: array-like as the kernels take it, of shape (N, d), or a clear error."""
+    x = _float_array(x, func)
+    if x.ndim != 2 or x.shape[1] != d:
+        raise ValueError(f"{func}: x must have shape (N, {d}), got {x.shape}")
+    return x
 
 
 def _batch(x: np.ndarray, func: str, name: str) -> int:
@@ -353,10 +361,24 @@ def elu_forward(x, alpha: float = 1.0):
 
 
 def elu_backward(dout, cache):
-    """``dout`` where ``x > 0``, else ``dout * (out + alpha)`` (= ``alpha * exp(x)``)."""
-    x, out, alpha = cache
+    """``dout`` where ``x > 0``, else ``dout * alpha * exp(x)``.
+
+    ``alpha * exp(x)`` also equals ``out + alpha``, but that sum cancels in float64: at
+    ``x = -20`` it keeps about 8 correct digits, at -30 about 4, and from about -37 on
+    ``out`` rounds to ``-alpha`` and the sum is 0. The exponential keeps every digit.
+
+    Parameters
+    ----------
+    dout : numpy.ndarray, shape of ``x``
+    cache : tuple ``(x, out, alpha)`` from :func:`elu_forward`
+
+    Returns
+    -------
+    dx : numpy.ndarray, shape and dtype of ``x``
+    """
+    x, _, alpha = cache
     dout = _check_dout(dout, x, "elu_backward")
-    return np.where(x > 0, dout, dout * (out + alpha))
+    return np.where(x > 0, dout, dout * (alpha * np.exp(np.minimum(x, 0.0))))
 
 
 # ----- losses -----------------------------------------------------------------------------
@@ -367,6 +389,10 @@ def mse_loss(pred, target, *, half: bool = False):
     ``L = (1/N) sum_n sum_j (pred[n, j] - target[n, j])**2``, or half of that with
     ``half=True`` (the 1/2 cancels the 2 of the derivative: a cleaner gradient, the same
     minimum). For 1-D ``pred`` of shape (N,), the inner sum has one term.
+
+    With K outputs per sample the K squared errors are summed, then averaged over the N
+    samples. PyTorch's ``MSELoss()`` averages over all N * K entries, so for K > 1 it
+    is this loss divided by K.
 
     Returns
     -------
@@ -386,7 +412,9 @@ def mse_loss(pred, target, *, half: bool = False):
 def mae_loss(pred, target):
     """Mean absolute error: ``L = (1/N) sum |pred - target|``; gradient ``sign(pred - target) / N``.
 
-    At ``pred == target`` the gradient is 0 (the subgradient NumPy's ``sign`` gives).
+    At ``pred == target`` the gradient is 0 (the subgradient NumPy's ``sign`` gives). As
+    in :func:`mse_loss`, the K outputs of a sample are summed and the mean is over the N
+    samples; PyTorch's ``L1Loss()`` averages over all N * K entries (this loss over K).
     """
     pred = _float_array(pred, "mae_loss", "pred")
     target = _float_array(target, "mae_loss", "target")
@@ -406,6 +434,11 @@ def binary_cross_entropy(prob, target):
     ``L = -(1/N) sum [t log p + (1 - t) log(1 - p)]``, with ``p`` clipped to
     ``[EPS, 1 - EPS]``. Prefer :func:`binary_cross_entropy_with_logits` when you have the
     scores: it is exact where clipping is not.
+
+    Two differences from PyTorch's ``BCELoss()``: with K labels per sample the sum runs
+    over all N * K terms but is divided by N (PyTorch divides by N * K); and a probability
+    of exactly 0 or 1 is handled by clipping ``p`` (so a term is at most
+    ``-log(EPS)``, about 27.6), where PyTorch clamps each log at -100 (a term is at most 100).
 
     Parameters
     ----------
@@ -435,7 +468,9 @@ def binary_cross_entropy_with_logits(logits, target):
     """Binary cross-entropy from scores ``z`` (before the sigmoid), stable for any ``z``.
 
     ``L = (1/N) sum [max(z, 0) - z t + log(1 + exp(-|z|))]``, which equals the
-    cross-entropy of ``sigmoid(z)`` exactly, with no overflow and no log(0).
+    cross-entropy of ``sigmoid(z)`` exactly, with no overflow and no log(0). With K labels
+    per sample the sum runs over all N * K terms and is divided by N, where PyTorch's
+    ``BCEWithLogitsLoss()`` divides by N * K.
 
     Returns
     -------
@@ -478,7 +513,8 @@ def cross_entropy(prob, target):
     Parameters
     ----------
     prob : numpy.ndarray, shape (N, C)
-        Rows of class probabilities (e.g. a softmax output); clipped to ``[EPS, 1]``.
+        Rows of class probabilities in [0, 1] (e.g. a softmax output); clipped to
+        ``[EPS, 1]``. Raw scores are refused: use :func:`softmax_cross_entropy` for them.
     target : numpy.ndarray, shape (N,) of int labels or (N, C) one-hot
 
     Returns
@@ -491,6 +527,10 @@ def cross_entropy(prob, target):
     p = _float_array(prob, "cross_entropy", "prob", ndim=2)
     n, c = p.shape
     _batch(p, "cross_entropy", "prob")
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError("cross_entropy: prob must hold probabilities in [0, 1] (e.g. a softmax "
+                         f"output), got values from {p.min():.4g} to {p.max():.4g}; for raw "
+                         "scores use softmax_cross_entropy(scores, target)")
     y = _class_targets(target, n, c, "cross_entropy", p.dtype)
     p = np.clip(p, EPS, 1.0)
     return float(-np.sum(y * np.log(p)) / n), -y / p / n
@@ -500,6 +540,8 @@ def softmax_cross_entropy(scores, target):
     """Softmax followed by cross-entropy, fused: stable for any scores, simple gradient.
 
     ``L = -(1/N) sum_n sum_k y_nk log softmax(s)_nk`` computed with :func:`log_softmax`.
+    This is what PyTorch's ``CrossEntropyLoss()`` computes (raw scores in, mean over N);
+    :func:`cross_entropy` takes probabilities instead.
 
     Parameters
     ----------
@@ -579,15 +621,19 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
 
 
 def gradcheck(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndarray, *,
-              tol: float = 1e-7, h: float = 1e-5, floor: float = 1e-3) -> float:
+              tol: float = 1e-7, h: float = 1e-5, floor: float = 1e-3,
+              atol: float | None = None) -> float:
     """Compare an analytic gradient with central differences of ``f`` at ``x``.
+
+    An entry passes when its relative error is at most ``tol`` or when the two values differ
+    by at most ``atol`` (an absolute floor, for gradients that are truly 0).
 
     Parameters
     ----------
     f : callable
         Maps ``x`` to a scalar (e.g. a loss).
     x : numpy.ndarray of float64
-    analytic : numpy.ndarray, shape of ``x``
+    analytic : numpy.ndarray of float64, shape of ``x``
         The gradient your backward pass computed.
     tol : float
         Largest relative error ``|a - b| / max(|a|, |b|, eps)`` accepted. Around 1e-7 or
@@ -599,16 +645,26 @@ def gradcheck(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndar
         absolute rounding error of about ``1e-16 |f| / h``, so an entry a thousand times
         smaller than the largest cannot be judged relative to itself; it is judged on this
         common scale instead.
+    atol : float or None
+        Differences ``|a - b| <= atol`` pass whatever their relative error. A gradient that
+        is exactly 0 (the bias of a layer followed by batch normalization) is measured as
+        rounding noise of about ``1e-16 |f| / h``, whose relative error to 0 is 1: this
+        floor is what lets it pass. ``None`` (the default) takes
+        ``atol = 1e-14 * F / h``, a hundred times that noise, with ``F`` the largest ``|f|``
+        met during the check (``1e-9 F`` for ``h = 1e-5``). When ``f`` is a sum of terms
+        that cancel, so that ``|f|`` is much smaller than its terms, the noise follows the
+        terms: pass ``atol`` computed from them (:func:`gradcheck_layer` does).
 
     Returns
     -------
     float
-        The largest relative error over the entries.
+        The largest relative error over the entries that differ by more than ``atol``
+        (0.0 when all are within it).
 
     Raises
     ------
     GradcheckError
-        Naming the worst entry, both values and the error.
+        Naming the worst entry, both values and the error. A NaN or infinite gradient fails.
     """
     if not isinstance(analytic, np.ndarray) or analytic.dtype != np.float64:
         raise TypeError("gradcheck: the analytic gradient must be a float64 array, got "
@@ -616,10 +672,28 @@ def gradcheck(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndar
     if analytic.shape != np.shape(x):
         raise ValueError(f"gradcheck: the analytic gradient has shape {analytic.shape}, "
                          f"x has shape {np.shape(x)}")
-    numeric = numerical_gradient(f, x, h=h)
+    if atol is not None:
+        atol = as_scalar(atol, "gradcheck", "atol")
+        if not atol >= 0:
+            raise ValueError(f"gradcheck: atol must be >= 0 or None, got {atol}")
+    largest_f = 0.0
+
+    def tracked(v):
+        nonlocal largest_f
+        value = float(f(v))
+        if np.isfinite(value):  # an infinite f must not make the floor infinite
+            largest_f = max(largest_f, abs(value))
+        return value
+
+    numeric = numerical_gradient(tracked, x, h=h)
+    if atol is None:
+        atol = 1e-14 * largest_f / h
     scale = max(float(np.max(np.abs(analytic), initial=0.0)),
                 float(np.max(np.abs(numeric), initial=0.0)))
     err = rel_error(analytic, numeric, eps=max(floor * scale, 1e-300))
+    # NaN compares False both ways: a NaN entry keeps a NaN error, made inf so it fails.
+    err = np.where(np.abs(analytic - numeric) <= atol, 0.0, err)
+    err = np.where(np.isnan(err), np.inf, err)
     worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.size else ()
     max_err = float(err[worst]) if err.size else 0.0
     if max_err > tol:
@@ -810,6 +884,11 @@ class Linear(Module):
         ReLU; ``"xavier"``: std ``sqrt(2 / (in + out))``, for sigmoid/tanh; ``"small"``: std
         0.01; ``"zeros"``, ``"xavier_uniform"``, ...) or a callable
         ``init(fan_in, fan_out, rng=rng) -> W``. Biases start at 0.
+
+        PyTorch's ``nn.Linear`` differs in both: its weight has shape
+        (out_features, in_features) and is drawn uniform in ``[-1/sqrt(in), 1/sqrt(in)]``
+        (``kaiming_uniform_`` with ``a=sqrt(5)``: variance ``1 / (3 in)``, a sixth of
+        He's ``2 / in``), and its bias is drawn from the same range instead of 0.
     dtype : np.float64 (default) or np.float32
         The parameters' dtype. With float32 parameters and float32 inputs, the forward
         and backward passes stay in float32 (half the memory traffic, about twice the
@@ -830,9 +909,9 @@ class Linear(Module):
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
     def forward(self, x):
-        if not isinstance(x, np.ndarray) or x.ndim != 2 or x.shape[1] != self.in_features:
-            got = x.shape if isinstance(x, np.ndarray) else type(x).__name__
-            raise ValueError(f"Linear.forward: x must have shape (N, {self.in_features}), got {got}")
+        """``x @ W + b`` for ``x`` of shape (N, in_features): an array, or a nested list or
+        tuple (read as float64), as :func:`linear_forward` accepts; integers become float64."""
+        x = _width(x, self.in_features, "Linear.forward")
         out, self._cache = linear_forward(x, self.params["W"], self.params["b"])
         return out
 
@@ -1043,11 +1122,26 @@ class SoftmaxCrossEntropy:
 
 
 def gradcheck_layer(layer: Module, x: np.ndarray, *, rng: np.random.Generator | None = None,
-                    tol: float = 1e-7) -> dict[str, float]:
+                    tol: float = 1e-7, h: float = 1e-5) -> dict[str, float]:
     """Gradient-check a layer (or model) for its input and every parameter.
 
     Uses the scalar ``f = sum(layer.forward(x) * dout)`` for a random ``dout``, whose
     gradient with respect to anything is what ``backward(dout)`` computes.
+
+    The terms of that sum have random signs and cancel, so ``|f|`` says little about the
+    rounding of ``f``; the absolute floor of :func:`gradcheck` is taken from the terms
+    instead, ``atol = 1e-14 * sum(|layer.forward(x) * dout|) / h``. A gradient that is
+    exactly 0 (the bias of a ``Linear`` followed by ``BatchNorm1d``) then passes, and a
+    wrong one still fails.
+
+    Parameters
+    ----------
+    layer : Module
+    x : numpy.ndarray of float64, shape (N, D)
+    rng : numpy.random.Generator, optional
+        Draws ``dout`` (default ``np.random.default_rng(0)``).
+    tol, h : float
+        As in :func:`gradcheck`.
 
     Returns
     -------
@@ -1061,6 +1155,7 @@ def gradcheck_layer(layer: Module, x: np.ndarray, *, rng: np.random.Generator | 
     rng = rng or np.random.default_rng(0)
     out = layer.forward(x)
     dout = rng.standard_normal(out.shape)
+    atol = 1e-14 * float(np.sum(np.abs(out * dout))) / h
     dx = layer.backward(dout)
     analytic = {(None, "x"): dx.copy()}
     for owner, name in layer.parameters():
@@ -1072,7 +1167,7 @@ def gradcheck_layer(layer: Module, x: np.ndarray, *, rng: np.random.Generator | 
         label = "x" if owner is None else names[(id(owner), name)]
         try:
             errors[label] = gradcheck(lambda _: float(np.sum(layer.forward(x) * dout)),
-                                      target, grad, tol=tol)
+                                      target, grad, tol=tol, h=h, atol=atol)
         except GradcheckError as exc:
             raise GradcheckError(f"{label}: {exc}") from None
     return errors
@@ -1126,6 +1221,12 @@ def momentum_update(w, dw, state, *, lr: float = 0.01, beta: float = 0.9):
     """Momentum: a velocity that remembers past steps, decaying by ``beta`` each step.
 
     ``v = beta * v - lr * dw`` (``v`` starts at 0), then ``w + v``.
+
+    The velocity holds the learning rate. PyTorch's ``SGD(momentum=beta)`` keeps
+    ``b = beta * b + dw`` without it and steps ``w - lr * b``: the same iterates while
+    ``lr`` is constant (``v = -lr * b``), but when ``lr`` changes during a run PyTorch's
+    new rate multiplies the whole remembered velocity at once, while here the steps
+    already taken keep their old rate and the new one enters gradually.
     """
     w, dw = _update_args(w, dw, state, "momentum_update")
     lr, beta = _positive(lr, "momentum_update", "lr"), _fraction(beta, "momentum_update", "beta")
@@ -1171,6 +1272,18 @@ def rmsprop_update(w, dw, state, *, lr: float = 0.01, rho: float = 0.99, eps: fl
     return w - lr * dw / (np.sqrt(h) + eps), {**state, "h": h}
 
 
+def _adam_step(w, dw, state, func: str, lr, beta1, beta2, eps):
+    """Adam's step ``lr * m_hat / (sqrt(v_hat) + eps)`` and the new state (shared by Adam and AdamW)."""
+    lr, eps = _positive(lr, func, "lr"), _positive(eps, func, "eps")
+    beta1 = _fraction(beta1, func, "beta1")
+    beta2 = _fraction(beta2, func, "beta2")
+    t = state.get("t", 0) + 1
+    m = beta1 * state.get("m", np.zeros_like(w)) + (1.0 - beta1) * dw
+    v = beta2 * state.get("v", np.zeros_like(w)) + (1.0 - beta2) * dw * dw
+    m_hat, v_hat = m / (1.0 - beta1**t), v / (1.0 - beta2**t)
+    return lr * m_hat / (np.sqrt(v_hat) + eps), {**state, "t": t, "m": m, "v": v}
+
+
 def adam_update(w, dw, state, *, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                 eps: float = 1e-8):
     """Adam: momentum on the gradient, RMSProp on its square, both bias-corrected.
@@ -1181,19 +1294,89 @@ def adam_update(w, dw, state, *, lr: float = 0.001, beta1: float = 0.9, beta2: f
     Without the correction, ``m`` and ``v`` start near 0 and the first steps are wrong in size.
     """
     w, dw = _update_args(w, dw, state, "adam_update")
-    lr, eps = _positive(lr, "adam_update", "lr"), _positive(eps, "adam_update", "eps")
-    beta1 = _fraction(beta1, "adam_update", "beta1")
-    beta2 = _fraction(beta2, "adam_update", "beta2")
-    t = state.get("t", 0) + 1
-    m = beta1 * state.get("m", np.zeros_like(w)) + (1.0 - beta1) * dw
-    v = beta2 * state.get("v", np.zeros_like(w)) + (1.0 - beta2) * dw * dw
-    m_hat, v_hat = m / (1.0 - beta1**t), v / (1.0 - beta2**t)
-    return w - lr * m_hat / (np.sqrt(v_hat) + eps), {**state, "t": t, "m": m, "v": v}
+    step, state = _adam_step(w, dw, state, "adam_update", lr, beta1, beta2, eps)
+    return w - step, state
 
 
-#: The functional updates by name.
+def adamw_update(w, dw, state, *, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, weight_decay: float = 0.01):
+    """AdamW: Adam with decoupled weight decay.
+
+    The step of :func:`adam_update` from the gradient alone, and separately a shrinking of
+    the weights themselves: ``w - lr * weight_decay * w - lr * m_hat / (sqrt(v_hat) + eps)``,
+    computed as ``w * (1 - lr * weight_decay) - lr * m_hat / (sqrt(v_hat) + eps)``. This is
+    the decoupled weight decay of Loshchilov and Hutter in the form PyTorch's
+    ``torch.optim.AdamW`` uses (the decay multiplied by ``lr``), with its defaults.
+    ``weight_decay=0`` gives exactly :func:`adam_update`.
+
+    Adding ``weight_decay * w`` to the gradient instead (an L2 penalty, what
+    ``Adam(weight_decay=...)`` does) sends the decay through Adam's division by
+    ``sqrt(v_hat)``: weights with large gradients are then barely decayed. Here every
+    weight shrinks by the same fraction ``lr * weight_decay`` per step.
+
+    Parameters
+    ----------
+    w, dw : numpy.ndarray, same shape, float
+    state : dict
+        ``{}`` at the first step; then ``t``, ``m`` and ``v`` as in :func:`adam_update`.
+    lr, beta1, beta2, eps : float
+    weight_decay : float, >= 0
+
+    Returns
+    -------
+    w_new : numpy.ndarray, shape of ``w``
+    state : dict
+    """
+    w, dw = _update_args(w, dw, state, "adamw_update")
+    weight_decay = as_scalar(weight_decay, "adamw_update", "weight_decay")
+    if weight_decay < 0:
+        raise ValueError(f"adamw_update: weight_decay must be >= 0, got {weight_decay}")
+    step, state = _adam_step(w, dw, state, "adamw_update", lr, beta1, beta2, eps)
+    return w * (1.0 - _positive(lr, "adamw_update", "lr") * weight_decay) - step, state
+
+
+#: The functional updates by name: the six optimizers raced on the 2-D test surfaces, whose
+#: figures and widget draw one path per entry. :func:`adamw_update` stays outside, with
+#: :class:`AdamW`, so those comparisons keep the six.
 UPDATES = {"sgd": sgd_update, "momentum": momentum_update, "nesterov": nesterov_update,
            "adagrad": adagrad_update, "rmsprop": rmsprop_update, "adam": adam_update}
+
+
+#: Keyword names other libraries give this library's hyperparameters, for the hint of an
+#: optimizer's error: ``name -> (our name, whose name it is)``.
+_OTHER_NAMES = {
+    "momentum": ("beta", "PyTorch's"), "alpha": ("rho", "PyTorch's RMSprop"),
+    "learning_rate": ("lr", "Keras's"), "beta_1": ("beta1", "Keras's"),
+    "beta_2": ("beta2", "Keras's"), "epsilon": ("eps", "Keras's"),
+}
+
+
+def _keyword_error(where: str, key: str, valid: list[str]) -> TypeError:
+    """An unknown optimizer keyword: name it, suggest the keyword meant, list the valid ones."""
+    hint = ""
+    if key == "betas" and {"beta1", "beta2"} <= set(valid):
+        hint = ("; did you mean beta1=..., beta2=...? (PyTorch's betas=(b1, b2) is two "
+                "keywords here)")
+    elif key == "nesterov":
+        hint = "; Nesterov momentum is its own class here: Nesterov(model, lr=..., beta=0.9)"
+    elif key == "momentum" and "beta" not in valid:
+        hint = ("; this optimizer has no momentum term. SGD with momentum is "
+                "Momentum(model, lr=..., beta=0.9) (PyTorch's SGD(momentum=0.9))")
+    elif key == "weight_decay":
+        hint = "; weight_decay is set once for every group, as a keyword of the optimizer"
+    elif key in _OTHER_NAMES and _OTHER_NAMES[key][0] in valid:
+        ours, whose = _OTHER_NAMES[key]
+        hint = f"; did you mean {ours}=? ({key}= is {whose} name for it)"
+    return TypeError(f"{where}: unexpected keyword argument {key!r}{hint}. "
+                     f"Valid keywords: {', '.join(valid)}")
+
+
+def _update_keywords(update) -> list[str]:
+    """The hyperparameters of a functional update: its keyword-only parameters."""
+    import inspect
+
+    return [p.name for p in inspect.signature(update).parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY]
 
 
 class Optimizer:
@@ -1203,11 +1386,45 @@ class Optimizer:
     ``p[...] = new``, so the arrays the layers hold are the ones that change. Each parameter
     keeps its own state. Frozen layers (``layer.freeze()``) are skipped. Instead of a model,
     a list of groups gives different hyperparameters to different layers, e.g.
-    ``Adam([{"params": [model[0], model[2]], "lr": 1e-4}, {"params": model[4]}], lr=1e-2)``. ``weight_decay`` adds ``weight_decay * p`` to the gradient (an L2
-    penalty of ``weight_decay / 2 * sum(p**2)`` folded into the update).
+    ``Adam([{"params": [model[0], model[2]], "lr": 1e-4}, {"params": model[4]}], lr=1e-2)``.
+    ``weight_decay`` (one value for every group) adds ``weight_decay * p`` to the gradient
+    (an L2 penalty of ``weight_decay / 2 * sum(p**2)`` folded into the update), as
+    PyTorch's ``weight_decay`` of SGD and Adam does; :class:`AdamW` decouples it instead.
+
+    A keyword the optimizer does not know is a ``TypeError`` naming the class, with the
+    keyword meant when it is another library's name (``momentum=`` -> ``beta=``,
+    ``betas=(b1, b2)`` -> ``beta1=b1, beta2=b2``).
     """
 
     update = staticmethod(sgd_update)
+    #: True when ``update`` applies ``weight_decay`` itself (AdamW), rather than through
+    #: the gradient.
+    _DECOUPLED_DECAY = False
+
+    def __new__(cls, *args, **kwargs):
+        # Python's own error for an unknown keyword names Momentum.__init__() and cannot
+        # say which keyword was meant; checking here lets the error do both.
+        valid = cls._constructor_keywords()
+        for key in kwargs:
+            if key not in valid:
+                raise _keyword_error(f"{cls.__name__}(...)", key, valid)
+        return super().__new__(cls)
+
+    @classmethod
+    def _constructor_keywords(cls) -> list[str]:
+        import inspect
+
+        params = list(inspect.signature(cls.__init__).parameters.values())
+        named = [p.name for p in params[1:] if p.name != "model" and p.kind in
+                 (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)]
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+            named += [k for k in cls._group_keywords() if k not in named]
+        return named
+
+    @classmethod
+    def _group_keywords(cls) -> list[str]:
+        """What a parameter group may override: the update's hyperparameters."""
+        return [k for k in _update_keywords(cls.update) if k != "weight_decay"]
 
     def __init__(self, model, *, weight_decay: float = 0.0, **hyper):
         name = type(self).__name__
@@ -1217,6 +1434,11 @@ class Optimizer:
         if self.weight_decay < 0:
             raise ValueError(f"{name}: weight_decay must be >= 0, got {self.weight_decay}")
         self.hyper = hyper
+        allowed = self._group_keywords()
+        for k, (_, overrides) in enumerate(self.groups):
+            for key in overrides:
+                if key not in allowed:
+                    raise _keyword_error(f"{name}(...): group {k}", key, allowed)
         # Validate the hyperparameters now, with an error naming this class.
         update = type(self).update
         try:
@@ -1267,7 +1489,7 @@ class Optimizer:
                     if layer.frozen:
                         continue
                     p, g = layer.params[name], layer.grads[name]
-                    if self.weight_decay:
+                    if self.weight_decay and not self._DECOUPLED_DECAY:
                         g = g + self.weight_decay * p
                     key = (id(layer), name)
                     self.state[key] = self._apply(p, g, self.state.get(key, {}), hyper)
@@ -1285,7 +1507,12 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Plain stochastic gradient descent, ``p <- p - lr * grad``. Default ``lr=0.01``."""
+    """Plain stochastic gradient descent, ``p <- p - lr * grad``. Default ``lr=0.01``.
+
+    PyTorch's ``SGD`` defaults to ``lr=1e-3`` in recent releases (older ones had no
+    default). Its ``momentum=`` and ``nesterov=`` are the classes :class:`Momentum` and
+    :class:`Nesterov` here.
+    """
 
     update = staticmethod(sgd_update)
 
@@ -1301,7 +1528,12 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """SGD with momentum (:func:`momentum_update`). Defaults ``lr=0.01, beta=0.9``."""
+    """SGD with momentum (:func:`momentum_update`). Defaults ``lr=0.01, beta=0.9``.
+
+    PyTorch's ``SGD(momentum=0.9)``; ``beta`` is its ``momentum``. The velocity holds the
+    learning rate, which differs from PyTorch when ``lr`` changes during a run (see
+    :func:`momentum_update`).
+    """
 
     update = staticmethod(momentum_update)
 
@@ -1310,7 +1542,11 @@ class Momentum(Optimizer):
 
 
 class Nesterov(Optimizer):
-    """Nesterov momentum (:func:`nesterov_update`). Defaults ``lr=0.01, beta=0.9``."""
+    """Nesterov momentum (:func:`nesterov_update`). Defaults ``lr=0.01, beta=0.9``.
+
+    PyTorch's ``SGD(momentum=0.9, nesterov=True)``. As in :class:`Momentum`, the velocity
+    holds the learning rate: the same iterates as PyTorch's while ``lr`` is constant.
+    """
 
     update = staticmethod(nesterov_update)
 
@@ -1319,7 +1555,10 @@ class Nesterov(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    """AdaGrad (:func:`adagrad_update`). Defaults ``lr=0.01, eps=1e-8``."""
+    """AdaGrad (:func:`adagrad_update`). Defaults ``lr=0.01, eps=1e-8``.
+
+    PyTorch's ``Adagrad`` has the same ``lr=0.01`` but ``eps=1e-10``.
+    """
 
     update = staticmethod(adagrad_update)
 
@@ -1328,7 +1567,10 @@ class AdaGrad(Optimizer):
 
 
 class RMSProp(Optimizer):
-    """RMSProp (:func:`rmsprop_update`). Defaults ``lr=0.01, rho=0.99, eps=1e-8``."""
+    """RMSProp (:func:`rmsprop_update`). Defaults ``lr=0.01, rho=0.99, eps=1e-8``.
+
+    ``rho`` is PyTorch's ``RMSprop(alpha=0.99)``.
+    """
 
     update = staticmethod(rmsprop_update)
 
@@ -1338,7 +1580,12 @@ class RMSProp(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (:func:`adam_update`). Defaults ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8``."""
+    """Adam (:func:`adam_update`). Defaults ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8``.
+
+    PyTorch's ``betas=(0.9, 0.999)`` is ``beta1=0.9, beta2=0.999`` here. ``weight_decay``
+    is added to the gradient (L2), as in PyTorch's ``Adam``; for decoupled weight decay
+    use :class:`AdamW`.
+    """
 
     update = staticmethod(adam_update)
 
@@ -1346,6 +1593,29 @@ class Adam(Optimizer):
                  eps: float = 1e-8, *, weight_decay: float = 0.0):
         super().__init__(model, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
                          weight_decay=weight_decay)
+
+
+class AdamW(Optimizer):
+    """Adam with decoupled weight decay (:func:`adamw_update`), as PyTorch's ``AdamW``.
+
+    Defaults ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01`` (PyTorch's).
+    Each step shrinks every parameter, biases included, by the fraction
+    ``lr * weight_decay`` and then takes Adam's step from the gradient alone.
+    ``weight_decay=0`` is :class:`Adam`.
+    """
+
+    update = staticmethod(adamw_update)
+    _DECOUPLED_DECAY = True
+
+    def __init__(self, model, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, *, weight_decay: float = 0.01):
+        super().__init__(model, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                         weight_decay=weight_decay)
+
+    def _apply(self, p, g, state, hyper):
+        new, state = adamw_update(p, g, state, weight_decay=self.weight_decay, **hyper)
+        p[...] = new
+        return state
 
 
 class History(dict):
@@ -1426,6 +1696,12 @@ def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entro
     gradient, backward, optimizer step. After the epoch, the loss on all the training data
     and (if given) on the validation data are recorded in evaluation mode.
 
+    When ``N % batch_size == 1`` the one row left over would make a batch of one, which
+    batch normalization cannot train on (the variance of one sample is 0). That row is
+    merged into the batch before it, which then holds ``batch_size + 1`` rows: every row
+    is still used once per epoch. Any other ``N`` is cut into batches exactly as
+    :func:`utils.data.minibatch_indices` cuts it.
+
     Parameters
     ----------
     model : Module
@@ -1438,6 +1714,7 @@ def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entro
     optimizer : object with ``step()``, optional
         Default ``SGD(model, lr=0.1)``.
     epochs, batch_size : int
+        A last batch of a single row is merged into the one before (see above).
     rng : numpy.random.Generator
         Shuffles the rows each epoch.
     validation : (X_val, y_val), optional
@@ -1460,7 +1737,6 @@ def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entro
         ``train_metric`` / ``val_metric`` with a metric; ``stopped_at`` (an epoch or None).
     """
     from utils._validate import as_count, as_generator
-    from utils.data import minibatches
 
     X = _float_array(X, "fit", "X", ndim=2)
     if len(y) != X.shape[0]:
@@ -1484,9 +1760,11 @@ def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entro
         from utils.plots import LossPlot
 
         plot = LossPlot()
+    y_all = np.asarray(y)
     for epoch in range(1, epochs + 1):
         model.train()
-        for xb, yb in minibatches(X, y, batch_size, rng=rng):
+        for idx in _epoch_batches(X.shape[0], batch_size, rng):
+            xb, yb = X[idx], y_all[idx]
             pred = model.forward(xb)
             _, dpred = loss(pred, yb)
             model.backward(dpred)
@@ -1515,6 +1793,17 @@ def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entro
     if plot is not None:
         plot.close()
     return history
+
+
+def _epoch_batches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """One epoch's shuffled index batches, a last batch of one row merged into the previous."""
+    from utils.data import minibatch_indices
+
+    batches = list(minibatch_indices(n, batch_size, rng=rng))
+    if len(batches) > 1 and batches[-1].size == 1:
+        last = batches.pop()
+        batches[-1] = np.concatenate([batches[-1], last])
+    return batches
 
 
 def _record(history, split, model, X, y, loss, metric) -> None:
@@ -1634,9 +1923,8 @@ def batchnorm_forward(x, gamma, beta, *, eps: float = 1e-5, training: bool = Tru
     cache : tuple (x_hat, gamma, inv_std) in training, None in evaluation
     """
     x = _float_array(x, "batchnorm_forward", ndim=2)
-    d = x.shape[1]
-    gamma = _vector_of(gamma, d, "batchnorm_forward", "gamma")
-    beta = _vector_of(beta, d, "batchnorm_forward", "beta")
+    gamma = _vector_of(gamma, x, "batchnorm_forward", "gamma")
+    beta = _vector_of(beta, x, "batchnorm_forward", "beta")
     eps = _positive(eps, "batchnorm_forward", "eps")
     if not training:
         if running_mean is None or running_var is None:
@@ -1694,9 +1982,8 @@ def layernorm_forward(x, gamma, beta, *, eps: float = 1e-5):
     out : (N, D), cache : (x_hat, gamma, inv_std)
     """
     x = _float_array(x, "layernorm_forward", ndim=2)
-    d = x.shape[1]
-    gamma = _vector_of(gamma, d, "layernorm_forward", "gamma")
-    beta = _vector_of(beta, d, "layernorm_forward", "beta")
+    gamma = _vector_of(gamma, x, "layernorm_forward", "gamma")
+    beta = _vector_of(beta, x, "layernorm_forward", "beta")
     eps = _positive(eps, "layernorm_forward", "eps")
     mu = x.mean(axis=1, keepdims=True)
     inv_std = 1.0 / np.sqrt(x.var(axis=1, keepdims=True) + eps)
@@ -1715,10 +2002,13 @@ def layernorm_backward(dout, cache):
     return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
 
 
-def _vector_of(v, d: int, func: str, name: str) -> np.ndarray:
+def _vector_of(v, x: np.ndarray, func: str, name: str) -> np.ndarray:
+    """``v`` as one entry per feature (column) of ``x``, or an error naming both shapes."""
     v = _float_array(v, func, name, ndim=1)
+    d = x.shape[1]
     if v.shape != (d,):
-        raise ValueError(f"{func}: {name} must have shape ({d},), got {v.shape}")
+        raise ValueError(f"{func}: {name} must have shape ({d},), got {v.shape} (one entry per "
+                         f"feature of x, whose shape is {x.shape})")
     return v
 
 
@@ -1758,6 +2048,8 @@ class BatchNorm1d(Module):
 
     Running statistics: ``running = (1 - momentum) * running + momentum * batch`` after each
     training batch (``momentum=0.1`` as in PyTorch); evaluation mode uses them.
+    ``running_var`` averages the biased batch variance (divided by N), where PyTorch's
+    averages the unbiased one (divided by N - 1); see :func:`batchnorm_forward`.
     ``dtype=np.float32`` makes the parameters and running statistics float32.
     """
 
@@ -1778,10 +2070,7 @@ class BatchNorm1d(Module):
         self.running_var = np.ones(d, dtype=dtype)
 
     def forward(self, x):
-        d = self.params["gamma"].shape[0]
-        if not isinstance(x, np.ndarray) or x.ndim != 2 or x.shape[1] != d:
-            got = x.shape if isinstance(x, np.ndarray) else type(x).__name__
-            raise ValueError(f"BatchNorm1d.forward: x must have shape (N, {d}), got {got}")
+        x = _width(x, self.params["gamma"].shape[0], "BatchNorm1d.forward")
         out, self._cache = batchnorm_forward(
             x, self.params["gamma"], self.params["beta"], eps=self.eps, training=self.training,
             running_mean=self.running_mean, running_var=self.running_var, momentum=self.momentum)
@@ -1815,6 +2104,7 @@ class LayerNorm(Module):
         self.grads = {k: np.zeros(d, dtype=dtype) for k in self.params}
 
     def forward(self, x):
+        x = _width(x, self.params["gamma"].shape[0], "LayerNorm.forward")
         out, self._cache = layernorm_forward(x, self.params["gamma"], self.params["beta"],
                                              eps=self.eps)
         return out
