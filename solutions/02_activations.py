@@ -153,15 +153,20 @@ for x_val in (0.0, 2.0, 5.0, 10.0):
 # Its outputs are always positive, centred around 0.5.
 # Suppose a layer's inputs $h_1, \dots, h_M$ all come from sigmoids, and the layer computes $z = h \cdot w + b$.
 # Then $\frac{\partial L}{\partial w_j} = \delta \, h_j$, where $\delta = \frac{\partial L}{\partial z}$ is one number for this sample.
-# Since every $h_j > 0$, **all** the components of the gradient have the sign of $\delta$: one update can only increase every weight of the unit, or decrease every one.
+# Since every $h_j > 0$, **all** the components of this sample's gradient have the sign of $\delta$: an update computed from one sample can only increase every weight of the unit, or decrease every one.
 # To move one weight up and another down, the updates must zig-zag across several steps, which slows training.
-# tanh outputs (next section) have both signs, so the gradient's components do too.
+# The argument holds per sample (or for a batch whose samples' $\delta$ all have the same sign): a mini-batch gradient is the mean of the per-sample gradients, and when the samples' $\delta$ have both signs its components can have both signs too (the last line below).
+# tanh outputs (next section) have both signs, so even one sample's gradient can have components of both signs.
 
 # %%
 z_prev = rng.standard_normal(6)  # pre-activations of the previous layer, one sample
 delta = -0.8  # dL/dz of the unit, for this sample
 print("sigmoid inputs h:", nn.sigmoid(z_prev), "-> gradient signs:", np.sign(delta * nn.sigmoid(z_prev)))
 print("tanh inputs h:   ", nn.tanh(z_prev), "-> gradient signs:", np.sign(delta * nn.tanh(z_prev)))
+H_pair = nn.sigmoid(np.array([[2.0, -1.0, 0.5], [-1.5, 1.0, 0.0]]))  # sigmoid inputs of 2 samples
+deltas = np.array([-0.8, 0.6])  # dL/dz of the unit for each sample
+print("mini-batch of 2 samples, deltas -0.8 and +0.6 -> signs of the mean gradient:",
+      np.sign(deltas @ H_pair / 2))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Computing the sigmoid without overflow
@@ -351,6 +356,7 @@ check("ex02_relu_backward", relu_backward)
 # ### A dead ReLU unit
 #
 # Below, a network with one hidden layer of 8 ReLU units learns the two-moons data set (200 points, two classes).
+# It is built from the library's layers (`nn.Linear` starts from random weights drawn by He initialization) and trained by `nn.fit` with plain SGD; take them as a black box for now: chapter 04 writes the training loop, chapter 05 the backward pass, chapter 06 the optimizers and chapter 07 explains how the starting weights are drawn.
 # We simulate what a too-large update can do: the bias of hidden unit 0 is set to $-20$, so its pre-activation $z_0 = x \cdot w_0 + b_0$ is negative for every training point.
 # Its output is then 0 on every point, its derivative is 0 on every point, and so the gradients of $w_0$ and $b_0$ are exactly 0: training never changes them.
 # The same experiment with Leaky ReLU (next section) keeps a small gradient flowing.

@@ -663,7 +663,8 @@ for k in (1, 2, 5, 10, 20):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Measured: gradient norms per layer
 #
-# Two networks with 10 hidden layers of 32 units, on the same batch of 64 moons points, differ only in the activation: sigmoid (with Xavier initial weights, made for it) or ReLU (with He weights).
+# Two networks with 10 hidden layers of 32 units, on the same batch of 64 moons points, differ only in the activation: sigmoid (with Xavier initial weights, the usual choice for sigmoid layers) or ReLU (with He weights).
+# Xavier and He initialization are two rules for the scale of the random starting weights, derived in chapter 07 (Xavier for tanh, He for ReLU); until then, take them as a black box.
 # One backward pass each, written out as a loop so we can watch the gradient travel: before each `Linear` layer $\ell$ we record the norm $\lVert dZ_{\ell} \rVert$ of the gradient arriving at its output, from the last layer back to the first.
 # (Each layer's weight gradient $dW_{\ell} = A_{\ell - 1}^{\top} dZ_{\ell}$ inherits this size.)
 
@@ -719,6 +720,7 @@ plt.show()
 # With forward, backward and a gradient-descent step we can train.
 # The data: 200 points of two interleaved half-moons, which no straight line separates.
 # The model: `Linear(2, 16) -> ReLU -> Linear(16, 2)` with softmax cross-entropy, trained by `nn.fit` (mini-batches of 32, SGD with learning rate 0.3).
+# `nn.fit` is the training loop of chapter 04, used here as a black box until chapter 06 opens up its optimizer; each of its steps calls the forward and backward passes of this chapter.
 # Its `callback` runs after every epoch; we use it to keep a copy of the parameters at a few epochs.
 
 # %%
@@ -741,7 +743,10 @@ print(f"after 200 epochs: loss {history['train_loss'][-1]:.4f}, accuracy {histor
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The decision regions at those epochs (the class with the higher score wins).
-# The boundary starts as an almost straight line, because random small weights make the network nearly linear near the data; backprop then bends it, epoch after epoch, around the tips of the moons.
+# At epoch 0 the boundary is already bent, with its corner at the origin.
+# Every bias starts at 0, so each hidden unit's kink, the line $x \cdot w_j = 0$ where its ReLU switches on, passes through $(0, 0)$.
+# And with every bias at 0, multiplying an input by any $t > 0$ multiplies every score by $t$: the class depends only on the direction of the point seen from the origin, so the regions are wedges with their tip at $(0, 0)$ and the boundary is made of rays leaving it (here two); the line printed under the figure checks this on 1000 random points.
+# Training moves the biases, which shifts the kinks away from the origin: after one epoch the boundary is an almost straight line across the data, and backprop then bends it, epoch after epoch, until it winds between the moons around their tips.
 
 # %%
 def predictor(params):
@@ -752,6 +757,9 @@ def predictor(params):
 plot_boundary_snapshots([(title, predictor(params)) for title, params in snapshots], X_moons, y_moons)
 plt.tight_layout()
 plt.show()
+at_start, points = predictor(snapshots[0][1]), np.random.default_rng(0).uniform(-2, 2, size=(1000, 2))
+print("epoch 0: same class at x and at 3x for 1000 random points x:",
+      bool(np.all(at_start(points) == at_start(3 * points))))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it: watch the boundary learn
@@ -823,11 +831,14 @@ boundary_training_explorer(X_moons, y_moons)
 # In float32 the rounding of $L(\theta \pm h e_i)$, divided by a small $2h$, already gives relative errors around $10^{-3}$, so correct and wrong cannot be told apart.
 # <!-- END SOLUTION -->
 #
-# 7. Through 10 sigmoid layers, by how much can the gradient shrink at least, from the activations alone? Why do ReLU networks suffer less?
+# 7. On its way back through 10 sigmoid layers, the gradient picks up one sigmoid derivative $\sigma'(z)$ per layer along any path (besides the weights).
+#    What is the largest value the product of those 10 derivatives can take, that is, by at least what factor do the activations alone shrink the gradient?
+#    Why do ReLU networks suffer less?
 #
 # <!-- BEGIN SOLUTION -->
-# Each sigmoid contributes a factor of at most 0.25, so the product is at most $0.25^{10} \approx 10^{-6}$ (the weights can change this, but with usual initializations they do not compensate).
-# ReLU's derivative is exactly 1 for active units, so the activations alone do not shrink the gradient; with He initialization the weights keep its size roughly constant across layers.
+# Each $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ is at most 0.25 (reached only at $z = 0$), so the product is at most $0.25^{10} \approx 9.5 \times 10^{-7}$: the activations alone shrink the gradient by a factor of at least $4^{10} \approx 10^{6}$.
+# Only the weights could make up for it, and with the usual initializations they do not: section 6 measured the first layer's gradient about $10^{-6}$ times the last one's in a sigmoid network with Xavier weights.
+# ReLU's derivative is exactly 1 on active units (and 0 on the others, which pass nothing back), so along active units the activations do not shrink the gradient at all; with He initialization, whose factor 2 makes up for the units that are off, the gradient's size stays roughly constant across layers (section 6).
 # <!-- END SOLUTION -->
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -6,9 +6,9 @@
 #
 # **What you will learn**
 #
-# - why a constant initialization (zeros included) wastes the width of a layer: every unit stays identical forever;
+# - why a constant initialization (zeros included) wastes the width of a layer: hidden units whose incoming and outgoing weights are equal stay identical forever, and what a random next layer changes;
 # - what random weights that are too large (std 1) or too small (std 0.01) do to the activations of a deep stack of sigmoid, tanh and ReLU layers;
-# - Xavier/Glorot initialization, std $\sqrt{2/(n+m)}$ (or uniform with limit $\sqrt{6/(n+m)}$), and why it suits sigmoid and tanh;
+# - Xavier/Glorot initialization, std $\sqrt{2/(n+m)}$ (or uniform with limit $\sqrt{6/(n+m)}$), why it suits tanh, and why it cannot keep a sigmoid network's signal at a constant scale;
 # - He/Kaiming initialization, std $\sqrt{2/n}$, and where its factor 2 comes from (ReLU zeroes half its inputs);
 # - how each choice shows in the gradients of each layer and in the training curves.
 #
@@ -42,17 +42,23 @@ rng = np.random.default_rng(SEED)
 np.set_printoptions(precision=4, suppress=True)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. Constant weights: every unit stays the same
+# ## 1. Constant weights: units that start equal stay equal
 #
-# Suppose every weight of a layer starts at the same value $c$ (zero is the common case).
-# Then every column of $W$ is the same, so every hidden unit computes the same number for every input.
-# In backpropagation each unit receives the same gradient, so the update changes every column by the same amount, and the columns are still equal after the step.
-# By induction they stay equal forever: a layer of 8 units behaves like a layer of 1 unit copied 8 times.
+# Suppose every weight of the network starts at the same value $c$ (zero is the common case) and every bias at 0.
+# Then every column of $W_1$ is the same, so every hidden unit computes the same number for every input.
+# Every hidden unit also passes its output on through the same weights: row $j$ of $W_2$ holds the outgoing weights of unit $j$, and all rows are equal.
+# In backpropagation the gradient reaching the hidden layer is $\partial L / \partial A_1 = \delta W_2^\top$, with $\delta = \partial L / \partial Z_2$ of shape $(N, 2)$: its column $j$ is $\delta$ times row $j$ of $W_2$, the same for every unit.
+# So the update changes every column of $W_1$ by the same amount (and every row of $W_2$ by the same amount), and after the step the units are still identical.
+# By induction they stay identical forever: a layer of 8 units behaves like a layer of 1 unit copied 8 times.
 # Training cannot break a symmetry that the gradient itself respects.
 #
-# (With exactly zero weights it is even worse: with tanh the hidden outputs are 0, so the output layer's gradient is 0 too, and nothing moves at all.)
+# Both halves of the argument are needed: hidden units stay tied only while their incoming **and** their outgoing weights are equal.
+# If $W_1$ is constant but $W_2$ is random, the gradient reaching unit $j$ is scaled by its own row of $W_2$, so the columns of $W_1$ get different updates from the first step on and drift apart (measured below).
 #
-# Let us train a small network, 2 inputs → 8 tanh units → 2 classes, on the two spirals, once from constant weights 0.3 and once from Xavier's random weights (section 3).
+# With every weight exactly 0 it is worse still: the tanh units output $\tanh(0) = 0$, so $\partial L / \partial W_2 = A_1^\top \delta$ is 0, and the gradient sent back to the hidden units, $\delta W_2^\top$, is 0 too: $W_1$, $b_1$ and $W_2$ never move.
+# Only the output biases $b_2$ learn (their gradient is $\delta$ summed over the batch): the network gives every input the same scores, so the most it can learn is how often each class occurs.
+#
+# Let us train a small network, 2 inputs → 8 tanh units → 2 classes, on the two spirals, once with every weight starting at 0.3 and once from Xavier's random weights (section 3).
 
 # %%
 X_sp, y_sp = data.spirals(400, noise=0.05, rng=rng)  # X_sp (400, 2), y_sp (400,) in {0, 1}
@@ -84,16 +90,44 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The left matrix has 8 identical columns: the weights moved away from 0.3, but all together.
-# The numbers confirm it: the largest difference between any two columns is at the level of rounding errors.
+# The numbers confirm it: the largest difference between any two columns is 0, up to rounding errors.
 
 # %%
 for name, net in nets.items():
     W1 = net.layers[0].params["W"]  # (2, 8)
     spread = np.max(W1.max(axis=1) - W1.min(axis=1))  # largest gap between columns, per row
-    print(f"{name:>13}: largest difference between two columns of W1 = {spread:.2e}")
+    print(f"{name:>13}: largest difference between two columns of W1:",
+          nn.describe_error(spread, below=1e-12))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The constant network is a 1-unit network in disguise: its accuracy stays near chance.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Equal incoming weights are not enough
+#
+# Now the same network trained for 50 epochs from three starts: every weight at 0.3 (as above); $W_1$ at 0.3 but $W_2$ random (Xavier); every weight at 0.
+# For each start the cell prints the largest difference between two columns of $W_1$ after training and the largest entry of $b_2$ (which started at 0).
+
+# %%
+const = functools.partial(nn.constant, value=0.3)
+starts = {"every W at 0.3": (const, const), "W1 at 0.3, W2 random": (const, "xavier"),
+          "every W at 0": (nn.zeros, nn.zeros)}
+for name, (init1, init2) in starts.items():
+    r = np.random.default_rng(SEED)  # its own generator: the chapter's `rng` is left as it was
+    net = nn.Sequential(nn.Linear(2, 8, rng=r, init=init1), nn.Tanh(),
+                        nn.Linear(8, 2, rng=r, init=init2))
+    nn.fit(net, X_sp, y_sp, epochs=50, batch_size=32, rng=r, optimizer=nn.SGD(net, lr=0.3))
+    W1, b2 = net.layers[0].params["W"], net.layers[2].params["b"]
+    spread = np.max(W1.max(axis=1) - W1.min(axis=1))
+    print(f"{name:>20}: columns of W1 differ by {nn.describe_error(spread, below=1e-12)},"
+          f" largest |b2| = {np.abs(b2).max():.3f}")
+frozen = (net.layers[0].params["W"], net.layers[0].params["b"], net.layers[2].params["W"])
+print("every W at 0: W1, b1 and W2 are still exactly 0 after training:", not any(p.any() for p in frozen))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With a random $W_2$ the columns of $W_1$ came apart although they started equal: the next layer's randomness alone broke the tie.
+# With every weight at 0 nothing but $b_2$ moved.
+# In practice every weight matrix is drawn at random, so that the units differ from the very first step.
 # **Random** initial weights break the symmetry; the rest of this chapter is about *how large* they should be.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -220,7 +254,10 @@ for name, acts in (("std 1", acts_std1), ("std 0.01", acts_small)):
 #
 # $$\operatorname{Var}(w) = \frac{2}{n + m}, \qquad \text{std} = \sqrt{\frac{2}{n + m}}.$$
 #
-# The derivation assumes the activation is close to the identity near 0, which tanh is (and the sigmoid, up to a shift and a scale): Xavier initialization **suits sigmoid and tanh**.
+# The derivation assumes inputs of mean 0 and an activation that is roughly the identity near 0, so that the variance passes through the activation unchanged.
+# tanh is such a function ($\tanh(0) = 0$, slope 1 at 0): Xavier initialization was derived for it and **suits tanh**.
+# The sigmoid is not: its outputs have mean about 0.5 instead of 0, and its slope is at most 1/4, so a change of its input reaches its output at least 4 times smaller, forward and backward alike.
+# Xavier is still the usual choice for sigmoid layers, but it does not keep a sigmoid network's signal at a constant scale: the cells after Exercise 3 measure the forward signal fading, and section 7 the gradients.
 # Some libraries use the fan-in version, std $\sqrt{1/n}$ (also called LeCun initialization); it is a different convention, not a mistake.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -299,6 +336,21 @@ plot_histogram_grid({name: ref_layer_activations(X, EXPERIMENT_INITS[name], nn.t
                      for name in ("std 0.01", "Xavier", "std 1")},
                     activation="tanh", title="tanh layers: too small, Xavier, too large")
 plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Xavier does not do the same for the sigmoid.
+# Measure, as in section 2, how much each unit's output still varies from one input to another (its std over the 1000 inputs, averaged over the units), with Xavier's weights under tanh and under the sigmoid:
+
+# %%
+for name, f in (("tanh", nn.tanh), ("sigmoid", nn.sigmoid)):
+    acts = ref_layer_activations(X, nn.xavier_normal, f, rng=np.random.default_rng(SEED))
+    per_unit = " ".join(f"{H.std(axis=0).mean():.2g}" for H in acts)
+    print(f"Xavier, {name:>7}: std of a unit over the inputs, layers 1..5: {per_unit}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Under tanh a unit's variation shrinks slowly from layer to layer (tanh's slope falls below 1 away from 0).
+# Under the sigmoid it shrinks about 4 times per layer, as the slope of at most 1/4 predicts: in layer 5 a unit's output varies by less than 0.001 from one input to another, so the layer barely tells the inputs apart.
+# The histograms of section 5 hide this fading: there the values of every sigmoid layer still spread around 0.5, because each unit sits at its own level (its weights times inputs of mean 0.5 give it a fixed offset); what fades is how much a unit changes with the input.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Common misconception.** A formula often seen in study notes and blog posts gives Xavier's std as $2/\sqrt{n+m}$.
@@ -472,13 +524,15 @@ for ax, (act, layer) in zip(axes, (("sigmoid", nn.Sigmoid), ("tanh", nn.Tanh), (
     norms = {name: weight_gradient_norms(EXPERIMENT_INITS[name], layer, rng=rng) for name in FOUR}
     plot_curves(np.arange(1, 6), norms, ax=ax, logy=True, marker="o", xlabel="layer k",
                 ylabel="norm of dL/dW_k", title=f"{act} layers")
+    print(f"{act:>7}: layer 1 / layer 5 =",
+          ", ".join(f"{name} {v[0] / v[-1]:.1e}" for name, v in norms.items()))
 fig.subplots_adjust(wspace=0.35, bottom=0.15)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Read each line from layer 5 (nearest the loss) back to layer 1.
 #
-# - **sigmoid**: each sigmoid layer multiplies the gradient by $\sigma' \le 0.25$, so with Xavier and He layer 1 gets about 100 times less than layer 5, and with std 0.01 (whose tiny weights shrink it further) about a million times less. With std 1 the large weights (which multiply the gradient by about 10 per layer) hide this in the norm, but the gradient flows only through the units that are not saturated: the saturated half (section 2) receives almost nothing.
+# - **sigmoid**: each sigmoid layer multiplies the gradient by $\sigma' \le 0.25$, so with Xavier layer 1 gets about 200 times less than layer 5 (about 4 times less per layer), with He about 60 times less, and with std 0.01 (whose tiny weights shrink it further) about a million times less. With std 1 the large weights (which multiply the gradient by about 10 per layer) hide this in the norm, but the gradient flows only through the units that are not saturated: the saturated half (section 2) receives almost nothing.
 # - **tanh**: std 1 is unbalanced (layer 1 gets about 30 times more than layer 5); std 0.01 gives gradients thousands of times smaller than Xavier's in every layer; Xavier and He keep all layers alike.
 # - **ReLU**: std 1 gives enormous gradients (one SGD step would throw the weights far away), std 0.01 tiny ones; Xavier and He keep every layer's gradient within a factor of 2 of the others.
 
@@ -535,16 +589,23 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - Constant (or zero) weights make every unit of a layer identical, and backpropagation keeps them identical: random initialization breaks the symmetry.
+# - Hidden units whose incoming and outgoing weights are all equal (every layer constant, zeros included) compute the same thing and receive the same gradient, so they stay identical; with every weight at 0 and tanh or ReLU units, only the output biases learn.
+#   A random next layer alone already separates the units; in practice every layer is drawn at random.
 # - The scale matters: through many layers the variance is multiplied by $n \operatorname{Var}(w)$ (times the activation's effect) at every layer, so a wrong scale makes activations and gradients vanish, saturate or explode exponentially with depth.
-# - Xavier/Glorot: $\operatorname{Var}(w) = 2/(n + m)$, std $\sqrt{2/(n+m)}$, uniform limit $\sqrt{6/(n+m)}$; for sigmoid and tanh. Some libraries use $\sqrt{1/n}$. The often-seen $2/\sqrt{n+m}$ is not Glorot's.
+# - Xavier/Glorot: $\operatorname{Var}(w) = 2/(n + m)$, std $\sqrt{2/(n+m)}$, uniform limit $\sqrt{6/(n+m)}$; derived for activations that are roughly the identity near 0, such as tanh.
+#   It is also the usual choice for sigmoid layers, but the sigmoid's slope of at most 1/4 (and its mean of 0.5) still shrinks the signal about 4 times per layer.
+#   Some libraries use $\sqrt{1/n}$.
+#   The often-seen $2/\sqrt{n+m}$ is not Glorot's.
 # - He/Kaiming: $\operatorname{Var}(w) = 2/n$ with $n$ the fan-in, std $\sqrt{2/n}$, uniform limit $\sqrt{6/n}$; for ReLU, whose zeroed half halves the variance.
 # - In this course: `nn.Linear(n, m, rng=rng, init="he")` (the default), `init="xavier"`, or any `init(fan_in, fan_out, rng=rng)` function such as those in `nn.INITIALIZERS`.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check your understanding
 #
-# 1. A layer's weights all start at 0.5 and its biases at 0. After 1000 steps of SGD, how many different columns can its weight matrix have? Why?
+# 1. A network has one hidden layer.
+#    Every weight of both layers starts at 0.5 and every bias at 0.
+#    After 1000 steps of SGD, how many different columns can the hidden layer's weight matrix $W_1$ have, and why?
+#    And if only $W_1$ starts at 0.5 while the output layer's weights $W_2$ are drawn at random?
 # 2. A layer has 400 inputs and 100 units. What std do Xavier (normal), the fan-in convention $\sqrt{1/n}$, and He give?
 # 3. Why is the uniform limit $\sqrt{3}$ times the normal's std, and not equal to it?
 # 4. You train a 20-layer ReLU network initialized with Xavier and the first layers barely learn. What would you change, and why?
@@ -552,7 +613,10 @@ plt.show()
 # <!-- BEGIN SOLUTION -->
 #
 # **Answers.**
-# 1. One: every column gets the same gradient at every step, so the columns remain equal (the symmetry is never broken).
+# 1. With every weight at 0.5: one.
+#    Every hidden unit has the same incoming weights, bias and outgoing weights, so it computes the same output and receives the same gradient at every step, and the columns stay equal (up to rounding).
+#    With $W_2$ random: as many as there are units.
+#    The gradient reaching unit $j$ is $\delta$ times row $j$ of $W_2$, different for each unit, so the columns receive different updates from the first step on and come apart (section 1 measured it).
 # 2. Xavier $\sqrt{2/500} \approx 0.0632$; $\sqrt{1/400} = 0.05$; He $\sqrt{2/400} \approx 0.0707$.
 # 3. A uniform on $[-a, a]$ has variance $a^2/3$; to match the variance $s^2$ we need $a = \sqrt{3}\, s$.
 # 4. Use He initialization: each ReLU halves the variance, so with Xavier's $1/n$-ish variance the signal (and the gradient) shrinks by about 2 per layer, $2^{-20}$ over 20 layers; He's $2/n$ compensates exactly.
