@@ -529,9 +529,16 @@ plt.show()
 #
 # > **Common misconception.** "We use MSE because it is convex, so gradient descent finds the global minimum."
 # >
-# > MSE is convex **in the prediction** $\hat{y}$: $(\hat{y} - t)^2$ is a parabola. So are MAE and cross-entropy, in $\hat{y}$ or in the logit.
-# > But training moves the **weights**, and the loss as a function of the weights is convex only when the prediction is a linear function of the weights: linear regression with MSE, and logistic regression with cross-entropy.
-# > As soon as there is a hidden layer (or even a sigmoid before an MSE), the loss over the weights is **not convex, for any of these losses**. Convexity is not why we pick a loss; its gradients are.
+# > MSE is convex **in the prediction** $\hat{y}$: $(\hat{y} - t)^2$ is a parabola.
+# > MAE, $|\hat{y} - t|$, is convex in $\hat{y}$ as well.
+# > Binary cross-entropy is convex in $\hat{y}$ on $(0, 1)$, and also in the logit $z$: with $\hat{y} = \sigma(z)$ it equals $\log(1 + e^{-z})$ for $t = 1$ and $\log(1 + e^{z})$ for $t = 0$, and both curve upwards everywhere.
+# >
+# > But training moves the **weights**.
+# > A convex function of something *affine* in the weights (a linear function of the weights plus a constant, such as $Xw + b$) is convex in the weights: along any straight line in weight space, $Xw + b$ also moves along a straight line (or stays put), and a convex function is convex along every line.
+# > Two cases fit this rule: linear regression, whose MSE is convex in $\hat{y} = Xw + b$, and logistic regression, whose cross-entropy is convex in the logit $z = Xw + b$, although $\hat{y} = \sigma(z)$ itself is not linear in the weights.
+# > An MSE after a sigmoid does not fit: as a function of the bias $b$ alone it stays between 0 and 1 without being constant, and a convex function on the whole line that is bounded is constant, so that loss is not convex in the weights.
+# > As soon as there is a hidden layer, the output is not affine in the weights, and the loss over the weights is **not convex, for any of these losses**.
+# > Convexity is not why we pick a loss; its gradients are.
 #
 # The demonstration below takes 1-D slices of the loss: $L(\theta + \alpha d)$ for a direction $d$ in weight space.
 # A convex function is convex along every line, so a single slice that dips, rises, and dips again proves non-convexity.
@@ -567,17 +574,20 @@ print(f"MSE at alpha = 0, 0.5, 1: {net_mse[20]:.4f}, {net_mse[40]:.4f}, {net_mse
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # For comparison, slices of the two convex cases along a random direction $d$ in weight space: linear regression with MSE, logistic regression with cross-entropy, both on the same inputs.
 # A numerical test of convexity along a slice: the second differences $L(\alpha_{i+1}) - 2L(\alpha_i) + L(\alpha_{i-1})$ are never negative.
-# In the figure each curve is rescaled to $[0, 1]$ so that all four share an axis; shifting and scaling a curve changes neither its convexity nor where its minima are.
+# One more slice fails the test without any hidden layer: the same logistic model, the same direction, but the MSE of its probability $\sigma(Xw + b)$.
+# The figure shows the two convex slices next to the network's two; each curve is rescaled to $[0, 1]$ so that all four share an axis, and shifting and scaling a curve changes neither its convexity nor where its minima are.
 
 # %%
 w_lin, d_w, d_b = rng.normal(size=2), rng.normal(size=2), rng.normal()
 t_lin = X_cv @ np.array([1.0, -2.0]) + 0.5
 t_bin = (t_lin > 0).astype(float)
-lin_mse = [nn.mse_loss(X_cv @ (w_lin + 2 * a * d_w) + 2 * a * d_b, t_lin)[0] for a in alphas]
-log_bce = [nn.binary_cross_entropy_with_logits(X_cv @ (w_lin + 2 * a * d_w) + 2 * a * d_b, t_bin)[0]
-           for a in alphas]
+z_line = [X_cv @ (w_lin + 2 * a * d_w) + 2 * a * d_b for a in alphas]  # Xw + b along the slice
+lin_mse = [nn.mse_loss(z, t_lin)[0] for z in z_line]  # linear regression: the prediction is z
+log_bce = [nn.binary_cross_entropy_with_logits(z, t_bin)[0] for z in z_line]
+sig_mse = [nn.mse_loss(nn.sigmoid(z), t_bin)[0] for z in z_line]
 for name, curve in {"linear regression, MSE": lin_mse, "logistic regression, BCE": log_bce,
-                    "tiny network, MSE": net_mse, "tiny network, BCE": net_bce}.items():
+                    "sigmoid output, MSE": sig_mse, "tiny network, MSE": net_mse,
+                    "tiny network, BCE": net_bce}.items():
     print(f"{name:26s}: smallest second difference {np.min(np.diff(curve, 2)):+.2e}")
 
 # %%
@@ -607,8 +617,16 @@ plt.show()
 #
 # The formulas are simple; computing them in floating point needs care in two places.
 #
-# **1. log(0).** A predicted probability can be exactly 0 or 1 (a sigmoid of $\pm 40$ rounds to it). Then $\log 0 = -\infty$, and $0 \cdot \log 0$ is `nan`, which poisons every sum and gradient.
+# **1. log(0).** A predicted probability can come out as exactly 0 or 1 in float64.
+# Near 1 it happens early: the largest float64 below 1 is $1 - 2^{-53} \approx 1 - 1.1 \times 10^{-16}$, so $\sigma(40) = 1 - 4.2 \times 10^{-18}$ is stored as exactly 1, and $1 - \hat{y}$ is 0.
+# Near 0 there is far more room: $\sigma(-40) \approx 4.2 \times 10^{-18}$ is stored as it is, and the sigmoid gives exactly 0 only below about $z = -745$.
+# Then $\log 0 = -\infty$, and $0 \cdot \log 0$ is `nan`, which poisons every sum and gradient.
 # The fix when you hold probabilities: clip them to $[\varepsilon, 1 - \varepsilon]$ with $\varepsilon = 10^{-12}$ before the log.
+
+# %%
+for z_edge in (-746.0, -40.0, 40.0):
+    s_edge = nn.sigmoid(np.array([z_edge]))[0]
+    print(f"sigmoid({z_edge:+4.0f}) = {s_edge:.2g}   exactly 0: {s_edge == 0.0}   exactly 1: {s_edge == 1.0}")
 
 # %%
 p_edge = np.array([0.0, 1e-20, 0.5, 1.0])
@@ -731,7 +749,7 @@ check("ex03_softmax_cross_entropy", softmax_cross_entropy)
 # - Binary classification: $\hat{y} = \sigma(x \cdot w + b)$ and BCE $= -\frac{1}{N}\sum[t\log\hat{y} + (1-t)\log(1-\hat{y})]$. A $64\times64\times3$ image is an $x$ of 12 288 entries and $w$ of shape $(12\,288,)$.
 # - Independent labels: one sigmoid per class and a sum of BCEs. Exactly one label: softmax and CE $= -\frac{1}{N}\sum_n \log\hat{y}_{n,c_n}$.
 # - Cross-entropy's gradient at the logit is $\hat{y} - t$; MSE's through a sigmoid carries $\sigma'(z)$ and vanishes on confident mistakes.
-# - Losses are convex in the prediction, and in the weights only for linear and logistic regression; a network's loss is not convex for any of them.
+# - MSE, MAE and cross-entropy are convex in the prediction (cross-entropy also in the logit); in the weights, a loss is convex when it is a convex function of $Xw + b$ (linear regression with MSE, logistic regression with cross-entropy), and a network's loss is not convex for any of them.
 # - Never take $\log 0$: clip probabilities, or better work from scores with log-sum-exp. The fused softmax + cross-entropy has gradient $\frac{1}{N}(\hat{Y} - Y)$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

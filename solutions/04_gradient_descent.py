@@ -94,7 +94,9 @@ print(f"L(w - 0.01 * grad)  = {bowl(*(w - step * g)):.4f}   <- downhill")
 # The one-sided *forward difference* $\big(L(w + h e_i) - L(w)\big)/h$ looks cheaper, but its error shrinks only like $h$; the central difference's error shrinks like $h^2$ (its first error terms cancel by symmetry).
 #
 # The figure shows both for $L(w) = \sin w$ at $w = 1$, where the exact slope is $\cos 1$.
-# Below $h \approx 10^{-5}$ the errors grow again: $L(w \pm h)$ are nearly equal, and subtracting them loses the digits that floating point kept.
+# Neither error keeps shrinking as $h$ shrinks: the two values subtracted become nearly equal, and the subtraction loses the digits that floating point kept, a round-off error that grows like $\varepsilon / h$ (with $\varepsilon \approx 2.2 \times 10^{-16}$, the relative precision of float64).
+# The best step balances the two errors, so it depends on the formula: near $h \approx 10^{-5}$ for the central difference (where $h^2 \approx \varepsilon / h$) and near $h \approx 10^{-8}$ for the forward difference (where $h \approx \varepsilon / h$).
+# Below its best step, each error grows again; the dotted lines mark $10^{-8}$ and $10^{-5}$.
 
 # %%
 hs = np.logspace(-12, -1, 45)
@@ -106,6 +108,9 @@ ax = plot_curves(hs, {"forward difference": np.abs(forward - exact) + 1e-17,
                  logy=True, xlabel="step h", ylabel="|error|",
                  title="Error of the slope of sin at w = 1")
 ax.set_xscale("log")
+for h_best, color, name in ((1e-8, "C0", "forward"), (1e-5, "C1", "central")):
+    ax.axvline(h_best, color=color, linestyle=":", label=f"h = {h_best:.0e}: near the best for {name}")
+ax.legend()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -393,27 +398,78 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Common misconception.** "A small learning rate is what traps a run in a local minimum; a larger one would get it out."
 # >
-# > Not so. Gradient descent with any stable learning rate ends in the minimum of the basin where it started: the start decides, not the rate. A small rate only makes every journey slower, including the escape from a saddle or a plateau.
-# > A large rate does not escape reliably either: its first overshoot lands wherever it lands, or the run diverges.
-# > And in networks with millions of weights, local minima are not the commoner obstacle: almost every point with zero gradient is a saddle, and the slow parts of training are saddles and plateaus.
+# > While the steps are short, the start decides which minimum a run falls into, not the rate.
+# > As long as no step is long enough to jump over the hill between two minima, gradient descent slides into the minimum of the basin where it started, whatever the rate, and a smaller rate only gets there later.
+# > A larger rate can leave that basin, because one long step can land beyond the hill, even at a rate that converges calmly near either minimum.
+# > But such a jump is blind: from another start the same rate jumps from the better basin into the worse one, and a still larger rate diverges.
+# > The noise of mini-batch gradients (section 7) is a second way out: every step gets a random kick, and the kicks can carry a run over a low hill.
+# > The kicks shrink with the rate, so with noise a small rate does make such escapes rarer: that much of the saying is true.
+# > A saddle point only delays a run that is the slightest bit off the one line leading straight into it (for $w_1^2 - w_2^2$, the axis $w_2 = 0$), and a small rate only makes the delay longer.
+# > And in networks with many weights, most points with zero gradient are saddles, not minima, so the slow parts of training are mostly saddles and plateaus.
 #
-# The three cells below show each part of this with code.
-# First: on the double well, the final minimum for several rates from the two starts.
+# The four cells below show each part of this with code.
+# First: the double well.
+# Where its slope $4w^3 - 4w + 0.5$ is zero we find its two minima and the top of the hill between them.
+# Near a minimum the loss is close to a bowl whose curvature is $L''(w) = 12 w^2 - 4$, and section 4's analysis of $w^2$ (curvature 2, converges for $\eta < 1$) says that steps there converge when $\eta < 2 / L''$.
 
 # %%
+w_min, w_top, w_loc = np.sort(np.roots([4.0, 0.0, -4.0, 0.5]).real)  # zeros of the slope
+
+
+def side(w):
+    return "global" if w < w_top else "local"
+
+
+for name, w_c in (("global minimum", w_min), ("top of the hill", w_top), ("local minimum", w_loc)):
+    curv = 12 * w_c**2 - 4  # L''(w)
+    limit = f", steps converge near it for lr < {2 / curv:.3f}" if curv > 0 else ""
+    print(f"{name:15s}: w = {w_c:+.3f}, L = {double_well(w_c):+.3f}, L'' = {curv:+.2f}{limit}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Now runs from $+2$ (on the local minimum's side of the hill) and from $-2$ (on the global one's side) with five rates, each for $20 / \eta$ steps.
+# For each run: where the first step lands, how many times the run crosses the hill, and where it ends.
+
+# %%
+print("start   lr      first step lands at       crossings   end")
 for w0 in (2.0, -2.0):
     for lr in (0.001, 0.01, 0.05, 0.1, 0.2):
         with np.errstate(over="ignore", invalid="ignore"):
-            end = descend(double_well_grad, [w0], lr, steps=int(20 / lr))[-1, 0]
-        where = ("diverges" if not np.isfinite(end)
-                 else f"ends in the {'global' if end < 0 else 'local'} minimum (w = {end:+.3f})")
-        print(f"start {w0:+.0f}, lr = {lr:5.3f}: {where}")
+            path_lr = descend(double_well_grad, [w0], lr, steps=int(20 / lr))[:, 0]
+        if np.isfinite(path_lr[-1]):
+            crossings = f"{np.count_nonzero(np.diff(path_lr < w_top)):5d}"
+            end = f"w = {path_lr[-1]:+.3f}, the {side(path_lr[-1])} minimum"
+        else:
+            crossings, end = "    -", "diverges"
+        first = f"{path_lr[1]:+.3f} ({side(path_lr[1])} side)"
+        print(f" {w0:+.0f}    {lr:5.3f}   {first:24s}  {crossings}       {end}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Rates from 0.001 to 0.05 all end where the start points: the local minimum from $+2$, the global one from $-2$.
-# At 0.1 the first step is so long that it jumps to the *other* basin: a lucky jump from $+2$ and an unlucky one from $-2$. At 0.2 it diverges.
+# Rates from 0.001 to 0.05 never cross the hill, and end in the minimum on the start's side: the local one from $+2$, the global one from $-2$.
+# At 0.1 the first step is long enough to cross the hill, and the run ends in the other minimum: a lucky jump from $+2$, an unlucky one from $-2$.
+# Yet 0.1 is below both limits above (0.212 and 0.313): near either minimum this rate converges calmly, and only far from them, where the slope is steep, is a step long enough to jump.
+# At 0.2, still below both limits, the first step overshoots to $-2.9$ or $+2.7$, farther out than the start, where the slope is steeper still, and the run diverges.
+# A limit $2 / L''$ speaks only of the neighbourhood of a minimum.
 #
-# Second: a saddle slows a small rate down but does not hold it.
+# Second: noise lets a run out, and the rate sets how often.
+# A mini-batch gradient is the exact gradient plus a random error (section 7 measures it).
+# As a stand-in, each step below adds to the exact slope a random number with standard deviation 4; 1000 runs start at the local minimum, for three rates.
+# Each run takes $30 / \eta$ steps, so that every rate covers the same "time" $\eta \times \text{steps} = 30$, and a noiseless run would not move at all.
+
+# %%
+rng_noise = np.random.default_rng(SEED + 1)  # its own generator: the data drawn later stay the same
+for lr in (0.003, 0.01, 0.03):
+    w = np.full(1000, w_loc)  # 1000 runs side by side, all at the local minimum
+    for _ in range(round(30 / lr)):
+        w = w - lr * (double_well_grad(w) + 4.0 * rng_noise.standard_normal(1000))
+    print(f"lr = {lr:5.3f}, {round(30 / lr):5d} noisy steps: "
+          f"{np.count_nonzero(w < w_top):4d} of 1000 runs end on the global minimum's side")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With the largest rate most runs have crossed the hill; with a rate three times smaller a few have; with the smallest, none has in the same time.
+# Each step's kick is the rate times the noise, so a smaller rate makes the kicks smaller, and the chance that they add up to a climb over the hill falls steeply.
+# (From the first table: the hill is 0.55 above the local minimum and 1.55 above the global one.)
+#
+# Third: a saddle slows a small rate down but does not hold it.
 # Starting at $(1, 0.001)$ on $w_1^2 - w_2^2$, we count the steps until $|w_2| > 1$, i.e. until the run has left the pass.
 
 # %%
@@ -431,7 +487,7 @@ for lr in (0.001, 0.01, 0.1):
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Ten times smaller rate, ten times more steps, but every run escapes.
 #
-# Third: why saddles dominate in high dimensions.
+# Fourth: why saddles dominate in high dimensions.
 # At a point with zero gradient, the curvatures along the $D$ principal directions are the eigenvalues of the Hessian (the matrix of second derivatives).
 # It is a minimum only if **all** $D$ are positive.
 # As a rough model, draw random symmetric $D \times D$ matrices and count how often all eigenvalues come out positive.
@@ -778,7 +834,8 @@ for name, (Xs, ys) in {"training": (X_train, y_train), "validation": (X_val, y_v
 # - The gradient $\nabla L(w)$ points uphill; gradient descent steps against it: $w \leftarrow w - \eta \nabla L(w)$ (`w = w - lr * grad`).
 # - Central differences $\big(L(w + h e_i) - L(w - h e_i)\big)/(2h)$ measure one entry of the gradient with two forward passes: fine for checking, far too slow for training.
 # - The learning rate: too small crawls, a good one converges in few steps, a larger one overshoots and oscillates, and beyond a limit set by the steepest direction ($\eta > 1$ for $w^2$) the run diverges.
-# - Plateaus (tiny gradient, tiny steps), local minima (stuck) and saddle points (minimum one way, maximum another) slow descent down; in high dimensions saddles and plateaus are the commoner obstacle, and a small learning rate only slows the escape.
+# - Plateaus (tiny gradient, tiny steps), local minima (zero gradient: full-batch descent stops there) and saddle points (minimum one way, maximum another) slow descent down; in high dimensions saddles and plateaus are the commoner obstacle.
+# - While the steps are short, the start, not the learning rate, decides which minimum a run reaches; a long step can jump into another basin, but blindly, and mini-batch noise can carry a run over a low hill, less often the smaller the rate.
 # - Batch GD uses all rows per update, stochastic GD one, mini-batch GD $B$: smaller batches mean cheaper but noisier updates (noise $\propto 1/\sqrt{B}$).
 # - An epoch is one pass over the data, $\lceil N / B \rceil$ iterations; shuffle at every epoch and keep the last partial batch.
 # - Logistic regression: $\partial L / \partial w = X^\top (p - y)/N$, $\partial L / \partial b = \sum (p - y)/N$; trained with mini-batches while watching the training and validation losses.
@@ -807,7 +864,7 @@ for name, (Xs, ys) in {"training": (X_train, y_train), "validation": (X_val, y_v
 # 4. A training run stalls: the loss stays flat for many epochs, then drops. A colleague says "it was stuck in a local minimum; raise the learning rate". What else could it be, and what is wrong with the advice?
 #
 # <!-- BEGIN SOLUTION -->
-# A run that leaves a region by itself was not in a local minimum (gradient descent never leaves one); more likely it crossed a plateau or a saddle, where the gradient is tiny. A larger rate could shorten the stall but also risks overshooting and divergence; the start, not the rate, decides which minimum a run ends in.
+# Most likely a plateau or a saddle, where the gradient is tiny: the run crawled across it and then sped up by itself, which a run settled in a local minimum does not do under full-batch gradient descent (its gradient there is 0). A larger rate could shorten the stall, but it risks overshooting and divergence, and a step long enough to leave a basin lands wherever it lands, in a better basin or a worse one.
 # <!-- END SOLUTION -->
 #
 # 5. You have 2500 training samples and use batch size 64. How many iterations per epoch, and how big is the last batch? How many updates in 10 epochs?

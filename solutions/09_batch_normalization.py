@@ -46,7 +46,8 @@ np.set_printoptions(precision=4, suppress=True)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Why normalise inside the network?
 #
-# Standardising the inputs (each feature to mean 0 and variance 1) is standard practice: it makes the first layer's loss surface rounder and gradient descent faster (chapter 04).
+# Standardising the inputs is standard practice: from every feature (column) subtract its mean over the training set and divide by its standard deviation, $x'_{nd} = (x_{nd} - \mu_d) / \sigma_d$, so that every feature has mean 0 and variance 1.
+# Features on very different scales stretch the first layer's loss into a long narrow valley, where one learning rate must serve every direction (chapter 04, section 4); standardising removes the stretch that comes from the scales, so gradient descent can take larger steps.
 # But it helps **only the first layer**.
 # The second layer's input is the first layer's output, whose mean and spread depend on the first layer's weights; and those weights change at every step.
 #
