@@ -11,8 +11,8 @@ The source network is the one ``python -m utils.pretrain`` trains on digits 0-4 
   few steps, for several label counts, methods and seeds;
 - :func:`linear_probe_accuracy`: how well the features after the first ``depth`` layers serve
   a new linear head;
-- figures: :func:`plot_first_layer_filters`, :func:`plot_transfer_accuracy`,
-  :func:`plot_transfer_curves`, :func:`plot_probe_accuracy`.
+- figures: :func:`plot_first_layer_filters`, :func:`plot_digit_rows`,
+  :func:`plot_transfer_accuracy`, :func:`plot_transfer_curves`, :func:`plot_probe_accuracy`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from utils.checks.ch10 import _freeze_up_to, _linear_layers, _replace_head
 from utils.plots._core import _axes
 
 __all__ = [
-    "TRANSFER_METHODS", "linear_probe_accuracy", "plot_first_layer_filters",
+    "TRANSFER_METHODS", "linear_probe_accuracy", "plot_digit_rows", "plot_first_layer_filters",
     "plot_probe_accuracy", "plot_transfer_accuracy", "plot_transfer_curves",
     "steps_to_reach", "transfer_experiment", "transfer_model", "transfer_run",
     "transfer_subset", "transfer_target_data",
@@ -142,12 +142,14 @@ def transfer_run(method: str, X, y, X_test, y_test, *, rng: np.random.Generator,
 
 
 def transfer_experiment(label_counts=(10, 50, 130), methods=None, seeds=(0, 1, 2), *,
-                        steps: int = 150, eval_every: int = 10, **kwargs) -> dict:
+                        data=None, steps: int = 150, eval_every: int = 10, **kwargs) -> dict:
     """Every method, label count and seed: the test-accuracy curves.
 
-    For each seed the labelled set (``n`` images per class from the pool of
-    :func:`transfer_target_data`) and the random initial weights come from
-    ``numpy.random.default_rng(seed)``; every method sees the same labelled images.
+    For each seed the labelled set (``n`` images per class from the pool) comes from
+    ``numpy.random.default_rng(seed)`` and the random weights (new head, or the whole network
+    from scratch) from ``numpy.random.default_rng(1000 + seed)``; every method sees the same
+    labelled images. ``data = ((X_pool, y_pool), (X_test, y_test))``, rows of 64 pixels in
+    [0, 1] and labels 0..4, replaces the default target task of :func:`transfer_target_data`.
 
     Returns
     -------
@@ -156,7 +158,10 @@ def transfer_experiment(label_counts=(10, 50, 130), methods=None, seeds=(0, 1, 2
         of each point) and ``curves``: method -> array (len(label_counts), len(seeds), T).
     """
     methods = tuple(TRANSFER_METHODS) if methods is None else tuple(methods)
-    (X_pool, y_pool), (X_test, y_test) = transfer_target_data()
+    (X_pool, y_pool), (X_test, y_test) = transfer_target_data() if data is None else data
+    if X_pool.shape[1:] != (64,) or X_test.shape[1:] != (64,):
+        raise ValueError(f"transfer_experiment: data must hold rows of 64 pixels, got X of "
+                         f"shapes {X_pool.shape} and {X_test.shape}")
     curves = {m: np.zeros((len(label_counts), len(seeds), steps // eval_every)) for m in methods}
     for a, n in enumerate(label_counts):
         for b, seed in enumerate(seeds):
@@ -235,6 +240,29 @@ def _check_results(results, func: str) -> None:
     if not isinstance(results, dict) or "curves" not in results:
         raise TypeError(f"{func}: results must be the dict transfer_experiment returns, "
                         f"got {type(results).__name__}")
+
+
+def plot_digit_rows(rows: dict, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """8x8 images, one row per entry of ``rows`` (label -> array (k, 64), pixels in [0, 1])."""
+    if not isinstance(rows, dict) or not rows:
+        raise TypeError("plot_digit_rows: rows must be a non-empty dict {label: array (k, 64)}")
+    images = [np.asarray(X, dtype=np.float64) for X in rows.values()]
+    for label, X in zip(rows, images, strict=True):
+        if X.ndim != 2 or X.shape[1] != 64 or len(X) == 0:
+            raise ValueError(f"plot_digit_rows: rows[{label!r}] must have shape (k, 64) with "
+                             f"k >= 1, got {X.shape}")
+    cols = max(len(X) for X in images)
+    mosaic = np.full((len(images) * 9 - 1, cols * 9 - 1), np.nan)
+    for r, X in enumerate(images):
+        for c, x in enumerate(X):
+            mosaic[9 * r:9 * r + 8, 9 * c:9 * c + 8] = x.reshape(8, 8)
+    ax = _axes(ax, figsize=(1.2 * cols + 2, 1.2 * len(images)))
+    ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks(9 * np.arange(len(images)) + 3.5, list(rows))
+    ax.tick_params(length=0)
+    ax.set_title(title or "digits")
+    return ax
 
 
 def plot_transfer_accuracy(results: dict, methods=None, *, ax: Axes | None = None,
