@@ -719,13 +719,15 @@ def _rng_for(rng, func: str) -> np.random.Generator:
 
 
 def zeros(fan_in: int, fan_out: int, *, rng: np.random.Generator | None = None) -> np.ndarray:
-    """All weights 0. Every unit of the layer then computes the same thing forever."""
+    """All weights 0. The units of the layer start identical and stay identical as long as
+    their outgoing weights are equal too (with every layer at 0, only the last biases learn)."""
     return np.zeros(_fans(fan_in, fan_out, "zeros"))
 
 
 def constant(fan_in: int, fan_out: int, *, rng: np.random.Generator | None = None,
              value: float = 0.0) -> np.ndarray:
-    """All weights ``value`` (symmetric like zeros: the units never differ)."""
+    """All weights ``value`` (symmetric like zeros: the units stay identical while the next
+    layer's weights are equal too)."""
     return np.full(_fans(fan_in, fan_out, "constant"), as_scalar(value, "constant", "value"))
 
 
@@ -750,7 +752,7 @@ def uniform(fan_in: int, fan_out: int, *, rng: np.random.Generator,
 
 
 def xavier_normal(fan_in: int, fan_out: int, *, rng: np.random.Generator) -> np.ndarray:
-    """Glorot/Xavier normal: std ``sqrt(2 / (fan_in + fan_out))``; suits sigmoid and tanh.
+    """Glorot/Xavier normal: std ``sqrt(2 / (fan_in + fan_out))``; derived for tanh.
 
     (Some libraries use ``sqrt(1 / fan_in)``; ``2 / sqrt(fan_in + fan_out)`` is not Glorot's.)
     """
@@ -881,7 +883,7 @@ class Linear(Module):
         For the initial weights (keyword-only).
     init : str or callable
         A name from :data:`INITIALIZERS` (``"he"``: std ``sqrt(2 / in_features)``, for
-        ReLU; ``"xavier"``: std ``sqrt(2 / (in + out))``, for sigmoid/tanh; ``"small"``: std
+        ReLU; ``"xavier"``: std ``sqrt(2 / (in + out))``, for tanh; ``"small"``: std
         0.01; ``"zeros"``, ``"xavier_uniform"``, ...) or a callable
         ``init(fan_in, fan_out, rng=rng) -> W``. Biases start at 0.
 
