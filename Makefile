@@ -17,7 +17,7 @@ LAB_ARGS  ?=
 ONLY      ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test test-portable chromium browser-test build check lint grade bench slides html clean
+.PHONY: help setup lab test test-portable dist-student chromium browser-test build check lint grade bench slides html clean
 
 help:
 	@echo "make lab     set up .venv and open JupyterLab on course/00_start_here.ipynb"
@@ -30,6 +30,7 @@ help:
 	@echo "make check   fail if any committed notebook differs from a fresh build (names the cell)"
 	@echo "make browser-test  JupyterLab in Debian's chromium: every notebook, every widget"
 	@echo "make lint    ruff over utils/, nbtests/, benchmarks/ and solutions/*.py"
+	@echo "make dist-student  the course without solutions for a graded class (_build/dist-student)"
 	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks (GRADE_ARGS=\"--jobs 4 ...\")"
 	@echo "make bench   benchmarks: NumPy vs PyTorch, notebooks, widgets, grading (_build/bench.json)"
 	@echo "make slides  reveal.js lecture decks in _build/slides (work offline)"
@@ -104,6 +105,10 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check utils nbtests benchmarks conftest.py solutions/*.py
 
+# ---- the student distribution of a graded course: no solutions, checked for answers ----
+dist-student: $(STAMP)
+	$(BIN)/python -m utils.dist $(if $(OUT),--out $(OUT),)
+
 # ---- grading ----
 SUBMISSIONS ?=
 GRADE_ARGS  ?=
@@ -127,7 +132,7 @@ $(BENCH_STAMP):
 	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH" >&2; exit 1; }
 	rm -rf $(BENCH_VENV)
 	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check torch==2.13.0 numpy
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check torch==2.13.0 keras==3.15.1 numpy
 	@touch $(BENCH_STAMP)
 
 # ---- slides and course site ----
