@@ -395,6 +395,7 @@ def _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say) 
                 _show_isolation(grade.isolation, say)
             rows[grade.submission] = grade_row(grade)
             _write(out, rows, batch, args, assigned)
+            _write_copies(out, grade)
             if args.feedback:
                 gradebook.atomic_write(feedback_path(Path(args.feedback), grade.submission),
                                        feedback_markdown(grade))
@@ -411,6 +412,31 @@ def _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say) 
     written = gradebook.layout_files(out)
     say(f"done in {time.monotonic() - t0:.1f} s: " + ", ".join(str(p) for p in written))
     return 0
+
+
+def copies_path(out: Path) -> Path:
+    return out.with_name(f"{out.stem}.copies.json")
+
+
+def _write_copies(out: Path, grade: Grade) -> None:
+    """Keep, for the instructor only, the evidence behind each ``copy:`` flag: the source it
+    matches, the similarity and the shared lines (never in the student's feedback)."""
+    import json
+
+    path = copies_path(out)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except (OSError, ValueError):
+        data = {}
+    found = {e.ex_id: {"source": e.copy[0], "similarity": round(e.copy[1], 3),
+                       "shared_lines": e.copy[2]} for e in grade.exercises if e.copy}
+    if found:
+        data[grade.submission] = found
+    elif grade.submission in data:
+        del data[grade.submission]
+    else:
+        return
+    gradebook.atomic_write(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def _write(out: Path, rows: dict, batch: list[str], args, assigned: list[str]) -> None:

@@ -38,6 +38,7 @@ class ExerciseGrade:
     passed: int = 0
     cases: int = 0
     printed: str = ""  # what the student's code printed during this exercise's checks
+    copy: tuple | None = None  # (source, similarity, shared lines): for the instructor only
 
 
 @dataclass
@@ -65,7 +66,9 @@ class Grade:
 
     @property
     def flagged(self) -> list[str]:
-        return [e.ex_id for e in self.exercises if e.flag]
+        """The flag column's entries: ``ex_id``, or ``ex_id:copy:<source>`` for a copy."""
+        return [f"{e.ex_id}:copy:{e.copy[0]}" if e.copy else e.ex_id
+                for e in self.exercises if e.flag or e.copy]
 
 
 def exercise_seed(secret: bytes, ex_id: str) -> int:
@@ -172,6 +175,7 @@ def _grade_exercise(ex_id: str, sub: Submission, inputs: list[dict],
     grade = ExerciseGrade(ex_id, ex.title, points, float(ex.points), report, flag, passed,
                           len(verdicts))
     grade.printed = run.printed.get(ex_id, "")
+    grade.copy = sub.copies.get(ex_id)
     return grade
 
 

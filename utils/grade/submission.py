@@ -64,6 +64,7 @@ class Submission:
     warnings: list[str] = field(default_factory=list)
     static_flags: dict[str, str] = field(default_factory=dict)
     unchanged: bool = False
+    copies: dict[str, tuple] = field(default_factory=dict)  # ex_id -> (source, ratio, lines)
 
 
 def course_chapters() -> dict[str, Path]:
@@ -274,7 +275,33 @@ def plan(chapter: str, code: list[_Cell], warnings: list[str]) -> Submission:
     sub = Submission(chapter, steps, cells, missing, warnings)
     sub.unchanged = _unchanged(chapter, code)
     sub.static_flags = static_flags(chapter, code, cells)
+    sub.copies = copy_flags(chapter, cells, sub.static_flags)
     return sub
+
+
+def copy_flags(chapter: str, cells: dict[str, str], static: dict[str, str]) -> dict[str, tuple]:
+    """Exercise id -> (source, similarity, shared lines) for an answer that is a renamed or
+    reformatted copy of the published solution or of the library function it re-implements
+    (:mod:`utils.grade.similarity`). Verbatim copies are already in ``static``."""
+    from utils.checks import get_exercise
+    from utils.grade import similarity
+
+    out = {}
+    solutions = solution_sources(chapter)
+    for ex_id, source in cells.items():
+        if "verbatim copy" in static.get(ex_id, ""):
+            continue
+        name = get_exercise(ex_id).obj_name
+        mine = similarity.find_function(source, name)
+        if mine is None:
+            continue
+        candidates = {"solution": similarity.find_function(solutions.get(ex_id, ""), name)}
+        for ref_name, obj in called_reference_objects(ex_id).items():
+            candidates[f"{obj.__module__}.{ref_name}"] = similarity.library_function(obj)
+        found = similarity.copy_of(mine, candidates)
+        if found:
+            out[ex_id] = found
+    return out
 
 
 def _defined_names(source: str) -> set[str]:
@@ -393,18 +420,39 @@ def _reference_names(ex_id: str, chapter: str) -> frozenset[str]:
 
     ex = get_exercise(ex_id)
     names: set[str] = {ex.obj_name}
+    names.update(name for name, _ in _called_references(ex_id))
+    given = _setup_imports(chapter)
+    stem = ex.obj_name.lower()
+    related = {n for n in names
+               if n == ex.obj_name or stem in n.lower()}
+    return frozenset(n for n in related if n == ex.obj_name or n not in given)
+
+
+@cache
+def called_reference_objects(ex_id: str) -> dict:
+    """Name -> function of the course library (outside utils.checks) that the exercise's
+    references call, directly or through helpers of the checks: what a student could copy."""
+    return dict(_called_references(ex_id))
+
+
+@cache
+def _called_references(ex_id: str) -> tuple:
+    from utils.checks import get_exercise
+
+    ex = get_exercise(ex_id)
+    found: dict = {}
     seen: set[int] = set()
 
-    def utils_callable(name: str, glb: dict) -> bool:
+    def utils_callable(name: str, glb: dict):
         val = glb.get(name)
         if _is_utils_callable(val):
-            return True
+            return val
         for mod in list(glb.values()):
             if isinstance(mod, types.ModuleType) and mod.__name__.startswith("utils.") \
                     and not mod.__name__.startswith("utils.checks") \
                     and _is_utils_callable(getattr(mod, name, None)):
-                return True
-        return False
+                return getattr(mod, name)
+        return None
 
     def visit(func, depth: int = 0) -> None:
         if depth > 6 or id(func) in seen or not isinstance(func, types.FunctionType):
@@ -417,8 +465,10 @@ def _reference_names(ex_id: str, chapter: str) -> frozenset[str]:
                 if isinstance(val, types.FunctionType) and \
                         str(val.__module__).startswith("utils.checks"):
                     visit(val, depth + 1)
-                elif utils_callable(name, glb):
-                    names.add(name)
+                else:
+                    target = utils_callable(name, glb)
+                    if target is not None:
+                        found.setdefault(name, target)
         for cell in func.__closure__ or ():
             try:
                 val = cell.cell_contents
@@ -428,15 +478,11 @@ def _reference_names(ex_id: str, chapter: str) -> frozenset[str]:
                 if str(val.__module__).startswith("utils.checks"):
                     visit(val, depth + 1)
                 elif _is_utils_callable(val):
-                    names.add(val.__name__)
+                    found.setdefault(val.__name__, val)
 
     for probe in ex.probes:
         visit(probe.expected)
-    given = _setup_imports(chapter)
-    stem = ex.obj_name.lower()
-    related = {n for n in names
-               if n == ex.obj_name or stem in n.lower()}
-    return frozenset(n for n in related if n == ex.obj_name or n not in given)
+    return tuple(sorted(found.items()))
 
 
 def _codes(code):
