@@ -17,7 +17,7 @@ LAB_ARGS  ?=
 ONLY      ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test test-portable dist-student chromium browser-test build check lint grade bench slides html clean
+.PHONY: help setup lab test test-portable dist-student chromium browser-test build check lint grade bench reproduce slides html clean
 
 help:
 	@echo "make lab     set up .venv and open JupyterLab on course/00_start_here.ipynb"
@@ -33,6 +33,8 @@ help:
 	@echo "make dist-student  the course without solutions for a graded class (_build/dist-student)"
 	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks (GRADE_ARGS=\"--jobs 4 ...\")"
 	@echo "make bench   benchmarks: NumPy vs PyTorch, notebooks, widgets, grading (_build/bench.json)"
+	@echo "make reproduce  the Keras red-wine example (Keras 3 on torch) against the same network"
+	@echo "             in utils.nn, 5 seeds each (REPRODUCE_ARGS=\"--seeds 10\"; _build/red_wine.json)"
 	@echo "make slides  reveal.js lecture decks in _build/slides (work offline)"
 	@echo "make html    a static course site in _build/html (works offline)"
 	@echo "make clean   remove .venv, _build/ and caches"
@@ -120,6 +122,7 @@ grade: $(STAMP)
 # PyTorch (CPU) lives in its own environment, only for the comparison. torch 2.13.0 is the
 # version whose CPU build is on this disk; another version would download gigabytes. When the
 # install fails, the bench still runs and reports the PyTorch keys as null, with the reason.
+# Keras 3 (run on the torch backend) serves `make reproduce`.
 BENCH_ARGS  ?=
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
@@ -134,6 +137,17 @@ $(BENCH_STAMP):
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check torch==2.13.0 keras==3.15.1 numpy
 	@touch $(BENCH_STAMP)
+
+# The Keras red-wine example (its split, scaling, network and training) in .venv-bench, and the
+# same network in utils.nn, 5 seeds each, one core each at the same time (benchmarks/red_wine.py).
+# A .venv-bench made before Keras was pinned gets it here.
+REPRODUCE_ARGS ?=
+reproduce: $(STAMP)
+	@$(MAKE) --no-print-directory $(BENCH_STAMP)
+	@$(BENCH_VENV)/bin/python -c 'import keras' 2>/dev/null || \
+	  $(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check keras==3.15.1
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m benchmarks.red_wine \
+	  --keras-python $(CURDIR)/$(BENCH_VENV)/bin/python $(REPRODUCE_ARGS)
 
 # ---- slides and course site ----
 # The browser assets (reveal.js, RequireJS, jQuery, MathJax) are pinned in package-lock.json and

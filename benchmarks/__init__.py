@@ -8,4 +8,8 @@ widget's redraw time (:mod:`benchmarks.widgets`), grading against plain executio
 Results go to ``_build/bench.json`` (keys in :data:`benchmarks.report.KEYS`) and a Markdown
 table to stdout and ``_build/bench.md``. Nothing here asserts a speed: the targets are
 reported as met or missed.
+
+Apart from those, ``make reproduce`` runs :mod:`benchmarks.red_wine`: the Keras red-wine example
+in Keras 3 (:mod:`benchmarks.keras_worker`, in ``.venv-bench``) against the same network in
+``utils.nn``, over several seeds.
 """

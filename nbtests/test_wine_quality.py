@@ -34,7 +34,8 @@ def test_columns_may_come_in_any_order(tmp_path):
 
 @pytest.mark.parametrize(("text", "error", "message"), [
     ("", ValueError, r"is empty"),
-    (HEADER.replace(";", ","), ValueError, r"line 1: expected columns separated by ';'.*found ','"),
+    (HEADER.replace(";", "\t"), ValueError,
+     r"line 1: expected columns separated by ';' \(the UCI layout\) or ',', found neither"),
     (HEADER.replace('"alcohol";', ""), ValueError, r"lacks the column\(s\) \['alcohol'\]"),
     (HEADER, ValueError, r"has a header but no data rows"),
     ("\n".join([HEADER, ROWS[0], ROWS[1].replace("0.88", "n/a")]), ValueError,

@@ -13,7 +13,8 @@ from utils._validate import as_count, as_generator, as_scalar
 
 __all__ = [
     "GATES", "WINE_QUALITY_FEATURES", "MinMaxScaler", "StandardScaler", "circles", "from_one_hot", "gate_truth_table",
-    "gaussians", "load_digits", "load_wine", "load_wine_quality", "minibatch_indices", "minibatches", "moons",
+    "gaussians", "load_digits", "load_red_wine", "load_wine", "load_wine_quality", "minibatch_indices",
+    "minibatches", "moons",
     "noisy_sine", "one_hot", "spirals", "train_val_test_split", "xor",
 ]
 
@@ -348,10 +349,11 @@ WINE_QUALITY_FEATURES = (
 
 
 def load_wine_quality(path):
-    """Read ``winequality-red.csv`` (semicolon-separated, a header row, 11 features, ``quality``).
+    """Read a copy of ``winequality-red.csv``: a header row, the 11 features and ``quality``.
 
-    The file is not shipped (nothing is downloaded); readers who have it pass its path.
-    Column names may be quoted, as in the original file.
+    Two layouts are read: the UCI original (cells separated by ``;``, column names quoted)
+    and the comma-separated one that other copies use (names quoted or not). The separator is
+    taken from the header row. :func:`load_red_wine` reads the copy shipped with the course.
 
     Returns
     -------
@@ -363,8 +365,8 @@ def load_wine_quality(path):
     Raises
     ------
     FileNotFoundError, ValueError
-        With the line and column at fault: missing columns, a comma-separated file, a
-        non-numeric cell, a row of the wrong length.
+        With the line and column at fault: missing columns, a header with neither ``;`` nor
+        ``,``, a non-numeric cell, a row of the wrong length.
     """
     from pathlib import Path
 
@@ -376,11 +378,12 @@ def load_wine_quality(path):
     if not lines:
         raise ValueError(f"load_wine_quality: {path} is empty")
     header_no, header = lines[0]
-    if ";" not in header:
-        sep = "," if "," in header else "no separator"
+    # The UCI file uses ';'; copies re-saved by spreadsheet or pandas code often use ','.
+    sep = ";" if ";" in header else "," if "," in header else None
+    if sep is None:
         raise ValueError(f"load_wine_quality: {path} line {header_no}: expected columns "
-                         f"separated by ';' (the original file's separator), found {sep!r}")
-    names = [c.strip().strip('"').strip() for c in header.split(";")]
+                         "separated by ';' (the UCI layout) or ',', found neither")
+    names = [c.strip().strip('"').strip() for c in header.split(sep)]
     wanted = [*WINE_QUALITY_FEATURES, "quality"]
     missing = [c for c in wanted if c not in names]
     if missing:
@@ -389,7 +392,7 @@ def load_wine_quality(path):
     index = [names.index(c) for c in wanted]
     rows = []
     for line_no, line in lines[1:]:
-        cells = [c.strip().strip('"') for c in line.split(";")]
+        cells = [c.strip().strip('"') for c in line.split(sep)]
         if len(cells) != len(names):
             raise ValueError(f"load_wine_quality: {path} line {line_no}: {len(cells)} cells, "
                              f"the header has {len(names)}")
@@ -408,3 +411,53 @@ def load_wine_quality(path):
     if not np.all(quality == np.round(quality)):
         raise ValueError(f"load_wine_quality: {path}: quality must be whole numbers")
     return table[:, :-1], quality.astype(np.int64)
+
+
+def _datasets_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent / "datasets"
+
+
+#: The copy of the UCI Red Wine Quality file shipped in the package (CC BY 4.0; authors,
+#: citation and license in ``utils/datasets/README.md``) and its recorded SHA-256.
+RED_WINE_FILE = _datasets_dir() / "winequality-red.csv"
+RED_WINE_SHA256_FILE = _datasets_dir() / "winequality-red.sha256"
+
+
+def load_red_wine():
+    """The UCI Red Wine Quality data shipped with the course (nothing is downloaded).
+
+    1599 red "Vinho Verde" wines (Cortez et al., 2009; CC BY 4.0, see
+    ``utils/datasets/README.md``). The file's SHA-256 is checked against the one recorded
+    beside it before it is read, so an edited or damaged copy is refused.
+
+    Returns
+    -------
+    X : numpy.ndarray of float64, shape (1599, 11)
+        The features in :data:`WINE_QUALITY_FEATURES` order, unscaled.
+    quality : numpy.ndarray of int64, shape (1599,)
+        The quality score, 3..8 (10, 53, 681, 638, 199, 18 wines).
+
+    Raises
+    ------
+    FileNotFoundError
+        The data file or its ``.sha256`` is missing from the installation.
+    ValueError
+        The file's SHA-256 differs from the recorded one (both are named).
+    """
+    import hashlib
+
+    path, record = RED_WINE_FILE, RED_WINE_SHA256_FILE
+    for needed in (path, record):
+        if not needed.is_file():
+            raise FileNotFoundError(f"load_red_wine: {needed} is missing; reinstall the course "
+                                    "package (it ships the file and its checksum)")
+    recorded = record.read_text().split()
+    expected = recorded[0].lower() if recorded else ""
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        raise ValueError(f"load_red_wine: {path} has SHA-256 {actual}, but {record.name} "
+                         f"records {expected or '(nothing)'}; the file was changed or damaged: "
+                         "restore it from the course repository")
+    return load_wine_quality(path)
