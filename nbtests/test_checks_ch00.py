@@ -44,13 +44,26 @@ def iters_swapped(N, B):
     return math.ceil(B / N)
 
 
-@pytest.mark.parametrize("obj, name", [
+def iters_round(N, B):  # right whenever the last batch is more than half full
+    return round(N / B)
+
+
+def iters_half_up(N, B):
+    return int(N / B + 0.5)
+
+
+WRONG_BATCH_ITERATIONS = [
     (iters_floor, "rounded down (N // B)"),
     (iters_int_division, "rounded down (N // B)"),
     (iters_plus_one, "always added 1 (N // B + 1)"),
     (iters_fraction, "did not round (N / B)"),
     (iters_swapped, "swapped N and B"),
-])
+    (iters_round, "rounded instead of ceiling"),
+    (iters_half_up, "rounded instead of ceiling"),
+]
+
+
+@pytest.mark.parametrize("obj, name", WRONG_BATCH_ITERATIONS)
 def test_batch_iterations_mistakes(obj, name):
     _fails("ex00_batch_iterations", obj, name)
 
@@ -59,7 +72,18 @@ def test_batch_iterations_alternatives_pass(capsys):
     check("ex00_batch_iterations", lambda N, B: math.ceil(N / B))
     check("ex00_batch_iterations", lambda N, B: -(-N // B))
     check("ex00_batch_iterations", lambda N, B: int(np.ceil(N / B)))
-    assert capsys.readouterr().out.count("6/6 checks passed") == 3
+    assert capsys.readouterr().out.count("7/7 checks passed") == 3
+
+
+@pytest.mark.parametrize("obj", [iters_round, iters_half_up])
+def test_rounding_to_nearest_is_named_and_never_called_rounding_down(obj):
+    """round(N / B) agrees with N // B on some pairs: the hint must still name rounding."""
+    from utils.checks import default_seed, get_exercise, run_exercise
+
+    ex = get_exercise("ex00_batch_iterations")
+    for seed in (default_seed(ex.id), 1, 2, 3, 4, 5):
+        verdicts, _ = run_exercise(ex, obj, seed)
+        assert {v.mistake for v in verdicts if not v.passed} == {"rounded instead of ceiling"}
 
 
 # ------------------------------------------------------ ex00_affine (wrong versions)
@@ -88,14 +112,17 @@ def affine_bias_none(X, W, b):
     return X @ W + b[:, None]
 
 
-@pytest.mark.parametrize("obj, name", [
+WRONG_AFFINE = [
     (affine_transposed, "used W.T"),
     (affine_swapped, "swapped the operands (W @ X)"),
     (affine_elementwise, "elementwise * instead of a matrix product"),
     (affine_no_bias, "forgot the bias"),
     (affine_bias_column, "added the bias to the wrong axis"),
     (affine_bias_none, "added the bias to the wrong axis"),
-])
+]
+
+
+@pytest.mark.parametrize("obj, name", WRONG_AFFINE)
 def test_affine_mistakes(obj, name):
     _fails("ex00_affine", obj, name)
 
@@ -148,7 +175,7 @@ def center_slice_assign(X):
     return X
 
 
-@pytest.mark.parametrize("obj, name", [
+WRONG_CENTER_COLUMNS = [
     (center_rows, "row means instead of column means (axis=1)"),
     (center_rows_no_keepdims, "row means without keepdims (axis=1)"),
     (center_rows_no_keepdims, "row means instead of column means (axis=1)"),  # square probe
@@ -159,7 +186,10 @@ def center_slice_assign(X):
     (center_in_place, "subtracted in place on an integer array"),
     (center_in_place, "changed X in place"),
     (center_slice_assign, "changed X in place"),
-])
+]
+
+
+@pytest.mark.parametrize("obj, name", WRONG_CENTER_COLUMNS)
 def test_center_columns_mistakes(obj, name):
     _fails("ex00_center_columns", obj, name)
 
@@ -192,5 +222,18 @@ def test_every_mistake_is_told_apart_from_the_reference():
 
 def test_unrounded_count_fails_on_large_data():
     # N / B differs from ceil(N / B) by less than 1e-7 relative for N in the millions.
-    with pytest.raises(CheckFailed, match="a large data set"):
-        check("ex00_batch_iterations", iters_fraction)
+    from utils.checks import default_seed, get_exercise, run_exercise
+
+    ex = get_exercise("ex00_batch_iterations")
+    verdicts, _ = run_exercise(ex, iters_fraction, default_seed(ex.id))
+    (large,) = [v for v in verdicts if "a large data set" in v.probe]
+    assert not large.passed and large.mistake == "did not round (N / B)"
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex00_batch_iterations": WRONG_BATCH_ITERATIONS,
+    "ex00_affine": WRONG_AFFINE,
+    "ex00_center_columns": WRONG_CENTER_COLUMNS,
+}

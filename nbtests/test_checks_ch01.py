@@ -60,7 +60,7 @@ def perceptron_loop(X, w, b):  # correct, written with loops: must pass
     return np.array(out)
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_PERCEPTRON = [
     (perceptron_ge, "used >= instead of >"),
     (perceptron_no_bias, "forgot the bias"),
     (perceptron_no_step, "returned the weighted sum instead of the step"),
@@ -68,7 +68,10 @@ def perceptron_loop(X, w, b):  # correct, written with loops: must pass
     (perceptron_pm1, "used sign (-1/+1) instead of step (0/1)"),
     (perceptron_column, "returned shape (N, 1) instead of (N,)"),
     (perceptron_wrong_order, "multiplied in the wrong order"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_PERCEPTRON)
 def test_perceptron_mistakes(wrong, name):
     _fails("ex01_perceptron", wrong, name)
 
@@ -94,7 +97,7 @@ def _gates(**changes):
     return lambda: {k: v for k, v in good.items() if v is not None}
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_GATES = [
     (_gates(AND=(np.array([1.0, 1.0]), -0.5)), "your AND computes OR"),
     (_gates(OR=(np.array([1.0, 1.0]), -1.5)), "your OR computes AND"),
     (_gates(NAND=(np.array([1.0, 1.0]), -1.5)), "your NAND computes AND"),
@@ -112,7 +115,32 @@ def _gates(**changes):
     (_gates(AND=(np.array([1.0, 1.0]), -1.97)), "the line passes through (or too close to) a corner"),
     (_gates(AND=[1.0, 1.0, -1.5]), "a value is not a pair (w, b)"),
     (_gates(OR=(np.array([[1.0], [1.0]]), -0.5)), "w has the wrong shape"),
+    # Two gates wrong at once.
+    (_gates(OR=(np.array([1.0, 1.0]), -1.5), NAND=(np.array([1.0, 1.0]), -1.5)),
+     "your OR computes AND"),
+    (_gates(OR=(np.array([1.0, 1.0]), 0.0), NAND=(np.array([1.0, 1.0]), -1.5)),
+     "the line passes through (or too close to) a corner"),
+]
+
+
+@pytest.mark.parametrize("gates, per_probe", [
+    # OR right on the corners but through one, NAND computes AND: the nudged cases report OR.
+    (_gates(OR=(np.array([1.0, 1.0]), 0.0), NAND=(np.array([1.0, 1.0]), -1.5)),
+     ["your NAND computes AND", "the line passes through (or too close to) a corner",
+      "the line passes through (or too close to) a corner"]),
+    # OR computes AND and NAND computes AND: every case reports OR, the first gate compared.
+    (_gates(OR=(np.array([1.0, 1.0]), -1.5), NAND=(np.array([1.0, 1.0]), -1.5)),
+     ["your OR computes AND"] * 3),
 ])
+def test_gates_two_mistakes_each_hint_is_about_the_gate_reported(gates, per_probe):
+    from utils.checks import default_seed, get_exercise, run_exercise
+
+    ex = get_exercise("ex01_gates")
+    verdicts, _ = run_exercise(ex, gates, default_seed(ex.id))
+    assert [v.mistake for v in verdicts] == per_probe
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_GATES)
 def test_gates_mistakes(wrong, name):
     _fails("ex01_gates", wrong, name)
 
@@ -192,7 +220,7 @@ def xor_table(X):  # a hard-coded truth table: right on exact corners only
     return H, y
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_XOR = [
     (xor_swapped_hidden, "h1 and h2 swapped"),
     (xor_swapped_output, "output weights swapped ((1, -1) instead of (-1, 1))"),
     (xor_no_hidden_step, "forgot the step on the hidden layer"),
@@ -201,7 +229,10 @@ def xor_table(X):  # a hard-coded truth table: right on exact corners only
     (xor_no_output_step, "forgot the step on the output"),
     (xor_only_y, "returned only y"),
     (xor_y_first, "returned (y, H) instead of (H, y)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_XOR)
 def test_xor_mistakes(wrong, name):
     _fails("ex01_xor_network", wrong, name)
 
@@ -295,7 +326,7 @@ def train_two_things(X, y, lr=1.0, epochs=10):
     return w, b
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_TRAIN = [
     (train_flipped, "update sign reversed (y_hat - y)"),
     (train_no_bias, "bias never updated"),
     (train_ge, "used >= instead of > when predicting"),
@@ -306,7 +337,10 @@ def train_two_things(X, y, lr=1.0, epochs=10):
     (train_start_ones, "did not start from w = 0, b = 0"),
     (_make_stateful(), "weights kept from a previous call"),
     (train_two_things, "returned the wrong number of things"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_TRAIN)
 def test_train_mistakes(wrong, name):
     _fails("ex01_train_perceptron", wrong, name)
 
@@ -325,3 +359,13 @@ def test_train_plain_loop_passes(capsys):
         return w, b, errors
     check("ex01_train_perceptron", train)
     assert "checks passed" in capsys.readouterr().out
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex01_perceptron": WRONG_PERCEPTRON,
+    "ex01_gates": WRONG_GATES,
+    "ex01_xor_network": WRONG_XOR,
+    "ex01_train_perceptron": WRONG_TRAIN,
+}

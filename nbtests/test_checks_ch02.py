@@ -57,7 +57,7 @@ def sigmoid_flat(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_SIGMOID = [
     (sigmoid_naive, "naive sigmoid overflows at x = -1000"),
     (sigmoid_where_both_branches, "exp overflowed at x = +1000"),
     (sigmoid_sign_error, "sign error: exp(x) instead of exp(-x)"),
@@ -65,7 +65,10 @@ def sigmoid_flat(x):
     (sigmoid_tanh, "used tanh"),
     (sigmoid_math, "used math.exp (not vectorised)"),
     (sigmoid_flat, "returned a flat array"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_SIGMOID)
 def test_sigmoid_mistakes(wrong, name):
     _fails("ex02_sigmoid", wrong, name)
 
@@ -81,7 +84,7 @@ def test_sigmoid_other_correct_forms_pass(ok, capsys):
 
 # ------------------------------------------------------------ ex02_tanh_derivative
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_TANH_DERIVATIVE = [
     (lambda x: 1 - x ** 2, "applied the formula to x instead of tanh(x)"),
     (lambda x: 1 - np.tanh(x), "forgot the square"),
     (lambda x: np.tanh(x), "returned tanh itself"),
@@ -90,14 +93,17 @@ def test_sigmoid_other_correct_forms_pass(ok, capsys):
     (lambda x: 1 / np.cosh(x) ** 2, "cosh overflows"),
     (lambda x: 1 - math.tanh(x) ** 2, "used math.tanh (not vectorised)"),
     (lambda x: (1 - np.tanh(x) ** 2).ravel(), "returned a flat array"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_TANH_DERIVATIVE)
 def test_tanh_derivative_mistakes(wrong, name):
     _fails("ex02_tanh_derivative", wrong, name)
 
 
 # ------------------------------------------------------------ ex02_relu_backward
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_RELU_BACKWARD = [
     (lambda dout, x: dout * (x >= 0), "derivative 1 at x = 0 (used >= instead of >)"),
     (lambda dout, x: np.where(x < 0, 0.0, dout), "derivative 1 at x = 0 (used >= instead of >)"),
     (lambda dout, x: (x > 0).astype(float), "forgot to multiply by dout"),
@@ -105,7 +111,10 @@ def test_tanh_derivative_mistakes(wrong, name):
     (lambda dout, x: np.maximum(dout, 0), "thresholded dout instead of x"),
     (lambda dout, x: np.maximum(x, 0), "returned the forward pass"),
     (lambda dout, x: x * (dout > 0), "arguments swapped"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_RELU_BACKWARD)
 def test_relu_backward_mistakes(wrong, name):
     _fails("ex02_relu_backward", wrong, name)
 
@@ -125,7 +134,7 @@ def leaky_positive_side(x, alpha=0.01):
     return np.where(x > 0, alpha * x, x)
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_LEAKY_RELU = [
     (lambda x, alpha=0.1: np.where(x > 0, x, alpha * x), "slope 0.1 instead of 0.01"),
     (leaky_positive_side, "alpha applied to the positive side"),
     (lambda x, alpha=0.01: np.where(x > 0, x, 0.01 * x), "alpha ignored (slope 0.01 hard-coded)"),
@@ -133,7 +142,10 @@ def leaky_positive_side(x, alpha=0.01):
     (lambda x, alpha=0.01: np.where(x > 0, x, alpha), "used alpha instead of alpha * x for negatives"),
     (lambda x, alpha=0.01: np.where(x > 0, 1.0, alpha), "returned the derivative"),
     (lambda x, alpha=0.01: np.where(x > 0, x, alpha * x).ravel(), "returned a flat array"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_LEAKY_RELU)
 def test_leaky_relu_mistakes(wrong, name):
     _fails("ex02_leaky_relu", wrong, name)
 
@@ -156,7 +168,7 @@ def _prelu(dx_fn=_dx, da_fn=lambda d, x, a: (d * x * (x <= 0)).sum(axis=0), swap
     return prelu_backward
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_PRELU_BACKWARD = [
     (_prelu(da_fn=lambda d, x, a: d * x * (x <= 0)), "dalpha not summed over the batch"),
     (_prelu(da_fn=lambda d, x, a: np.mean(np.where(x <= 0, d * x, 0), axis=0)),
      "dalpha averaged instead of summed"),
@@ -168,14 +180,17 @@ def _prelu(dx_fn=_dx, da_fn=lambda d, x, a: (d * x * (x <= 0)).sum(axis=0), swap
     (_prelu(dx_fn=lambda d, x, a: np.where(x > 0, a * d, d)), "dx uses alpha on the positive side"),
     (_prelu(dx_fn=lambda d, x, a: np.where(x >= 0, d, a * d)), "x = 0 treated as positive"),
     (_prelu(swap=True), "returned (dalpha, dx) instead of (dx, dalpha)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_PRELU_BACKWARD)
 def test_prelu_backward_mistakes(wrong, name):
     _fails("ex02_prelu_backward", wrong, name)
 
 
 # ------------------------------------------------------------ ex02_elu
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_ELU = [
     (lambda x, alpha=1.0: np.where(x > 0, x, alpha * (np.exp(x) - 1)), "exp evaluated on large positive inputs"),
     (lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.exp(np.minimum(x, 0))), "forgot the -1"),
     (lambda x, alpha=1.0: np.where(x > 0, x, np.expm1(np.minimum(x, 0))), "forgot alpha"),
@@ -186,7 +201,10 @@ def test_prelu_backward_mistakes(wrong, name):
     (lambda x, alpha=1.0: np.maximum(x, 0), "returned ReLU"),
     (lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).ravel(),
      "returned a flat array"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_ELU)
 def test_elu_mistakes(wrong, name):
     _fails("ex02_elu", wrong, name)
 
@@ -213,6 +231,11 @@ def softmax_columns(s):
     return e / e.sum(axis=0, keepdims=True)
 
 
+def softmax_columns_unshifted(s):
+    e = np.exp(s)
+    return e / e.sum(axis=0, keepdims=True)
+
+
 def softmax_no_keepdims(s):
     e = np.exp(s - s.max(axis=1, keepdims=True))
     return e / e.sum(axis=1)
@@ -231,17 +254,21 @@ def softmax_whole_batch(s):
     return e / e.sum()
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_SOFTMAX = [
     (softmax_naive, "naive softmax overflows at scores around 1000"),
     (softmax_naive, "naive softmax divides 0 by 0 at scores around -1000"),
     (softmax_global_max, "subtracted the global max instead of each row's max"),
     (softmax_columns, "normalised over the wrong axis (columns)"),
+    (softmax_columns_unshifted, "normalised over the wrong axis (columns)"),
     (softmax_no_keepdims, "missing keepdims"),
     (softmax_no_keepdims, "missing keepdims (shapes do not broadcast)"),
     (softmax_unnormalised, "forgot to normalise"),
     (softmax_no_exp, "forgot to exponentiate"),
     (softmax_whole_batch, "normalised over the whole batch"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_SOFTMAX)
 def test_softmax_mistakes(wrong, name):
     _fails("ex02_softmax", wrong, name)
 
@@ -259,3 +286,16 @@ def test_strict_probes_allow_underflow_but_name_overflow():
     check("ex02_sigmoid", lambda x: 0.5 * (1 + np.tanh(x / 2)))
     with pytest.raises(CheckFailed, match="overflow"):
         check("ex02_sigmoid", sigmoid_naive)
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex02_sigmoid": WRONG_SIGMOID,
+    "ex02_tanh_derivative": WRONG_TANH_DERIVATIVE,
+    "ex02_relu_backward": WRONG_RELU_BACKWARD,
+    "ex02_leaky_relu": WRONG_LEAKY_RELU,
+    "ex02_prelu_backward": WRONG_PRELU_BACKWARD,
+    "ex02_elu": WRONG_ELU,
+    "ex02_softmax": WRONG_SOFTMAX,
+}

@@ -76,7 +76,7 @@ def mse_inconsistent(pred, target, half=False):  # right loss, gradient off by a
     return s * np.sum((pred - target) ** 2) / n, 2 * s * (pred - target) / n + 0.01
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_MSE = [
     (mse_sum, "summed instead of averaged (no /N)"),
     (mse_grad_not_mean, "summed instead of averaged (no /N)"),
     (mse_np_mean, "averaged over the outputs too (divided by N*K)"),
@@ -88,7 +88,10 @@ def mse_inconsistent(pred, target, half=False):  # right loss, gradient off by a
     (mse_loss_only, "returned only the loss"),
     (mse_per_sample, "returned per-sample losses instead of their mean"),
     (mse_inconsistent, "gradient does not match your own loss"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_MSE)
 def test_mse_mistakes(wrong, name):
     _fails("ex03_mse", wrong, name)
 
@@ -137,7 +140,7 @@ def mae_grad_times_2(pred, target):
     return float(np.sum(np.abs(d)) / len(pred)), 2 * np.sign(d) / len(pred)
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_MAE = [
     (mae_sum, "summed instead of averaged (no /N)"),
     (mae_np_mean, "averaged over the outputs too (divided by N*K)"),
     (mae_no_abs, "forgot the absolute value"),
@@ -146,7 +149,10 @@ def mae_grad_times_2(pred, target):
     (mae_where, "gradient not 0 where pred == target"),
     (mae_loss_only, "returned only the loss"),
     (mae_grad_times_2, "gradient does not match your own loss"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_MAE)
 def test_mae_mistakes(wrong, name):
     _fails("ex03_mae", wrong, name)
 
@@ -197,7 +203,7 @@ def bce_with_grad(prob, target):
     return loss, (p - target) / (p * (1 - p)) / len(p)
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_BCE = [
     (bce_no_minus, "missing minus sign"),
     (bce_sum, "sum instead of mean"),
     (bce_np_mean, "averaged over the labels too (divided by N*K)"),
@@ -206,7 +212,10 @@ def bce_with_grad(prob, target):
     (bce_swapped, "swapped p and 1 - p"),
     (bce_per_sample, "returned per-sample losses instead of their mean"),
     (bce_with_grad, "returned a tuple"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_BCE)
 def test_bce_mistakes(wrong, name):
     _fails("ex03_binary_cross_entropy", wrong, name)
 
@@ -273,7 +282,7 @@ def ce_only_one_hot(prob, target):
     return float(-np.sum(target * _logp(prob)) / prob.shape[0])
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_CE = [
     (ce_wrong_axis, "summed over the wrong axis"),
     (ce_not_averaged, "not averaged over the batch"),
     (ce_np_mean, "averaged over the classes too (divided by N*C)"),
@@ -284,7 +293,10 @@ def ce_only_one_hot(prob, target):
     (ce_no_clip, "no clipping: log(0) at a probability of exactly 0"),
     (ce_only_int, "one-hot targets not handled"),
     (ce_only_one_hot, "integer labels not handled"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_CE)
 def test_ce_mistakes(wrong, name):
     _fails("ex03_cross_entropy", wrong, name)
 
@@ -299,37 +311,54 @@ def test_ce_indexing_solution_passes(capsys):
 
 # ------------------------------------------------------------ ex03_softmax_cross_entropy
 
-def _sce(scores, y, *, shift="row", grad_n=True, loss_n=True, sign=1.0, subtract=True):
-    n = scores.shape[0]
+def _sce(scores, y, *, shift="row", grad_n=True, loss_n=True, sign=1.0, subtract=True,
+         axis=1, mean_all=False):
+    n, c = scores.shape
     if shift == "row":
-        s = scores - scores.max(axis=1, keepdims=True)
+        s = scores - scores.max(axis=axis, keepdims=True)
     elif shift == "all":
         s = scores - scores.max()
     else:
         s = scores
     e = np.exp(s)
-    p = e / e.sum(axis=1, keepdims=True)
-    loss = -np.sum(np.log(p[np.arange(n), y]))
-    if loss_n:
-        loss /= n
+    p = e / e.sum(axis=axis, keepdims=True)
+    if mean_all:  # np.mean over the (N, C) array: divides by N * C
+        loss = -np.mean(np.eye(c)[y] * np.log(np.clip(p, 1e-300, 1.0)))
+    else:
+        loss = -np.sum(np.log(p[np.arange(n), y]))
+        if loss_n:
+            loss /= n
     d = p.copy()
     if subtract:
         d[np.arange(n), y] -= 1
-    if grad_n:
+    if grad_n == "NC":
+        d /= n * c
+    elif grad_n:
         d /= n
     return float(loss), sign * d
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"grad_n": False}, "gradient not divided by N"),
-    ({"shift": None}, "no max-subtraction: softmax overflows at scores around 1000"),
-    ({"shift": "all"}, "no max-subtraction: softmax overflows at scores around 1000"),
-    ({"sign": -1.0}, "wrong sign of the gradient"),
-    ({"loss_n": False}, "loss not averaged over the batch"),
-    ({"subtract": False}, "forgot to subtract the one-hot targets in the gradient"),
-])
-def test_sce_mistakes(kwargs, name):
-    _fails("ex03_softmax_cross_entropy", lambda s, y: _sce(s, y, **kwargs), name)
+def _sce_with(**kwargs):
+    return lambda s, y: _sce(s, y, **kwargs)
+
+
+WRONG_SCE = [
+    (_sce_with(grad_n=False), "gradient not divided by N"),
+    (_sce_with(shift=None), "no max-subtraction: softmax overflows at scores around 1000"),
+    (_sce_with(shift="all"), "no max-subtraction: softmax overflows at scores around 1000"),
+    (_sce_with(sign=-1.0), "wrong sign of the gradient"),
+    (_sce_with(loss_n=False), "loss not averaged over the batch"),
+    (_sce_with(subtract=False), "forgot to subtract the one-hot targets in the gradient"),
+    (_sce_with(axis=0), "softmax over the wrong axis (columns)"),
+    (_sce_with(axis=0, shift=None), "softmax over the wrong axis (columns)"),
+    (_sce_with(mean_all=True), "loss averaged over the classes too (divided by N*C)"),
+    (_sce_with(mean_all=True, grad_n="NC"), "loss averaged over the classes too (divided by N*C)"),
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_SCE)
+def test_sce_mistakes(wrong, name):
+    _fails("ex03_softmax_cross_entropy", wrong, name)
 
 
 def test_sce_other_mistakes():
@@ -347,3 +376,14 @@ def test_sce_clipped_probability_route_passes(capsys):
         y1 = np.eye(scores.shape[1])[y]
         return float(-np.sum(y1 * np.log(np.clip(p, 1e-300, 1))) / n), (p - y1) / n
     _passes("ex03_softmax_cross_entropy", sce, capsys)
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex03_mse": WRONG_MSE,
+    "ex03_mae": WRONG_MAE,
+    "ex03_binary_cross_entropy": WRONG_BCE,
+    "ex03_cross_entropy": WRONG_CE,
+    "ex03_softmax_cross_entropy": WRONG_SCE,
+}

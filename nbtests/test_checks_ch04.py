@@ -88,13 +88,16 @@ def numgrad_three_calls(f, x, h=1e-5):
     return grad
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_NUMERICAL_GRADIENT = [
     (numgrad_forward, "forward difference (f(x+h) - f(x)) / h"),
     (numgrad_no_restore, "forgot to restore x"),
     (numgrad_over_h, "divided by h instead of 2h"),
     (numgrad_fixed_h, "ignored the h argument"),
     (numgrad_three_calls, "called f more than twice per entry"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_NUMERICAL_GRADIENT)
 def test_numerical_gradient_mistakes(wrong, name):
     _fails("ex04_numerical_gradient", wrong, name)
 
@@ -110,13 +113,16 @@ def step_in_place(w, grad, lr):
     w -= lr * grad
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_GD_STEP = [
     (lambda w, g, lr: w + lr * g, "moved uphill (w + lr * grad)"),
     (lambda w, g, lr: w - g, "forgot the learning rate"),
     (lambda w, g, lr: w - g / lr, "divided by the learning rate"),
     (lambda w, g, lr: w - lr, "subtracted lr without the gradient"),
     (step_in_place, "returned nothing (updated w in place?)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_GD_STEP)
 def test_gd_step_mistakes(wrong, name):
     _fails("ex04_gd_step", wrong, name)
 
@@ -161,7 +167,7 @@ def grad_only_dw(X, y, w, b):
     return X.T @ (nn.sigmoid(X @ w + b) - y) / len(y)
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_LOGISTIC_GRADIENT = [
     (grad_no_mean, "forgot to divide by N"),
     (grad_transposed, "transposed (X @ (p - y) instead of X.T @ (p - y))"),
     (grad_sign, "sign flipped (y - p instead of p - y)"),
@@ -169,7 +175,10 @@ def grad_only_dw(X, y, w, b):
     (grad_db_vector, "db not summed over the batch"),
     (grad_naive, "naive sigmoid overflows"),
     (grad_only_dw, "not a pair (dw, db)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_LOGISTIC_GRADIENT)
 def test_logistic_gradient_mistakes(wrong, name):
     _fails("ex04_logistic_gradient", wrong, name)
 
@@ -205,14 +214,17 @@ def batches_choice(n, bs, rng):  # a valid shuffle, but not rng.permutation's
     return np.array_split(order, range(bs, n, bs))
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_MINIBATCH = [
     (batches_drop_last, "dropped the last partial batch"),
     (batches_with_replacement, "repeated samples (sampling with replacement)"),
     (batches_unshuffled, "not shuffled"),
     (batches_fixed_seed, "same order every epoch"),
     (batches_global_state, "ignored the rng argument"),
     (batches_choice, "shuffled with something other than rng.permutation(n)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_MINIBATCH)
 def test_minibatch_mistakes(wrong, name):
     _fails("ex04_minibatch_indices", wrong, name)
 
@@ -301,7 +313,7 @@ def test_train_loop_in_tests_matches_the_reference():
     assert np.allclose(ours[0], ref[0]) and np.allclose(ours[2], ref[2])
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_TRAIN = [
     (_variant(shuffle="none"), "no shuffling"),
     (_variant(shuffle="once"), "shuffled once, not every epoch"),
     (_variant(inside=False), "one update per epoch (the update is outside the mini-batch loop)"),
@@ -312,7 +324,10 @@ def test_train_loop_in_tests_matches_the_reference():
     (train_loss_before, "loss recorded before the epoch's updates"),
     (_variant(loss_on="batch"), "loss recorded on the last mini-batch only"),
     (train_two_things, "not a triple (w, b, losses)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_TRAIN)
 def test_train_mistakes(wrong, name):
     _fails("ex04_train_logistic", wrong, name)
 
@@ -331,3 +346,14 @@ def test_train_reference_loop_passes(capsys):
         return w, b, losses
     check("ex04_train_logistic", train)
     assert "checks passed" in capsys.readouterr().out
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex04_numerical_gradient": WRONG_NUMERICAL_GRADIENT,
+    "ex04_gd_step": WRONG_GD_STEP,
+    "ex04_logistic_gradient": WRONG_LOGISTIC_GRADIENT,
+    "ex04_minibatch_indices": WRONG_MINIBATCH,
+    "ex04_train_logistic": WRONG_TRAIN,
+}

@@ -66,7 +66,7 @@ def affine_x_dot_dout(dout, cache):
     return dout @ W.T, x @ dout, dout.sum(axis=0)
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_AFFINE = [
     (affine_dw_transposed, "dW transposed (dout.T @ x)"),
     (affine_db_mean, "db is the mean over the batch, not the sum"),
     (affine_db_missing_sum, "db not summed over the batch"),
@@ -76,7 +76,10 @@ def affine_x_dot_dout(dout, cache):
     (affine_two_things, "returned the wrong number of things"),
     (affine_w_dot_dout, "dx transposed (W @ dout.T)"),
     (affine_x_dot_dout, "the matrix shapes do not line up"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_AFFINE)
 def test_affine_mistakes(wrong, name):
     _fails("ex05_affine_backward", wrong, name)
 
@@ -93,7 +96,7 @@ def test_affine_loop_version_passes(capsys):
 
 # ------------------------------------------------------------ ex05_relu_backward
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_RELU = [
     (lambda dout, x: dout * (x >= 0), "gradient 1 at x = 0 (used >= instead of >)"),
     (lambda dout, x: np.where(x >= 0, dout, 0.0), "gradient 1 at x = 0 (used >= instead of >)"),
     (lambda dout, x: dout, "passed dout through unchanged"),
@@ -101,7 +104,10 @@ def test_affine_loop_version_passes(capsys):
     (lambda dout, x: dout * (dout > 0), "took the mask from dout instead of from x"),
     (lambda dout, x: (x > 0).astype(float), "returned the mask without dout"),
     (lambda dout, x: dout * (x < 0), "mask inverted"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_RELU)
 def test_relu_mistakes(wrong, name):
     _fails("ex05_relu_backward", wrong, name)
 
@@ -126,14 +132,17 @@ def sigmoid_from_logit(dout, out):
     return dout * s * (1 - s)
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_SIGMOID = [
     (lambda dout, s: dout * _sig(s) * (1 - _sig(s)), "applied the sigmoid again to the cached output"),
     (lambda dout, s: dout * _sig(s), "used sigmoid(out) instead of out * (1 - out)"),
     (lambda dout, s: s * (1 - s), "missing the dout factor"),
     (lambda dout, s: dout * (1 - s ** 2), "used tanh's derivative 1 - out**2"),
     (lambda dout, s: dout * s, "forgot the (1 - out) factor"),
     (sigmoid_from_logit, "overflow or division by zero on saturated outputs"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_SIGMOID)
 def test_sigmoid_mistakes(wrong, name):
     _fails("ex05_sigmoid_backward", wrong, name)
 
@@ -145,16 +154,19 @@ def test_sigmoid_alternative_form_passes(capsys):
 # ------------------------------------------------------------ ex05_two_layer_loss_and_grads
 
 def _two_layer(X, y, params, *, divide=True, mask=True, z1_for_dw2=False, transposed=False,
-               sum_loss=False, minus_one=True, db_mean=False):
+               sum_loss=False, minus_one=True, db_mean=False, shift=True, axis=1,
+               mean_all=False):
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
     n = len(X)
     Z1 = X @ W1 + b1
     A1 = np.maximum(0, Z1)
     S = A1 @ W2 + b2
-    e = np.exp(S - S.max(axis=1, keepdims=True))
-    P = e / e.sum(axis=1, keepdims=True)
+    e = np.exp(S - S.max(axis=axis, keepdims=True) if shift else S)
+    P = e / e.sum(axis=axis, keepdims=True)
     losses = -np.log(P[np.arange(n), y])
     loss = losses.sum() if sum_loss else losses.mean()
+    if mean_all:  # np.mean(Y * log P) over the (N, C) array
+        loss = -np.mean(np.eye(S.shape[1])[y] * np.log(P))
     dS = P.copy()
     if minus_one:
         dS[np.arange(n), y] -= 1
@@ -174,7 +186,7 @@ def _variant(**kwargs):
     return lambda X, y, params: _two_layer(X, y, params, **kwargs)
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_TWO_LAYER = [
     (_variant(divide=False), "gradient not divided by N"),
     (_variant(sum_loss=True), "loss summed over the batch instead of averaged"),
     (_variant(mask=False), "ReLU mask missing in the backward pass"),
@@ -182,8 +194,14 @@ def _variant(**kwargs):
     (_variant(minus_one=False), "forgot to subtract the one-hot target"),
     (_variant(transposed=True), "products in the wrong order (dW transposed)"),
     (_variant(db_mean=True), "bias gradients averaged instead of summed"),
+    (_variant(shift=False), "softmax not stabilised (exp overflows at scores around 1000)"),
+    (_variant(axis=0), "softmax over the wrong axis (columns)"),
+    (_variant(mean_all=True), "loss averaged over the classes too (divided by N*C)"),
     (lambda X, y, params: _two_layer(X, y, params)[1], "returned the wrong structure"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_TWO_LAYER)
 def test_two_layer_mistakes(wrong, name):
     _fails("ex05_two_layer_loss_and_grads", wrong, name)
 
@@ -248,7 +266,7 @@ def _gcv(**kwargs):
     return lambda f, x, analytic, h=1e-5, eps=1e-12: _gc(f, x, analytic, h, eps, **kwargs)
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_GRADIENT_CHECK = [
     (_gcv(absolute=True), "absolute difference instead of relative error"),
     (_gcv(mean=True), "mean instead of max"),
     (_gcv(forward=True), "forward differences instead of central differences"),
@@ -257,7 +275,10 @@ def _gcv(**kwargs):
     (_gcv(use_eps=False), "no eps in the denominator"),
     (lambda f, x, analytic, h=1e-5, eps=1e-12: np.abs(analytic - analytic * 1.01),
      "returned an array instead of one number"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_GRADIENT_CHECK)
 def test_gradient_check_mistakes(wrong, name):
     _fails("ex05_gradient_check", wrong, name)
 
@@ -269,3 +290,14 @@ def test_gradient_check_with_library_numerical_gradient_passes(capsys):
         numeric = nn.numerical_gradient(f, np.array(x, dtype=float), h=h)
         return float(nn.rel_error(analytic, numeric, eps=eps).max())
     _passes("ex05_gradient_check", with_library, capsys)
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex05_affine_backward": WRONG_AFFINE,
+    "ex05_relu_backward": WRONG_RELU,
+    "ex05_sigmoid_backward": WRONG_SIGMOID,
+    "ex05_two_layer_loss_and_grads": WRONG_TWO_LAYER,
+    "ex05_gradient_check": WRONG_GRADIENT_CHECK,
+}

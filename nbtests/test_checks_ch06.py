@@ -24,7 +24,7 @@ def sgd_none(w, dw, state, *, lr=0.01):
     w -= lr * dw
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_SGD = [
     (lambda w, dw, state, *, lr=0.01: (w + lr * dw, state), "moved uphill (w + lr * dw)"),
     (lambda w, dw, state, *, lr=0.01: (w - dw, state), "forgot the learning rate"),
     (sgd_in_place, "modified w in place"),
@@ -32,7 +32,10 @@ def sgd_none(w, dw, state, *, lr=0.01):
     (sgd_none, "returned nothing"),
     (lambda w, dw, state, *, lr=0.01: (np.sum(w - lr * dw, axis=0), state),
      "w_new has the wrong shape"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_SGD)
 def test_sgd_mistakes(wrong, name):
     _fails("ex06_sgd_update", wrong, name)
 
@@ -74,14 +77,17 @@ def momentum_in_place(w, dw, state, *, lr=0.01, beta=0.9):
     return w, state
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_MOMENTUM = [
     (momentum_plus_plus, "momentum sign error"),
     (momentum_minus_minus, "momentum sign error"),
     (momentum_not_stored, "forgot to store the velocity"),
     (momentum_old_velocity, "moved with the old velocity"),
     (momentum_ema, "used (1 - beta) * dw (a moving average) instead of lr * dw"),
     (momentum_in_place, "modified w in place"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_MOMENTUM)
 def test_momentum_mistakes(wrong, name):
     _fails("ex06_momentum_update", wrong, name)
 
@@ -137,14 +143,17 @@ def adagrad_in_place(w, dw, state, *, lr=0.01, eps=1e-8):
     return w, state
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_ADAGRAD = [
     (adagrad_eps_inside, "eps inside the square root"),
     (adagrad_ema, "used a moving average (that is RMSProp)"),
     (adagrad_not_stored, "forgot to store the sum of squared gradients"),
     (adagrad_no_sqrt, "forgot the square root"),
     (adagrad_no_eps, "forgot eps"),
     (adagrad_in_place, "modified w in place"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_ADAGRAD)
 def test_adagrad_mistakes(wrong, name):
     _fails("ex06_adagrad_update", wrong, name)
 
@@ -182,14 +191,17 @@ def rmsprop_in_place(w, dw, state, *, lr=0.01, rho=0.99, eps=1e-8):
     return w, {"h": h}
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_RMSPROP = [
     (rmsprop_eps_inside, "eps inside the square root"),
     (rmsprop_sum, "used the sum (that is AdaGrad)"),
     (rmsprop_swapped, "swapped rho and 1 - rho"),
     (rmsprop_not_stored, "forgot to store the moving average"),
     (rmsprop_no_eps, "forgot eps"),
     (rmsprop_in_place, "modified w in place"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_RMSPROP)
 def test_rmsprop_mistakes(wrong, name):
     _fails("ex06_rmsprop_update", wrong, name)
 
@@ -264,7 +276,7 @@ def adam_in_place(w, dw, state, *, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
     return w, state
 
 
-@pytest.mark.parametrize("wrong, name", [
+WRONG_ADAM = [
     (adam_no_correction, "no bias correction"),
     (adam_t_from_zero, "bias correction with t = 0 at the first step"),
     (adam_t_not_incremented, "step count not incremented"),
@@ -273,7 +285,10 @@ def adam_in_place(w, dw, state, *, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
     (adam_stores_hat, "stored the bias-corrected moments"),
     (adam_not_stored, "forgot to store m, v and t"),
     (adam_in_place, "modified w in place"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, name", WRONG_ADAM)
 def test_adam_mistakes(wrong, name):
     _fails("ex06_adam_update", wrong, name)
 
@@ -290,3 +305,14 @@ def test_zero_gradient_without_eps_is_named():
 def test_library_updates_pass(capsys):
     for name in ("sgd", "momentum", "adagrad", "rmsprop", "adam"):
         _passes(f"ex06_{name}_update", nn.UPDATES[name], capsys)
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex06_sgd_update": WRONG_SGD,
+    "ex06_momentum_update": WRONG_MOMENTUM,
+    "ex06_adagrad_update": WRONG_ADAGRAD,
+    "ex06_rmsprop_update": WRONG_RMSPROP,
+    "ex06_adam_update": WRONG_ADAM,
+}

@@ -39,14 +39,17 @@ def xavier_rng_normal(fan_in, fan_out, *, rng):  # the same numbers as standard_
     return rng.normal(0.0, np.sqrt(2 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_XAVIER_NORMAL = [
     (xavier_misquoted, "the misquoted formula 2/sqrt(n+m)"),
     (xavier_lecun, "sqrt(1/n): the other convention"),
     (xavier_no_sqrt, "missing sqrt"),
     (xavier_transposed, "wrong shape (fan_out, fan_in)"),
     (xavier_global, "used np.random global state instead of rng"),
     (xavier_drawn_transposed, "right distribution, different draws"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_XAVIER_NORMAL)
 def test_xavier_normal_mistakes(wrong, name):
     _fails("ex07_xavier_normal", wrong, name)
 
@@ -90,14 +93,17 @@ def xu_scaled_random(fan_in, fan_out, *, rng):  # same numbers as rng.uniform(-a
     return a * (2 * rng.random((fan_in, fan_out)) - 1)
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_XAVIER_UNIFORM = [
     (xu_normal_std_as_limit, "used the normal's std as the uniform limit"),
     (xu_gaussian, "drew from a normal instead of a uniform"),
     (xu_positive, "drew on [0, limit] instead of [-limit, limit]"),
     (xu_misquoted, "the misquoted formula 2/sqrt(n+m)"),
     (xu_global, "used np.random global state instead of rng"),
     (xu_transposed, "wrong shape (fan_out, fan_in)"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_XAVIER_UNIFORM)
 def test_xavier_uniform_mistakes(wrong, name):
     _fails("ex07_xavier_uniform", wrong, name)
 
@@ -131,14 +137,17 @@ def he_transposed(fan_in, fan_out, *, rng):
     return np.sqrt(2 / fan_in) * rng.standard_normal((fan_out, fan_in))
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_HE_NORMAL = [
     (he_fan_out, "He with fan_out instead of fan_in"),
     (he_no_two, "forgot the factor 2"),
     (he_xavier, "used Xavier's formula"),
     (he_no_sqrt, "missing sqrt"),
     (he_global, "used np.random global state instead of rng"),
     (he_transposed, "wrong shape (fan_out, fan_in)"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_HE_NORMAL)
 def test_he_normal_mistakes(wrong, name):
     _fails("ex07_he_normal", wrong, name)
 
@@ -163,12 +172,15 @@ def hu_global(fan_in, fan_out, *, rng):
     return np.random.uniform(-a, a, size=(fan_in, fan_out))  # noqa: NPY002
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_HE_UNIFORM = [
     (hu_normal_std_as_limit, "used the normal's std as the uniform limit"),
     (hu_fan_out, "He with fan_out instead of fan_in"),
     (hu_no_two, "forgot the factor 2"),
     (hu_global, "used np.random global state instead of rng"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_HE_UNIFORM)
 def test_he_uniform_mistakes(wrong, name):
     _fails("ex07_he_uniform", wrong, name)
 
@@ -217,13 +229,16 @@ def acts_last_only(X, init, activation, *, n_layers=5, width=100, rng):
     return H
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_ACTIVATION_HISTOGRAMS = [
     (acts_activation_first, "activation applied before the matmul"),
     (acts_same_W, "reused the same W for every layer"),
     (acts_not_chained, "did not feed each layer's output to the next"),
     (acts_pre_activation, "stored the pre-activations"),
     (acts_last_only, "returned only the last layer"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_ACTIVATION_HISTOGRAMS)
 def test_activation_histograms_mistakes(wrong, name):
     _fails("ex07_activation_histograms", wrong, name)
 
@@ -233,3 +248,14 @@ def test_activation_histograms_library_version_passes(capsys):
 
     check("ex07_activation_histograms", layer_activations)
     assert "checks passed" in capsys.readouterr().out
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex07_xavier_normal": WRONG_XAVIER_NORMAL,
+    "ex07_xavier_uniform": WRONG_XAVIER_UNIFORM,
+    "ex07_he_normal": WRONG_HE_NORMAL,
+    "ex07_he_uniform": WRONG_HE_UNIFORM,
+    "ex07_activation_histograms": WRONG_ACTIVATION_HISTOGRAMS,
+}

@@ -36,14 +36,17 @@ def l2_first_only(weights, lam):
     return lam * np.sum(weights[0] ** 2), [2 * lam * w for w in weights]
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_L2 = [
     (l2_no_two, "gradient missing the factor 2"),
     (l2_half_convention, "lambda convention mixed up (lam / 2)"),
     (l2_sign, "gradient sign flipped"),
     (l2_no_lam, "forgot lam"),
     (l2_mean, "mean instead of sum"),
     (l2_first_only, "penalised only the first array"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_L2)
 def test_l2_mistakes(wrong, name):
     _fails("ex08_l2_penalty", wrong, name)
 
@@ -87,14 +90,17 @@ def l1_sign_flipped(weights, lam):
     return lam * sum(np.abs(w).sum() for w in weights), [-lam * np.sign(w) for w in weights]
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_L1 = [
     (l1_sign_at_zero, "subgradient at 0 is not 0"),
     (l1_w_not_sign, "used w instead of sign(w)"),
     (l1_two, "factor 2 in the L1 gradient"),
     (l1_no_abs, "penalty without the absolute value"),
     (l1_no_lam, "forgot lam"),
     (l1_sign_flipped, "gradient sign flipped"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_L1)
 def test_l1_mistakes(wrong, name):
     _fails("ex08_l1_penalty", wrong, name)
 
@@ -138,7 +144,7 @@ def stopping_argmin(history, snapshots, patience, min_delta=0.0):
     return best, len(history["val_loss"]), snapshots[best - 1]
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_EARLY_STOPPING = [
     (_stopper(keep_last=True), "kept the last weights instead of the best"),
     (_stopper(watch="train_loss"), "watched the training loss"),
     (_stopper(late=1), "off-by-one on patience (one epoch late)"),
@@ -147,7 +153,10 @@ def stopping_argmin(history, snapshots, patience, min_delta=0.0):
     (_stopper(zero_based=True), "epochs counted from 0"),
     (_stopper(tie=True), "a tie counts as an improvement"),
     (_stopper(use_delta=False), "ignored min_delta"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_EARLY_STOPPING)
 def test_early_stopping_mistakes(wrong, name):
     _fails("ex08_early_stopping", wrong, name)
 
@@ -206,7 +215,16 @@ def forward_binomial(x, p, *, training, rng):
     return x * keep / (1 - p), keep
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+def forward_complement(x, p, *, training, rng):
+    # Dropout as such is right (a unit survives with probability 1 - p, scaled by 1/(1 - p)),
+    # but the mask is not the one the exercise asks for: rng.random(x.shape) >= p.
+    if not training:
+        return x, None
+    keep = rng.random(x.shape) < 1 - p
+    return x * keep / (1 - p), keep
+
+
+WRONG_DROPOUT_FORWARD = [
     (_forward(scale="none"), "dropout not inverted"),
     (_forward(eval_mode="active"), "dropout active in eval"),
     (_forward(eval_mode="scaled"), "scaled at test time"),
@@ -215,10 +233,25 @@ def forward_binomial(x, p, *, training, rng):
     (_forward(mask_out="scaled"), "returned the scaled mask"),
     (_forward(eval_mode="ones mask"), "returned a mask in evaluation"),
     (forward_binomial, "right statistics, different mask"),
+    (forward_complement, "right statistics, different mask"),
     (_forward(global_state=True), "used np.random global state instead of rng"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_DROPOUT_FORWARD)
 def test_dropout_forward_mistakes(wrong, name):
     _fails("ex08_dropout_forward", wrong, name)
+
+
+def test_complementary_draw_is_never_called_keep_probability():
+    # At p = 0.5, rng.random < 1 - p and rng.random < p are the same mask: no evidence there.
+    from utils.checks import default_seed, get_exercise, run_exercise
+
+    ex = get_exercise("ex08_dropout_forward")
+    for seed in (default_seed(ex.id), 1, 2, 3):
+        verdicts, _ = run_exercise(ex, forward_complement, seed)
+        assert {v.mistake for v in verdicts if not v.passed} == {
+            "right statistics, different mask"}
 
 
 def forward_float_mask(x, p, *, training, rng):  # a correct alternative: a 0/1 float mask
@@ -261,13 +294,16 @@ def backward_times(dout, mask, p):
     return dout * mask * (1 - p)
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_DROPOUT_BACKWARD = [
     (backward_ignores_mask, "mask not reused in backward"),
     (backward_identity, "mask not reused in backward"),
     (backward_not_inverted, "dropout not inverted in backward"),
     (backward_one_over_p, "scaled by 1/p instead of 1/(1 - p)"),
     (backward_times, "multiplied by (1 - p)"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_DROPOUT_BACKWARD)
 def test_dropout_backward_mistakes(wrong, name):
     _fails("ex08_dropout_backward", wrong, name)
 
@@ -283,3 +319,14 @@ def backward_library(dout, mask, p):
 def test_dropout_backward_alternatives_pass(capsys):
     _passes("ex08_dropout_backward", backward_where, capsys)
     _passes("ex08_dropout_backward", backward_library, capsys)
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex08_l2_penalty": WRONG_L2,
+    "ex08_l1_penalty": WRONG_L1,
+    "ex08_early_stopping": WRONG_EARLY_STOPPING,
+    "ex08_dropout_forward": WRONG_DROPOUT_FORWARD,
+    "ex08_dropout_backward": WRONG_DROPOUT_BACKWARD,
+}

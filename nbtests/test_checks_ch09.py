@@ -76,7 +76,7 @@ def bn_cache_out(x, gamma, beta, *, eps=1e-5):
     return out, (out, g, inv_std)
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_BATCHNORM_FORWARD_TRAIN = [
     (bn_unbiased, "unbiased variance (divided by N - 1)"),
     (bn_axis1, "normalised over the features (axis 1) instead of the batch (axis 0)"),
     (bn_axis1_flat, "normalised over the features without keepdims"),
@@ -89,7 +89,10 @@ def bn_cache_out(x, gamma, beta, *, eps=1e-5):
     (bn_out_only, "cache is not (x_hat, gamma, inv_std)"),
     (bn_cache_std, "stored the std instead of its inverse"),
     (bn_cache_out, "stored the output instead of x_hat"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_BATCHNORM_FORWARD_TRAIN)
 def test_batchnorm_forward_train_mistakes(wrong, name):
     _fails("ex09_batchnorm_forward_train", wrong, name)
 
@@ -151,11 +154,16 @@ def bn_back_swapped(dout, cache):
     return dx, dbeta, dgamma
 
 
+def bn_back_dgamma_unweighted(dout, cache):
+    dx, _, dbeta = nn.batchnorm_backward(dout, cache)
+    return dx, dout.sum(axis=0), dbeta
+
+
 def bn_back_two(dout, cache):
     return nn.batchnorm_backward(dout, cache)[:2]
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_BATCHNORM_BACKWARD = [
     (_backward(kind="constants"), "mean and variance treated as constants (missing both terms)"),
     (_backward(kind="no variance"), "missing the variance term"),
     (_backward(kind="no mean"), "missing the mean term"),
@@ -164,8 +172,12 @@ def bn_back_two(dout, cache):
     (bn_back_unsummed, "dgamma and dbeta not summed over the batch"),
     (bn_back_feature_sums, "dgamma and dbeta summed over the features"),
     (bn_back_swapped, "dgamma and dbeta swapped"),
+    (bn_back_dgamma_unweighted, "dgamma without x_hat (the same as dbeta)"),
     (bn_back_two, "returned the wrong number of things"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_BATCHNORM_BACKWARD)
 def test_batchnorm_backward_mistakes(wrong, name):
     _fails("ex09_batchnorm_backward", wrong, name)
 
@@ -206,15 +218,18 @@ def _running(kind="right"):
     return update
 
 
-@pytest.mark.parametrize(("kind", "name"), [
-    ("reverse", "momentum reversed"),
-    ("unbiased", "unbiased variance in the running estimate"),
-    ("std", "averaged the standard deviation instead of the variance"),
-    ("batch", "returned the batch statistics, not a running average"),
-    ("unchanged", "returned the running statistics unchanged"),
-])
-def test_running_stats_mistakes(kind, name):
-    _fails("ex09_running_stats", _running(kind), name)
+WRONG_RUNNING_STATS = [
+    (_running("reverse"), "momentum reversed"),
+    (_running("unbiased"), "unbiased variance in the running estimate"),
+    (_running("std"), "averaged the standard deviation instead of the variance"),
+    (_running("batch"), "returned the batch statistics, not a running average"),
+    (_running("unchanged"), "returned the running statistics unchanged"),
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_RUNNING_STATS)
+def test_running_stats_mistakes(wrong, name):
+    _fails("ex09_running_stats", wrong, name)
 
 
 def test_running_stats_one_value_returned_is_named():
@@ -259,14 +274,17 @@ def eval_tuple(x, gamma, beta, running_mean, running_var, *, eps=1e-5):
     return _affine(x, running_mean, running_var, gamma, beta), None
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_BATCHNORM_FORWARD_EVAL = [
     (eval_batch_stats, "used the batch statistics in evaluation"),
     (eval_variance, "divided by running_var instead of its square root"),
     (eval_eps_outside, "eps outside the square root"),
     (eval_no_eps, "forgot eps"),
     (eval_swapped, "gamma and beta swapped"),
     (eval_tuple, "returned a tuple"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_BATCHNORM_FORWARD_EVAL)
 def test_batchnorm_forward_eval_mistakes(wrong, name):
     _fails("ex09_batchnorm_forward_eval", wrong, name)
 
@@ -330,7 +348,7 @@ def ln_out_only(x, gamma, beta, *, eps=1e-5):
     return nn.layernorm_forward(x, gamma, beta, eps=eps)[0]
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_LAYERNORM_FORWARD = [
     (ln_axis0, "normalised over the batch (axis 0): that is batch norm"),
     (ln_flat, "statistics without keepdims"),
     (ln_unbiased, "unbiased variance (divided by D - 1)"),
@@ -339,7 +357,10 @@ def ln_out_only(x, gamma, beta, *, eps=1e-5):
     (ln_flat_cache, "inv_std of shape (N,)"),
     (ln_std_cache, "stored the std instead of its inverse"),
     (ln_out_only, "cache is not (x_hat, gamma, inv_std)"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_LAYERNORM_FORWARD)
 def test_layernorm_forward_mistakes(wrong, name):
     _fails("ex09_layernorm_forward", wrong, name)
 
@@ -376,7 +397,12 @@ def ln_back_feature_sums(dout, cache):
     return dx, (dout * cache[0]).sum(axis=1), dout.sum(axis=1)
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+def ln_back_dgamma_unweighted(dout, cache):
+    dx, _, dbeta = nn.layernorm_backward(dout, cache)
+    return dx, dout.sum(axis=0), dbeta
+
+
+WRONG_LAYERNORM_BACKWARD = [
     (_backward(axis=0), "the mean and variance terms over the wrong axis"),
     (_backward(axis=1, kind="constants"),
      "mean and variance treated as constants (missing both terms)"),
@@ -385,7 +411,11 @@ def ln_back_feature_sums(dout, cache):
     (_backward(axis=1, use_gamma=False), "forgot gamma in dx"),
     (ln_back_unsummed, "dgamma and dbeta not summed over the batch"),
     (ln_back_feature_sums, "dgamma and dbeta summed over the features"),
-])
+    (ln_back_dgamma_unweighted, "dgamma without x_hat (the same as dbeta)"),
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_LAYERNORM_BACKWARD)
 def test_layernorm_backward_mistakes(wrong, name):
     _fails("ex09_layernorm_backward", wrong, name)
 
@@ -399,3 +429,15 @@ def test_layernorm_backward_alternatives_pass(capsys):
 
     passes("ex09_layernorm_backward", via_batchnorm, capsys)
     passes("ex09_layernorm_backward", nn.layernorm_backward, capsys)
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex09_batchnorm_forward_train": WRONG_BATCHNORM_FORWARD_TRAIN,
+    "ex09_batchnorm_backward": WRONG_BATCHNORM_BACKWARD,
+    "ex09_running_stats": WRONG_RUNNING_STATS,
+    "ex09_batchnorm_forward_eval": WRONG_BATCHNORM_FORWARD_EVAL,
+    "ex09_layernorm_forward": WRONG_LAYERNORM_FORWARD,
+    "ex09_layernorm_backward": WRONG_LAYERNORM_BACKWARD,
+}

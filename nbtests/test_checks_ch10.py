@@ -69,7 +69,7 @@ def freeze_no_check(model, k):
     return model
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_FREEZE_UP_TO = [
     (freeze_counts_modules, "counted every layer, ReLUs too"),
     (freeze_no_unfreeze, "did not unfreeze the layers above k"),
     (freeze_from_top, "froze from the top"),
@@ -77,7 +77,10 @@ def freeze_no_check(model, k):
     (freeze_wrong_attribute, "frozen layer still updated"),
     (freeze_returns_none, "did not return the model"),
     (freeze_no_check, "no error for k out of range"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_FREEZE_UP_TO)
 def test_freeze_up_to_mistakes(wrong, name):
     _fails("ex10_freeze_up_to", wrong, name)
 
@@ -145,7 +148,7 @@ def head_returns_none(model, n_classes, *, rng):
     model[-1] = nn.Linear(model[-1].in_features, n_classes, rng=rng)
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_REPLACE_HEAD = [
     (head_kept, "old head kept (not re-initialised)"),
     (head_wrong_size, "head with the wrong output size"),
     (head_appended, "appended a head instead of replacing the old one"),
@@ -154,7 +157,10 @@ def head_returns_none(model, n_classes, *, rng):
     (head_frozen, "the new head is frozen"),
     (head_xavier, "right shape, different draws"),
     (head_returns_none, "did not return the model"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_REPLACE_HEAD)
 def test_replace_head_mistakes(wrong, name):
     _fails("ex10_replace_head", wrong, name)
 
@@ -222,14 +228,17 @@ def sgd_rebinds(groups):
                     p = p - group["lr"] * layer.grads[name]  # noqa: F841 (the mistake)
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_GROUPED_SGD_STEP = [
     (sgd_first_lr, "per-group learning rate applied to the wrong group"),
     (sgd_last_lr, "per-group learning rate applied to the wrong group"),
     (sgd_frozen_too, "frozen layer still updated"),
     (sgd_ascent, "added the gradient"),
     (sgd_w_only, "updated W but not b"),
     (sgd_rebinds, "parameters not changed"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_GROUPED_SGD_STEP)
 def test_grouped_sgd_step_mistakes(wrong, name):
     _fails("ex10_grouped_sgd_step", wrong, name)
 
@@ -270,12 +279,15 @@ def eval_restores_mode(model, X, y):
     return acc
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_EVALUATE = [
     (eval_no_eval, "forgot model.eval() before evaluating"),
     (eval_count, "returned the number of correct answers"),
     (eval_error_rate, "returned the error rate"),
     (eval_restores_mode, "switched back to training mode"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_EVALUATE)
 def test_evaluate_mistakes(wrong, name):
     _fails("ex10_evaluate", wrong, name)
 
@@ -316,7 +328,7 @@ def ft_last_only(model, X, y, optimizer, *, X_val, y_val, epochs, batch_size, rn
                       batch_size=batch_size, rng=rng)[-1]
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_FINE_TUNE = [
     (_loop("no eval"), "forgot model.eval() before evaluation"),
     (_loop("train once"), "forgot model.train() after evaluating"),
     (_loop("step before backward"), "stepped before backward (stale gradients)"),
@@ -325,7 +337,10 @@ def ft_last_only(model, X, y, optimizer, *, X_val, y_val, epochs, batch_size, rn
     (_loop("train data"), "evaluated on the training data"),
     (ft_zero_grad_between, "the parameters never changed"),
     (ft_last_only, "returned only the last accuracy"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_FINE_TUNE)
 def test_fine_tune_mistakes(wrong, name):
     _fails("ex10_fine_tune", wrong, name)
 
@@ -357,3 +372,14 @@ def test_dropout_makes_the_eval_probe_sensitive():
     i = _eval_inputs(200, 6, 16, 3, 0.5, 0.3)(np.random.default_rng(0))
     model, y = _eval_data(i)
     assert nn.accuracy(model.forward(i["X"]), y) != _expected_eval(i)[0]
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex10_freeze_up_to": WRONG_FREEZE_UP_TO,
+    "ex10_replace_head": WRONG_REPLACE_HEAD,
+    "ex10_grouped_sgd_step": WRONG_GROUPED_SGD_STEP,
+    "ex10_evaluate": WRONG_EVALUATE,
+    "ex10_fine_tune": WRONG_FINE_TUNE,
+}

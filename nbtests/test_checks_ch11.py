@@ -57,7 +57,7 @@ def scale_library(X_train, X_val, X_test):
     return [scaler.transform(s) for s in (X_train, X_val, X_test)]  # a list is fine too
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_SCALE_SPLITS = [
     (scale_all, "scaler fitted on all the data (leakage)"),
     (scale_train_val, "scaler fitted on training + validation"),
     (scale_each, "each split scaled with its own statistics"),
@@ -65,7 +65,10 @@ def scale_library(X_train, X_val, X_test):
     (scale_ddof1, "used the sample std (ddof=1)"),
     (scale_rows, "statistics over the wrong axis"),
     (scale_zero_std, "divided by a zero standard deviation"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_SCALE_SPLITS)
 def test_scale_splits_mistakes(wrong, name):
     _fails("ex11_scale_splits", wrong, name)
 
@@ -101,12 +104,15 @@ def encode_with_eye(y, classes):
     return np.eye(len(classes))[[index[int(v)] for v in y]]
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_ENCODE_LABELS = [
     (encode_not_one_hot, "labels not one-hot"),
     (encode_transposed, "transposed: one row per class"),
     (encode_by_value, "one-hot with max(y) + 1 columns"),
     (encode_present, "one-hot with only the classes present in y"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_ENCODE_LABELS)
 def test_encode_labels_mistakes(wrong, name):
     _fails("ex11_encode_labels", wrong, name)
 
@@ -162,7 +168,7 @@ def model_two_hidden(n_features, n_classes, *, rng):
     return capstone_model(n_features, n_classes, rng=rng, hidden=(144, 144))
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_BUILD_MODEL = [
     (model_no_bn, "no BatchNorm1d"),
     (model_no_dropout, "no Dropout"),
     (model_keep_prob, "Dropout(0.7): the keep probability"),
@@ -171,7 +177,10 @@ def model_two_hidden(n_features, n_classes, *, rng):
     (model_hard_coded, "input or output size hard-coded"),
     (model_wrong_sizes, "hidden sizes other than 144, 144, 16"),
     (model_two_hidden, "hidden sizes other than 144, 144, 16"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_BUILD_MODEL)
 def test_build_model_mistakes(wrong, name):
     _fails("ex11_build_model", wrong, name)
 
@@ -244,7 +253,7 @@ def select_never_stops(history, patience):
     return _replay(history["val_loss"], patience)[0], len(history["val_loss"])
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_SELECT_EPOCH = [
     (select_test, "used the test loss"),
     (select_train, "used the training loss"),
     (select_accuracy, "chose by validation accuracy"),
@@ -253,7 +262,10 @@ def select_never_stops(history, patience):
     (select_last, "kept the last epoch instead of the best"),
     (select_ties, "a tie counted as an improvement"),
     (select_never_stops, "never stopped early"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_SELECT_EPOCH)
 def test_select_epoch_mistakes(wrong, name):
     _fails("ex11_select_epoch", wrong, name)
 
@@ -315,13 +327,16 @@ def evaluate_count(model, X, y):
     return correct
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_EVALUATE = [
     (evaluate_no_eval, "forgot model.eval()"),
     (evaluate_no_restore, "did not restore the training mode"),
     (evaluate_always_train, "always switched back to train()"),
     (evaluate_percent, "accuracy in percent"),
     (evaluate_count, "returned the number of correct predictions"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_EVALUATE)
 def test_evaluate_mistakes(wrong, name):
     _fails("ex11_evaluate", wrong, name)
 
@@ -371,12 +386,15 @@ def cm_from_labels(y_true, y_pred, n_classes):
     return confusion_matrix(y_true, y_pred, k)
 
 
-@pytest.mark.parametrize(("wrong", "name"), [
+WRONG_CONFUSION_MATRIX = [
     (cm_transposed, "transposed: rows are the predictions"),
     (cm_fancy, "C[y_true, y_pred] += 1 counts repeats once"),
     (cm_normalised, "normalised the rows"),
     (cm_from_labels, "size from the labels instead of n_classes"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "name"), WRONG_CONFUSION_MATRIX)
 def test_confusion_matrix_mistakes(wrong, name):
     _fails("ex11_confusion_matrix", wrong, name)
 
@@ -393,3 +411,15 @@ def cm_one_hot(y_true, y_pred, n_classes):
 @pytest.mark.parametrize("right", [cm_bincount, cm_one_hot, confusion_matrix])
 def test_confusion_matrix_alternatives_pass(right, capsys):
     passes("ex11_confusion_matrix", right, capsys)
+
+
+# The known-wrong answers of each exercise, (answer, hint name) pairs: also run by
+# test_probe_coverage.py under the grader's inputs.
+WRONG_ANSWERS = {
+    "ex11_scale_splits": WRONG_SCALE_SPLITS,
+    "ex11_encode_labels": WRONG_ENCODE_LABELS,
+    "ex11_build_model": WRONG_BUILD_MODEL,
+    "ex11_select_epoch": WRONG_SELECT_EPOCH,
+    "ex11_evaluate": WRONG_EVALUATE,
+    "ex11_confusion_matrix": WRONG_CONFUSION_MATRIX,
+}

@@ -70,6 +70,7 @@ np.set_printoptions(precision=4, suppress=True)
 # Replace the two stub lines with your code and run the cell.
 # Then run the **check cell** right below it, which holds one line, `check("ex00_affine", affine)`.
 # The check calls your function on inputs it generates (several shapes, edge cases, random numbers, so a hard-coded answer fails) and compares the results with the course's reference implementation.
+# Compute in float64, NumPy's default and the course's convention: a result in float32 fails its check with the message `your result is float32; compute in float64`, even when its first digits look right, because float32 keeps only about 7 significant digits.
 #
 # A check reports one of three things.
 # If your function is right, one line: `ex00_affine: 7/7 checks passed`.
@@ -92,7 +93,7 @@ except ExerciseNotDone as err:
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **A failed check.** Here is a version that forgets the bias, a classic slip.
-# The report gives the score, then, for up to three failed cases: the case's name, how many entries differ, the expected and the obtained values, and a **hint** naming the mistake when it is a known one.
+# The report gives the score, then, for up to three failed cases: the case's name, which returned value is wrong and in how many entries, the expected and the obtained values, and a **hint** naming the mistake when it is a known one (written out at the first case it explains; later cases say `as above`).
 
 # %%
 def affine_no_bias(X, W, b):

@@ -6,7 +6,9 @@ The library has no other home for these one-liners yet, so the references are de
 versions students write most often, recomputed so the hint can name them. Shapes are chosen
 per probe so that a wrong version *runs* where it can (a square ``W`` lets ``W.T`` through,
 ``N == M`` lets a bias added along the wrong axis through), because a wrong answer that runs
-is the dangerous kind.
+is the dangerous kind. Where the kind of case would depend on the random draw (whether N / B
+has a fractional part below or above one half), fixed inputs cover each kind, so the
+notebook's check and the grader's secret inputs catch the same wrong answers.
 """
 
 from __future__ import annotations
@@ -38,45 +40,86 @@ def center_columns(X: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- ex00_batch_iterations
 
 
+def _above_half(rng, B: int) -> int:
+    # A remainder r with r / B above one half: there rounding to the nearest integer agrees
+    # with the ceiling, so only the fixed pairs below tell round(N / B) apart, always by name.
+    return int(rng.integers(B // 2 + 1, B))
+
+
 def _iter_inputs(kind: str):
     def make(rng):
-        B = int(rng.integers(2, 65))
+        B = int(rng.integers(3, 65))
         if kind == "remainder":  # N not a multiple of B: the last batch is smaller
-            N = B * int(rng.integers(3, 40)) + int(rng.integers(1, B))
+            N = B * int(rng.integers(3, 40)) + _above_half(rng, B)
         elif kind == "multiple":
             N = B * int(rng.integers(2, 40))
         elif kind == "batch larger than data":
-            N = int(rng.integers(1, B))
+            N = _above_half(rng, B)
         elif kind == "B = 1":
             N, B = int(rng.integers(5, 500)), 1
         elif kind == "B = N":
             N = B = int(rng.integers(2, 300))
         else:  # a large data set
             B = int(rng.integers(50, 513))
-            N = int(rng.integers(10**6, 10**7))
-            N += 1 if N % B == 0 else 0
+            N = B * int(rng.integers(10**6 // B, 10**7 // B)) + _above_half(rng, B)
         return {"N": N, "B": B}
     return make
 
 
+# Fixed pairs, the same in the notebook and in the grader, one of each kind of fraction N / B:
+# 100 / 32 = 3.125 (below one half), 120 / 32 = 3.75 (above), 80 / 32 = 2.5 (exactly one
+# half), 96 / 32 = 3 (no fraction), 10 / 64 = 0.156 (B > N, below one half).
+FIXED_PAIRS = ((100, 32), (120, 32), (80, 32), (96, 32), (10, 64))
+
+
+def _fixed_pairs(rng):
+    return {"pairs": np.array(FIXED_PAIRS, dtype=np.int64)}
+
+
+def _pairs(i) -> list[tuple[int, int]]:
+    return [(int(N), int(B)) for N, B in i["pairs"]]
+
+
+def _per_pair(count):
+    """A mistake's ``output``: ``count(N, B)`` on one pair, or a tuple over the fixed pairs."""
+    def output(i):
+        if "pairs" in i:
+            return tuple(count(N, B) for N, B in _pairs(i))
+        return count(i["N"], i["B"])
+    return output
+
+
+def _rounded(got, i) -> bool:
+    # round(2.5) is 2 (ties to even) while int(2.5 + 0.5) is 3: both count as rounding.
+    return "pairs" in i and any(
+        same(got, tuple(rule(N, B) for N, B in _pairs(i)), 0.0, 0.0)
+        for rule in (lambda N, B: round(N / B), lambda N, B: int(N / B + 0.5)))
+
+
 ITERATION_MISTAKES = (
+    Mistake("rounded instead of ceiling",
+            "round(N / B) (or int(N / B + 0.5)) rounds to the NEAREST integer, so when the "
+            "last batch is less than half full, e.g. N = 100 and B = 32 (3.125), it is "
+            "dropped: 3 updates instead of 4. Every sample must be used, so round up: "
+            "ceil(N / B), e.g. `-(-N // B)` or `(N + B - 1) // B` (or math.ceil(N / B)).",
+            matches=_rounded),
     Mistake("rounded down (N // B)",
             "N // B drops the last, smaller mini-batch, so some samples are never used in "
             "the epoch. Round up instead: ceil(N / B), e.g. `-(-N // B)` or "
             "`(N + B - 1) // B` (or math.ceil(N / B)).",
-            output=lambda i: i["N"] // i["B"]),
+            output=_per_pair(lambda N, B: N // B)),
     Mistake("always added 1 (N // B + 1)",
             "N // B + 1 is right only when B does not divide N. When it does, e.g. N = 64 "
             "and B = 32, there are exactly 2 batches, not 3. Round up: ceil(N / B).",
-            output=lambda i: i["N"] // i["B"] + 1),
+            output=_per_pair(lambda N, B: N // B + 1)),
     Mistake("did not round (N / B)",
             "N / B is a fraction when B does not divide N, but you cannot run 31.25 updates. "
             "Count the last, smaller batch as one more: ceil(N / B).",
-            output=lambda i: i["N"] / i["B"]),
+            output=_per_pair(lambda N, B: N / B)),
     Mistake("swapped N and B",
             "N is the number of samples and B the mini-batch size: the answer is ceil(N / B), "
             "not ceil(B / N).",
-            output=lambda i: -(-i["B"] // i["N"])),
+            output=_per_pair(lambda N, B: -(-B // N))),
 )
 
 
@@ -93,7 +136,13 @@ register(Exercise(
     title="Iterations (updates) per epoch",
     obj_name="iterations_per_epoch",
     points=1,
+    require_int="np.ceil returns a float",
     probes=(
+        Probe("fixed (N, B): (100, 32), (120, 32), (80, 32), (96, 32), (10, 64); N / B = "
+              "3.125, 3.75, 2.5, 3, 0.156",
+              _fixed_pairs, lambda obj, i: tuple(obj(N, B) for N, B in _pairs(i)),
+              _per_pair(iterations_per_epoch), ITERATION_MISTAKES, rtol=0.0, atol=0.0,
+              outputs=tuple(f"iterations_per_epoch({N}, {B})" for N, B in FIXED_PAIRS)),
         _iter_probe("B does not divide N (the last batch is smaller)", "remainder"),
         _iter_probe("B divides N exactly", "multiple"),
         _iter_probe("the batch size is larger than the data set (B > N)", "batch larger than data"),

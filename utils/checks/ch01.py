@@ -169,11 +169,23 @@ def _gate_hint(gate: str, func: str) -> str:
             f"{GATES[gate]}. {advice}")
 
 
+def _first_wrong_gate(got, i) -> str | None:
+    """The gate the failure message is about: the first one (in the order AND, OR, NAND,
+    the order in which the answer is compared) whose outputs differ from the expected ones."""
+    if not isinstance(got, dict):
+        return None
+    expected = _expected_gates(i)
+    return next((g for g in GATE_NAMES
+                 if g not in got or not np.array_equal(np.asarray(got[g]), expected[g])), None)
+
+
 def _gate_computes(gate: str, func: str) -> Mistake:
+    # Only the gate named in the failure message is diagnosed, so that with two wrong gates
+    # the hint is about the gate whose numbers the message shows.
     table = np.array(_FUNCTIONS[func])
     return Mistake(
         f"your {gate} computes {func}", _gate_hint(gate, func),
-        matches=lambda got, i: (isinstance(got, dict) and gate in got
+        matches=lambda got, i: (_first_wrong_gate(got, i) == gate
                                 and np.array_equal(np.asarray(got[gate])[:4], table)))
 
 
@@ -186,19 +198,23 @@ def _missing(gate: str) -> Mistake:
 
 
 def _too_close(got, i) -> bool:
+    # The gate named in the failure message is right on the exact corners (the first four
+    # points) and wrong only on nudged ones.
     if not isinstance(got, dict) or set(got) != set(GATE_NAMES):
         return False
-    return all(np.array_equal(np.asarray(got[g])[:4], GATES[g]) for g in GATE_NAMES)
+    gate = _first_wrong_gate(got, i)
+    return gate is not None and np.array_equal(np.asarray(got[gate])[:4], GATES[gate])
 
 
 GATES_MISTAKES = (
     *(_missing(g) for g in GATE_NAMES),
     *(_gate_computes(g, f) for g in GATE_NAMES for f in _FUNCTIONS if f != g),
     Mistake("the line passes through (or too close to) a corner",
-            "Your weights are right on the exact corners, but the check also nudges every "
-            f"corner by up to {_NUDGE} in each coordinate, and some nudged corner lands on the "
-            "wrong side. Real inputs are never exactly 0 or 1, and a line through a corner "
-            "only works thanks to the tie rule step(0) = 0. Move the line into the gap "
+            "The weights of this gate are right on the exact corners, but the check also "
+            f"nudges every corner by up to {_NUDGE} in each coordinate, and some nudged corner "
+            "lands on the wrong side. Real inputs are never exactly 0 or 1, and a line "
+            "through a corner only works thanks to the tie rule step(0) = 0. Move the line "
+            "into the gap "
             "between the corners that must give 1 and those that must give 0, e.g. for AND "
             "with w = (1, 1) any b strictly between -1.9 and -1.1 passes; -1.5 (halfway) is safest.",
             matches=_too_close),
@@ -364,6 +380,7 @@ register(Exercise(
     title="The two-layer XOR network",
     obj_name="xor_network",
     points=2,
+    outputs=("H", "y"),
     probes=(
         _xor_probe("the four corners", lambda rng: {"X": _CORNERS.copy()}),
         _xor_probe("the corners, repeated and shuffled", _xor_corners_shuffled),
@@ -530,11 +547,14 @@ register(Exercise(
     title="The perceptron learning rule",
     obj_name="train_perceptron",
     points=3,
+    outputs=("w", "b", "errors"),
     probes=(
         Probe("two calls in a row on AND give the same result",
               _gate_set("AND", 1.0, 6),
               lambda obj, i: (_call_train(obj, i), _call_train(obj, i)),
-              _twice(_train_ref), STATE_MISTAKES),
+              _twice(_train_ref), STATE_MISTAKES,
+              outputs=(("first call", ("w", "b", "errors")),
+                       ("second call", ("w", "b", "errors")))),
         _train_probe("one sample labelled 0, one epoch (nothing to learn)", _nothing_to_learn),
         _train_probe("AND truth table, lr = 1, 10 epochs", _gate_set("AND", 1.0, 10)),
         _train_probe("OR truth table in a random order, random lr, 8 epochs",

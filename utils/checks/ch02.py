@@ -21,6 +21,7 @@ from utils.checks import (
     Mistake,
     Probe,
     register,
+    same,
 )
 
 
@@ -438,6 +439,7 @@ register(Exercise(
     title="PReLU's backward pass, with the gradient of its learnable slope",
     obj_name="prelu_backward",
     points=2,
+    outputs=("dx", "dalpha"),
     probes=(
         _prelu_probe("random dout, x and alpha, shape (N, D)", _prelu_inputs()),
         _prelu_probe("a larger batch (N from 20 to 40)", _prelu_inputs((20, 40))),
@@ -563,6 +565,24 @@ def _call_softmax(obj, i):
     return obj(i["scores"])
 
 
+def _columns_normalised(got, i) -> bool:
+    # Row-max shifted then divided by the column sums, or a softmax over each column (shifted
+    # by the column max, or not at all): every column sums to 1.
+    s = _s(i)
+    with np.errstate(all="ignore"):
+        return (same(got, _exp_rows(i) / _exp_rows(i).sum(axis=0, keepdims=True))
+                or same(got, nn.softmax(s.T).T))
+
+
+def _unnormalised(got, i) -> bool:
+    if np.shape(got) != _s(i).shape:
+        return False
+    g = np.asarray(got, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return (np.allclose(g / g.sum(axis=1, keepdims=True), nn.softmax(_s(i)))
+                and not np.allclose(g.sum(axis=1), 1))
+
+
 _NAIVE_HINT = ("Under strict checking, exp {what}. Softmax does not change if you subtract the "
                "same number from every score of a row, so subtract each row's maximum first: "
                "z = scores - scores.max(axis=1, keepdims=True); then every exponent is <= 0 and "
@@ -572,7 +592,7 @@ SOFTMAX_MISTAKES = (
     Mistake("normalised over the wrong axis (columns)",
             "Each ROW is one sample's scores over the C classes, so each row must sum to 1: "
             "divide by e.sum(axis=1, keepdims=True), not by the column sums (axis=0).",
-            output=lambda i: _exp_rows(i) / _exp_rows(i).sum(axis=0, keepdims=True)),
+            matches=_columns_normalised),
     Mistake("missing keepdims",
             "e.sum(axis=1) has shape (N,), which broadcasts against (N, C) along the LAST axis "
             "(it is divided column by column, and only works by accident when N == C). Use "
@@ -588,9 +608,7 @@ SOFTMAX_MISTAKES = (
             output=lambda i: _exp_rows(i) / _exp_rows(i).sum()),
     Mistake("forgot to normalise",
             "You returned the exponentials; divide each row by its sum so it sums to 1.",
-            matches=lambda got, i: (np.shape(got) == _s(i).shape and np.allclose(
-                np.asarray(got) / np.asarray(got).sum(axis=1, keepdims=True),
-                nn.softmax(_s(i))) and not np.allclose(np.asarray(got).sum(axis=1), 1))),
+            matches=_unnormalised),
     Mistake("forgot to exponentiate",
             "Softmax is exp(scores) / sum(exp(scores)); dividing the scores by their sum gives "
             "negative 'probabilities'.",

@@ -163,12 +163,14 @@ register(Exercise(
     title="Mean squared error and its gradient",
     obj_name="mse",
     points=2,
+    outputs=("loss", "dpred"),
     probes=(
         _mse_probe("7 predictions of shape (N,), half=False", _mse_inputs((7,), False)),
         Probe("your gradient vs central differences of your own loss, (N, K) = (3, 2)",
               _mse_inputs((3, 2), False),
               _with_numeric(_call_mse, "pred"),
-              lambda i: (*_mse_ref(i), _mse_ref(i)[1]), MSE_MISTAKES),
+              lambda i: (*_mse_ref(i), _mse_ref(i)[1]), MSE_MISTAKES,
+              outputs=("loss", "dpred", "the central differences of your loss")),
         _mse_probe("7 predictions of shape (N,), half=True", _mse_inputs((7,), True)),
         _mse_probe("(N, K) = (5, 3) predictions, half=False", _mse_inputs((5, 3), False)),
         _mse_probe("(N, K) = (4, 6) predictions, half=True", _mse_inputs((4, 6), True)),
@@ -262,11 +264,13 @@ register(Exercise(
     title="Mean absolute error and its gradient",
     obj_name="mae",
     points=2,
+    outputs=("loss", "dpred"),
     probes=(
         _mae_probe("8 predictions of shape (N,)", _mae_inputs((8,))),
         Probe("your gradient vs central differences of your own loss, (N, K) = (4, 2)",
               _mae_inputs((4, 2)), _with_numeric(_call_mae, "pred"),
-              lambda i: (*_mae_ref(i), _mae_ref(i)[1]), MAE_MISTAKES),
+              lambda i: (*_mae_ref(i), _mae_ref(i)[1]), MAE_MISTAKES,
+              outputs=("loss", "dpred", "the central differences of your loss")),
         _mae_probe("(N, K) = (5, 3) predictions", _mae_inputs((5, 3))),
         _mae_probe("integer values, some predictions exactly on target", _mae_ties),
         _mae_probe("a single sample, N = 1", _mae_inputs((1,))),
@@ -549,6 +553,18 @@ def _softmax_over_n(i):
     return nn.softmax(i["scores"]) / _n(i, "scores")
 
 
+def _sce_columns(i):
+    """(loss, dscores) with the softmax taken over the samples (axis 0), not the classes."""
+    s, y = np.asarray(i["scores"], dtype=np.float64), np.asarray(i["y"])
+    n, c = s.shape
+    log_p = nn.log_softmax(s.T).T
+    return float(-log_p[np.arange(n), y].mean()), (np.exp(log_p) - np.eye(c)[y]) / n
+
+
+def _c(i) -> int:
+    return np.shape(i["scores"])[1]
+
+
 SCE_MISTAKES = (
     Mistake("returned only the loss",
             "Return the pair (loss, dscores): the mean loss as a float and the gradient "
@@ -564,6 +580,18 @@ SCE_MISTAKES = (
             "log-sum-exp: log softmax = shifted - log(sum(exp(shifted))). Subtracting the "
             "max of the whole array is not enough when rows differ by hundreds.",
             raises=FloatingPointError),
+    Mistake("softmax over the wrong axis (columns)",
+            "Each ROW of scores holds one sample's C class scores, so the softmax normalises "
+            "each row: the max and the sum are over axis=1 (keepdims=True). Over axis=0 every "
+            "column (one class across the batch) sums to 1 instead.",
+            matches=_any(_sce_part(0, lambda i: _sce_columns(i)[0]),
+                         _sce_part(1, lambda i: _sce_columns(i)[1]))),
+    Mistake("loss averaged over the classes too (divided by N*C)",
+            "np.mean(y * log_p) over the (N, C) array divides by N*C, but only one entry per "
+            "row is non-zero. Sum over the classes (axis=1), then take the mean over the N "
+            "samples: -log_p[np.arange(N), y].mean(). The gradient is divided by N only.",
+            matches=_any(_sce_part(0, lambda i: _sce_ref(i)[0] / _c(i)),
+                         _sce_part(1, lambda i: _sce_ref(i)[1] / _c(i)))),
     Mistake("loss not averaged over the batch",
             "Divide the summed loss by N = scores.shape[0].",
             matches=_sce_part(0, lambda i: _sce_ref(i)[0] * _n(i, "scores"))),
@@ -592,11 +620,13 @@ register(Exercise(
     title="Fused, stable softmax + cross-entropy with its gradient",
     obj_name="softmax_cross_entropy",
     points=3,
+    outputs=("loss", "dscores"),
     probes=(
         _sce_probe("(N, C) = (5, 3) random scores", _sce_inputs(5, 3)),
         Probe("your gradient vs central differences of your own loss, (N, C) = (4, 3)",
               _sce_inputs(4, 3), _with_numeric(_call_sce, "scores"),
-              lambda i: (*_sce_ref(i), _sce_ref(i)[1]), SCE_MISTAKES),
+              lambda i: (*_sce_ref(i), _sce_ref(i)[1]), SCE_MISTAKES,
+              outputs=("loss", "dscores", "the central differences of your loss")),
         _sce_probe("(N, C) = (8, 10) random scores", _sce_inputs(8, 10)),
         _sce_probe("a single sample, N = 1", _sce_inputs(1, 4)),
         _sce_probe("scores around +1000 and -1000 (strict: no overflow warnings)", _sce_huge,

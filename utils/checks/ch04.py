@@ -145,13 +145,15 @@ register(Exercise(
     title="Numerical gradient by central differences",
     obj_name="numerical_gradient",
     points=2,
+    outputs=("grad", "x after the call"),
     probes=(
         _numgrad_probe("x of shape (5,), h = 1e-3", (5,), 1e-3),
         _numgrad_probe("x of shape (1,), h = 1e-2", (1,), 1e-2),
         _numgrad_probe("x of shape (3, 4) (a weight matrix), h = 1e-3", (3, 4), 1e-3),
         _numgrad_probe("x of shape (8,), h = 1e-2", (8,), 1e-2),
         Probe("number of calls to f for x of shape (2, 3): two per entry", _count_inputs((2, 3)),
-              _call_count, lambda i: 2 * int(np.size(i["x"])), COUNT_MISTAKES),
+              _call_count, lambda i: 2 * int(np.size(i["x"])), COUNT_MISTAKES,
+              outputs="the number of calls to f"),
     ),
 ))
 
@@ -371,6 +373,7 @@ register(Exercise(
     title="Gradient of the logistic-regression loss",
     obj_name="logistic_gradient",
     points=2,
+    outputs=("dw", "db"),
     probes=(
         _grad_probe("N = 12 rows, D = 3 features", _grad_inputs(12, 3)),
         _grad_probe("N = D = 4 (a square X)", _grad_inputs(4, 4)),
@@ -633,6 +636,7 @@ register(Exercise(
     title="Training logistic regression with mini-batches",
     obj_name="train_logistic",
     points=3,
+    outputs=("w", "b", "losses"),
     probes=(
         _train_probe("N = 50, D = 2, batch_size = 8 (last batch of 2), 6 epochs",
                      _train_inputs(50, 2, 8, 6)),

@@ -21,7 +21,15 @@ from __future__ import annotations
 import numpy as np
 
 from utils import nn
-from utils.checks import Exercise, Mistake, Probe, part, register, same
+from utils.checks import (
+    Exercise,
+    FloatingPointOverflow,
+    Mistake,
+    Probe,
+    part,
+    register,
+    same,
+)
 
 # ---------------------------------------------------------------- ex05_affine_backward
 
@@ -113,6 +121,7 @@ register(Exercise(
     title="Backward pass of an affine (Dense) layer",
     obj_name="affine_backward",
     points=3,
+    outputs=("dx", "dW", "db"),
     probes=(
         _affine_probe("N = 4, D = 3, M = 5", _affine_inputs(4, 3, 5)),
         _affine_probe("square W (D = M = 4), so W and W.T have the same shape",
@@ -304,7 +313,14 @@ def two_layer_reference(X, y, params, *, variant: str = ""):
     A1 = np.maximum(Z1, 0.0)  # (N, H)
     S = A1 @ W2 + b2  # (N, C)
     loss, dS = nn.softmax_cross_entropy(S, y)  # dS already / N
-    if variant == "not divided by N":
+    if variant == "columns":  # softmax over the samples (axis 0) instead of the classes
+        log_p = nn.log_softmax(S.T).T
+        loss = -log_p[np.arange(n), y].mean()
+        dS = (np.exp(log_p) - np.eye(S.shape[1])[y]) / n
+    elif variant in ("loss over N*C", "N*C"):  # np.mean over all N * C entries of Y * log P
+        loss = loss / S.shape[1]
+        dS = dS / S.shape[1] if variant == "N*C" else dS
+    elif variant == "not divided by N":
         dS = dS * n
     elif variant == "summed loss":
         loss, dS = loss * n, dS * n
@@ -323,11 +339,14 @@ def two_layer_reference(X, y, params, *, variant: str = ""):
     return float(loss), {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
 
-def _two_layer_inputs(n: int, d: int, h: int, c: int):
+def _two_layer_inputs(n: int, d: int, h: int, c: int, *, offset: float = 0.0):
     def make(rng):
+        # offset shifts every score by the same amount (through b2): softmax is unchanged,
+        # but exp(scores) overflows unless each row's maximum is subtracted first.
         return {"X": rng.standard_normal((n, d)), "y": rng.integers(0, c, size=n),
                 "W1": rng.standard_normal((d, h)) * 0.8, "b1": 0.2 * rng.standard_normal(h),
-                "W2": rng.standard_normal((h, c)) * 0.8, "b2": 0.2 * rng.standard_normal(c)}
+                "W2": rng.standard_normal((h, c)) * 0.8,
+                "b2": offset + 0.2 * rng.standard_normal(c)}
     return make
 
 
@@ -392,6 +411,25 @@ TWO_LAYER_MISTAKES = (
             "'W1', 'b1', 'W2', 'b2', each gradient of the same shape as its parameter.",
             matches=lambda got, i: not (isinstance(got, tuple) and len(got) == 2
                                         and isinstance(got[1], dict))),
+    Mistake("softmax not stabilised (exp overflows at scores around 1000)",
+            "np.exp(1000) is inf in float64, and inf / inf is nan. Softmax does not change "
+            "when the same number is subtracted from every score of a row, so subtract each "
+            "row's maximum first: shifted = scores - scores.max(axis=1, keepdims=True); then "
+            "log softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True)) (or "
+            "use nn.log_softmax).",
+            raises=FloatingPointOverflow),
+    Mistake("softmax over the wrong axis (columns)",
+            "Each ROW of scores holds one sample's C class scores, so softmax normalises each "
+            "row: subtract scores.max(axis=1, keepdims=True) and divide by "
+            "e.sum(axis=1, keepdims=True). With axis=0 every column (one class over the "
+            "batch) sums to 1 instead.",
+            output=_variant("columns")),
+    Mistake("loss averaged over the classes too (divided by N*C)",
+            "np.mean(Y * log P) divides by N*C, but only one entry per row is non-zero: sum "
+            "over the classes (axis=1), then take the mean over the N samples, i.e. "
+            "-log P[np.arange(N), y].mean(). The gradient carries 1/N, not 1/(N*C).",
+            matches=lambda got, i: any(same(got, _variant(v)(i))
+                                       for v in ("loss over N*C", "N*C"))),
     Mistake("gradient not divided by N",
             "The loss is the mean over the N samples, so every gradient carries a 1/N: "
             "dscores = (softmax(scores) - Y) / N. Your gradients are N times too large.",
@@ -443,8 +481,12 @@ def _two_layer_probe(name, inputs, kind="reference"):
                      rtol=1e-5, atol=1e-8)
     if kind == "self":
         return Probe(name, inputs, _call_self_consistency, lambda i: 0.0, SELF_MISTAKES,
-                     rtol=0.0, atol=1e-6)
-    return Probe(name, inputs, _call_two_layer, _two_layer_ref, TWO_LAYER_MISTAKES)
+                     rtol=0.0, atol=1e-6,
+                     outputs="the largest relative error between your grads and central "
+                             "differences of your loss")
+    # Strict where the scores are huge: an overflow in exp is an error, named by a hint.
+    return Probe(name, inputs, _call_two_layer, _two_layer_ref, TWO_LAYER_MISTAKES,
+                 strict=kind == "strict")
 
 
 register(Exercise(
@@ -452,10 +494,13 @@ register(Exercise(
     title="Loss and gradients of a two-layer network",
     obj_name="two_layer_loss_and_grads",
     points=4,
+    outputs=("loss", "grads"),
     probes=(
         _two_layer_probe("N = 5, D = 3, H = 4, C = 3", _two_layer_inputs(5, 3, 4, 3)),
         _two_layer_probe("N = 40, D = 2, H = 6, C = 2", _two_layer_inputs(40, 2, 6, 2)),
         _two_layer_probe("a single sample (N = 1)", _two_layer_inputs(1, 4, 5, 3)),
+        _two_layer_probe("scores around 1000 (a stable softmax does not overflow)",
+                         _two_layer_inputs(6, 3, 4, 3, offset=1000.0), kind="strict"),
         _two_layer_probe("against central differences of the reference loss",
                          _two_layer_inputs(6, 3, 5, 4), kind="numeric"),
         _two_layer_probe("gradient check of your gradients against your own loss",
@@ -591,6 +636,7 @@ register(Exercise(
     title="A gradient check with the relative error",
     obj_name="gradient_check",
     points=3,
+    outputs="the largest relative error",
     probes=(
         _gc_probe("an exact gradient of sum(exp(3 x)): the error must be tiny",
                   _gc_inputs("exp3", 6), rtol=0.0, atol=1e-8),

@@ -137,6 +137,7 @@ def _exercise(ex_id, title, obj_name, points, reference, hyper_names, mistakes, 
     call, expected = _caller(hyper_names), _run(reference, hyper_names)
     register(Exercise(
         id=ex_id, title=title, obj_name=obj_name, points=points,
+        outputs=("w_new at each step (row k: after step k + 1)", "w changed in place"),
         probes=tuple(Probe(name, inputs, call, expected, COMMON_MISTAKES + mistakes,
                            strict=strict)
                      for name, inputs, strict in probes),

@@ -234,6 +234,9 @@ def _draw_method(kind: str) -> dict:
     }
 
 
+_STATS = ("W.std()", "W.mean()")
+
+
 def _init_exercise(ex_id: str, title: str, obj_name: str, reference, kind: str,
                    dist: str, formula_mistakes: tuple) -> Exercise:
     def expected_stats(i):
@@ -248,23 +251,25 @@ def _init_exercise(ex_id: str, title: str, obj_name: str, reference, kind: str,
         # matrix and 2.9e-4 for the other size (He, the widest std). atol is about 6 of those,
         # so a correct answer fails with a probability below 1e-8 whatever the grader's seed.
         Probe("std and mean of a large matrix", _stats_inputs, _call_stats, expected_stats,
-              stats_mistakes, rtol=0.01, atol=7e-4),
+              stats_mistakes, rtol=0.01, atol=7e-4, outputs=_STATS),
         Probe("std and mean, another size", _square_inputs, _call_stats, expected_stats,
-              stats_mistakes, rtol=0.015, atol=1.8e-3),
+              stats_mistakes, rtol=0.015, atol=1.8e-3, outputs=_STATS),
     ]
     if dist == "uniform":
         def expected_limit(i):
             return float(np.sqrt(3.0) * _std_of(kind, i["fan_in"], i["fan_out"])), float(np.sqrt(3.0))
 
         probes.append(Probe("largest |w| is the limit", _stats_inputs, _call_range,
-                            expected_limit, (WRONG_SHAPE, *formula_mistakes), rtol=0.005))
+                            expected_limit, (WRONG_SHAPE, *formula_mistakes), rtol=0.005,
+                            outputs=("the largest |w|", "the largest |w| / W.std()")))
     probes += [
         Probe("exact draws for a seed (large)", _stats_inputs, _call_draws, expected_draws,
-              (WRONG_SHAPE, _draw_method(kind)[dist])),
+              (WRONG_SHAPE, _draw_method(kind)[dist]), outputs="W"),
         Probe("exact draws for a seed (small, fan_in < fan_out)", _small_inputs, _call_draws,
-              expected_draws, (WRONG_SHAPE, _draw_method(kind)[dist])),
+              expected_draws, (WRONG_SHAPE, _draw_method(kind)[dist]), outputs="W"),
         Probe("same seed, same matrix", _small_inputs, _call_twice, lambda i: 0.0,
-              (GLOBAL_STATE,), atol=0.0, rtol=0.0),
+              (GLOBAL_STATE,), atol=0.0, rtol=0.0,
+              outputs="the largest difference between two calls with the same seed"),
     ]
     return Exercise(id=ex_id, title=title, obj_name=obj_name, points=1, probes=tuple(probes))
 
@@ -393,7 +398,7 @@ HIST_MISTAKES = (
 
 register(Exercise(
     id="ex07_activation_histograms", title="The activations of a deep stack of layers",
-    obj_name="layer_activations", points=2,
+    obj_name="layer_activations", points=2, outputs="activations",
     probes=(
         Probe("sigmoid, std 1, 5 layers of 100 (defaults), X (200, 100)",
               _hist_inputs(200, 100, "sigmoid", "normal", 1.0), _call_hist, _expected_hist,

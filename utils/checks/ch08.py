@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from utils import nn
-from utils.checks import Exercise, Mistake, Probe, register
+from utils.checks import Exercise, Mistake, Probe, register, same
 
 __all__: list[str] = []
 
@@ -170,7 +170,7 @@ L1_MISTAKES = (
 def _penalty_exercise(ex_id, title, obj_name, reference, mistakes, numeric_mistakes):
     exp = _expected(reference)
     return Exercise(
-        id=ex_id, title=title, obj_name=obj_name, points=1,
+        id=ex_id, title=title, obj_name=obj_name, points=1, outputs=("penalty", "grads"),
         probes=(
             Probe("two weight matrices (3, 4) and (4, 2), with exact zeros",
                   _penalty_inputs((3, 4), (4, 2), zeros=True), _call_penalty, exp, mistakes),
@@ -185,7 +185,9 @@ def _penalty_exercise(ex_id, title, obj_name, reference, mistakes, numeric_mista
                   _call_penalty, exp, mistakes),
             Probe("gradient agrees with central differences of your penalty",
                   _penalty_inputs((3, 4), (4, 2), away=True), _call_numerical, lambda i: 0.0,
-                  numeric_mistakes, rtol=0.0, atol=1e-6),
+                  numeric_mistakes, rtol=0.0, atol=1e-6,
+                  outputs="the largest relative error between your grads and central "
+                          "differences of your penalty"),
         ))
 
 
@@ -296,8 +298,8 @@ def _call_stopping(obj, i):
     snapshots = [row.copy() for row in i["snapshots"]]
     args = (history, snapshots, int(i["patience"]))
     out = obj(*args, float(i["min_delta"])) if "min_delta" in i else obj(*args)
-    if isinstance(out, tuple) and len(out) == 3:
-        return int(out[0]), int(out[1]), np.asarray(out[2], dtype=np.float64)
+    if isinstance(out, tuple) and len(out) == 3:  # the epochs as returned: they must be ints
+        return out[0], out[1], np.asarray(out[2], dtype=np.float64)
     return out
 
 
@@ -355,7 +357,8 @@ STOPPING_MISTAKES = (
 
 register(Exercise(
     id="ex08_early_stopping", title="Early stopping: best epoch, stop epoch, best weights",
-    obj_name="early_stopping", points=2,
+    obj_name="early_stopping", points=2, outputs=("best_epoch", "stopped_at", "best_weights"),
+    require_int=True,
     probes=(
         Probe("U-shaped validation loss with a lower dip after the stop",
               _stopping_inputs("u with a late dip"), _call_stopping, _expected_stopping,
@@ -382,8 +385,12 @@ def _dropout_inputs(shape, p, training, *, ones=False):
 
 
 def _plain_mask(mask):
-    """The mask as 0/1 floats, or True for "no mask" (None, what evaluation returns)."""
-    return True if mask is None else np.asarray(mask, dtype=np.float64)
+    """The mask (booleans as they are, anything else as floats), or True for "no mask"
+    (None, what evaluation returns)."""
+    if mask is None:
+        return True
+    mask = np.asarray(mask)
+    return mask if mask.dtype == bool else mask.astype(np.float64)
 
 
 def _call_forward(obj, i):
@@ -394,11 +401,11 @@ def _call_forward(obj, i):
 
 
 def _reference_forward(i):
-    """(out, keep-mask as 0/1) of inverted dropout, or (x, True) in evaluation (no mask)."""
+    """(out, keep-mask) of inverted dropout, or (x, True) in evaluation (no mask)."""
     if not i["training"]:
         return i["x"], True
     keep = _fresh(i).random(i["x"].shape) >= i["p"]
-    return i["x"] * keep / (1.0 - i["p"]), keep.astype(np.float64)
+    return i["x"] * keep / (1.0 - i["p"]), keep
 
 
 def _call_forward_twice(obj, i):
@@ -436,10 +443,21 @@ def _forward_variant(kind: str):
         if kind == "keep probability":
             keep = _fresh(i).random(x.shape) < p
             return x * keep / p, keep.astype(np.float64)
+        if kind == "complement draw":  # a correct dropout, with the complementary draw
+            keep = _fresh(i).random(x.shape) < 1 - p
+            return x * keep / (1 - p), keep.astype(np.float64)
         if kind == "scaled mask":
             return x * keep / (1 - p), keep / (1 - p)
         return None
     return output
+
+
+def _keeps_with_probability_p(got, i) -> bool:
+    # At p = 0.5, keeping where rng.random(x.shape) < p is also what a correct dropout that
+    # keeps where rng.random(x.shape) < 1 - p returns: no evidence of the mistake there.
+    with np.errstate(all="ignore"):  # x / p at p = 0
+        return (same(got, _forward_variant("keep probability")(i))
+                and not same(got, _forward_variant("complement draw")(i)))
 
 
 def _eval_not_identity(got, i) -> bool:
@@ -478,7 +496,7 @@ FORWARD_MISTAKES = (
             "p is the drop probability (PyTorch's convention): keep a unit where "
             "rng.random(x.shape) >= p, which happens with probability 1 - p. You kept units "
             "with probability p.",
-            output=_forward_variant("keep probability")),
+            matches=_keeps_with_probability_p),
     Mistake("returned the scaled mask",
             "Return the boolean keep-mask (True where the unit survives), not mask / (1 - p): "
             "dropout_backward takes the mask and p and does the scaling itself.",
@@ -524,7 +542,7 @@ GLOBAL_STATE = Mistake(
 
 register(Exercise(
     id="ex08_dropout_forward", title="Inverted dropout, forward, with a training flag",
-    obj_name="dropout_forward", points=2,
+    obj_name="dropout_forward", points=2, outputs=("out", "keep"),
     probes=(
         Probe("training, p = 0.5, x (4, 6)", _dropout_inputs((4, 6), 0.5, True), _call_forward,
               _reference_forward, (*FORWARD_MISTAKES, DRAWS_MISTAKE)),
@@ -538,9 +556,11 @@ register(Exercise(
               _call_forward, _reference_forward, (*FORWARD_MISTAKES, EVAL_MASK)),
         Probe("expected activation preserved: mean of out for x = 1, p = 0.3, 100 000 entries",
               _dropout_inputs((2000, 50), 0.3, True, ones=True), _call_statistics,
-              _expected_statistics, STATISTICS_MISTAKES, rtol=0.0, atol=0.01),
+              _expected_statistics, STATISTICS_MISTAKES, rtol=0.0, atol=0.01,
+              outputs=("out.mean()", "keep.mean()")),
         Probe("same seed, same mask", _dropout_inputs((8, 8), 0.4, True), _call_forward_twice,
-              lambda i: 0.0, (GLOBAL_STATE,), rtol=0.0, atol=0.0),
+              lambda i: 0.0, (GLOBAL_STATE,), rtol=0.0, atol=0.0,
+              outputs="the largest difference between two calls with the same seed"),
     ),
 ))
 

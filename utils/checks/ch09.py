@@ -173,11 +173,13 @@ register(Exercise(
     title="Batch normalization, forward pass in training mode",
     obj_name="batchnorm_forward_train",
     points=2,
+    outputs="out",
     probes=(
         Probe("out for x (8, 5)", _bn_inputs(8, 5), _call_train_out,
               lambda i: _bn_train_ref(i)[0], TRAIN_MISTAKES),
         Probe("the cache (x_hat, gamma, inv_std) for x (8, 5)", _bn_inputs(8, 5),
-              _call_train_cache, lambda i: _bn_train_ref(i)[1], CACHE_MISTAKES),
+              _call_train_cache, lambda i: _bn_train_ref(i)[1], CACHE_MISTAKES,
+              outputs=("x_hat", "gamma", "inv_std")),
         Probe("square x (6, 6), so a wrong axis keeps the shape", _bn_inputs(6, 6),
               _call_train_out, lambda i: _bn_train_ref(i)[0], TRAIN_MISTAKES),
         Probe("the smallest batch, N = 2", _bn_inputs(2, 3), _call_train_out,
@@ -304,8 +306,19 @@ def _backward_mistakes(axis: int, cache_of) -> tuple:
         Mistake("dgamma and dbeta swapped",
                 "Return them in the order dx, dgamma, dbeta: dgamma = (dout * x_hat).sum(axis=0) "
                 "and dbeta = dout.sum(axis=0).",
+                matches=lambda got, i: (same(part(got, 1), i["dout"].sum(axis=0))
+                                        and same(part(got, 2), _dgamma(i, cache_of)))),
+        Mistake("dgamma without x_hat (the same as dbeta)",
+                "out = gamma * x_hat + beta: beta is added, so dbeta = dout.sum(axis=0), but "
+                "gamma multiplies x_hat, so each sample's dout is weighted by its x_hat: "
+                "dgamma = (dout * x_hat).sum(axis=0).",
                 matches=lambda got, i: same(part(got, 1), i["dout"].sum(axis=0))),
     )
+
+
+def _dgamma(i, cache_of) -> np.ndarray:
+    """The right dgamma, sum over the batch of dout * x_hat (x_hat from the cache)."""
+    return (i["dout"] * cache_of(i)[0]).sum(axis=0)
 
 
 BN_BACKWARD_MISTAKES = _backward_mistakes(0, _bn_cache)
@@ -315,6 +328,7 @@ register(Exercise(
     title="Batch normalization, backward pass",
     obj_name="batchnorm_backward",
     points=3,
+    outputs=("dx", "dgamma", "dbeta"),
     probes=(
         Probe("N = 6, D = 4", _back_inputs(6, 4), _call_bn_backward, _bn_backward_ref,
               BN_BACKWARD_MISTAKES),
@@ -438,6 +452,7 @@ register(Exercise(
     title="Running averages of the batch statistics",
     obj_name="update_running_stats",
     points=1,
+    outputs=("new_mean", "new_var"),
     probes=(
         Probe("momentum 0.1, a batch of 4 (so N / (N - 1) = 4/3 shows)",
               _running_inputs(4, 5, 0.1), _call_running, _running_ref, RUNNING_MISTAKES),
@@ -543,6 +558,7 @@ register(Exercise(
     title="Batch normalization, forward pass in evaluation mode",
     obj_name="batchnorm_forward_eval",
     points=1,
+    outputs="out",
     probes=(
         Probe("x (6, 4), running statistics far from the batch's", _eval_inputs(6, 4),
               _call_eval, _eval_ref, EVAL_MISTAKES),
@@ -555,7 +571,7 @@ register(Exercise(
                *EVAL_MISTAKES[1:])),
         Probe("each row on its own gives the same output as in the whole batch",
               _eval_inputs(5, 3), _call_rows, lambda i: (_eval_ref(i), _eval_ref(i)),
-              ROWS_MISTAKES),
+              ROWS_MISTAKES, outputs=("out for the whole batch", "out computed row by row")),
         Probe("tiny running variances (about 2e-4): eps matters", _eval_inputs(4, 3,
               small_var=True), _call_eval, _eval_ref, EVAL_MISTAKES),
     ),
@@ -628,11 +644,13 @@ register(Exercise(
     title="Layer normalization, forward pass",
     obj_name="layernorm_forward",
     points=1,
+    outputs="out",
     probes=(
         Probe("out for x (5, 8)", _ln_inputs(5, 8), _call_train_out,
               lambda i: _ln_ref(i)[0], LN_MISTAKES),
         Probe("the cache (x_hat, gamma, inv_std) for x (5, 8)", _ln_inputs(5, 8),
-              _call_train_cache, lambda i: _ln_ref(i)[1], LN_CACHE_MISTAKES),
+              _call_train_cache, lambda i: _ln_ref(i)[1], LN_CACHE_MISTAKES,
+              outputs=("x_hat", "gamma", "inv_std")),
         Probe("square x (6, 6), so a wrong axis keeps the shape", _ln_inputs(6, 6),
               _call_train_out, lambda i: _ln_ref(i)[0], LN_MISTAKES),
         Probe("a batch of one sample, x (1, 6)", _ln_inputs(1, 6), _call_train_out,
@@ -687,6 +705,7 @@ register(Exercise(
     title="Layer normalization, backward pass",
     obj_name="layernorm_backward",
     points=2,
+    outputs=("dx", "dgamma", "dbeta"),
     probes=(
         Probe("N = 4, D = 6", _ln_back_inputs(4, 6), _call_ln_backward, _ln_backward_ref,
               LN_BACKWARD_MISTAKES),

@@ -129,6 +129,11 @@ def _params_of(model) -> tuple:
                  for name in ("W", "b"))
 
 
+def _param_names(n_linear: int) -> tuple[str, ...]:
+    """The names of the entries of ``_params_of`` for a model with ``n_linear`` Linear layers."""
+    return tuple(f"Linear {k + 1} params[{name!r}]" for k in range(n_linear) for name in "Wb")
+
+
 # ------------------------------------------------------------------ ex10_freeze_up_to
 
 def _freeze_inputs(sizes, k, pre=None):
@@ -446,17 +451,17 @@ register(Exercise(
     probes=(
         Probe("body lr 0.001 (first layer frozen), head lr 0.1",
               _sgd_inputs((8, 6, 5, 3), [0, 0, 1], [0.001, 0.1], [True, False, False]),
-              _call_sgd, lambda i: _sgd_variant(i), SGD_MISTAKES),
+              _call_sgd, lambda i: _sgd_variant(i), SGD_MISTAKES, outputs=_param_names(3)),
         Probe("three groups, nothing frozen",
               _sgd_inputs((5, 6, 4, 4, 2), [0, 1, 1, 2], [0.01, 0.2, 1.0],
                           [False, False, False, False]),
-              _call_sgd, lambda i: _sgd_variant(i), SGD_MISTAKES),
+              _call_sgd, lambda i: _sgd_variant(i), SGD_MISTAKES, outputs=_param_names(4)),
         Probe("head first in the list of groups, two frozen body layers",
               _sgd_inputs((7, 5, 5, 3), [1, 1, 0], [0.5, 0.003], [True, True, False]),
-              _call_sgd, lambda i: _sgd_variant(i), SGD_MISTAKES),
+              _call_sgd, lambda i: _sgd_variant(i), SGD_MISTAKES, outputs=_param_names(3)),
         Probe("every layer frozen: nothing moves",
               _sgd_inputs((4, 3, 2), [0, 1], [0.1, 0.2], [True, True]),
-              _call_sgd, lambda i: _sgd_variant(i), SGD_MISTAKES[1:4]),
+              _call_sgd, lambda i: _sgd_variant(i), SGD_MISTAKES[1:4], outputs=_param_names(2)),
     ),
 ))
 
@@ -523,6 +528,7 @@ EVAL_MISTAKES = (
 
 register(Exercise(
     id="ex10_evaluate", title="Accuracy in evaluation mode", obj_name="evaluate",
+    outputs=("the accuracy", "model.training after the call"),
     probes=(
         Probe("a model with Dropout(0.5), 200 rows, 30% of labels wrong",
               _eval_inputs(200, 6, 16, 3, 0.5, 0.3), _call_eval, _expected_eval, EVAL_MISTAKES),
@@ -620,12 +626,12 @@ register(Exercise(
     probes=(
         Probe("3 epochs, batches of 8, Dropout(0.5), first layer frozen",
               _ft_inputs(40, 30, (6, 12, 8, 3), 0.5, 3, 8, 0.2, True), _call_ft, _ft_variant,
-              FT_MISTAKES),
+              FT_MISTAKES, outputs={"params": ("after training", _param_names(3))}),
         Probe("2 epochs, a last batch smaller than the others, nothing frozen",
               _ft_inputs(23, 20, (5, 10, 4), 0.3, 2, 10, 0.5, False), _call_ft, _ft_variant,
-              FT_MISTAKES),
+              FT_MISTAKES, outputs={"params": ("after training", _param_names(2))}),
         Probe("1 epoch, one batch holding every row",
               _ft_inputs(16, 50, (4, 8, 2), 0.5, 1, 16, 0.3, False), _call_ft, _ft_variant,
-              FT_MISTAKES),
+              FT_MISTAKES, outputs={"params": ("after training", _param_names(2))}),
     ),
 ))

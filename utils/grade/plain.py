@@ -59,7 +59,7 @@ def _enc(value: Any, blobs: list[bytes], depth: int) -> Any:
         if value.dtype.hasobject or value.dtype.kind not in "biufcUS":
             return {"t": "opaque", "type": f"ndarray_{value.dtype.kind}"}
         buf = io.BytesIO()
-        np.save(buf, np.ascontiguousarray(value), allow_pickle=False)
+        np.save(buf, np.asarray(value, order="C"), allow_pickle=False)  # keeps 0-d arrays 0-d
         blobs.append(buf.getvalue())
         return {"t": "array", "blob": len(blobs) - 1}
     if isinstance(value, tuple | list):
