@@ -542,6 +542,9 @@ check("ex05_two_layer_loss_and_grads", two_layer_loss_and_grads)
 #
 # **Reading the number, in float64.** Around $10^{-7}$ or below means correct (rounding in the differences sets the floor); between $10^{-7}$ and $10^{-2}$ look closer (a kink such as ReLU at 0 near the evaluated point, or a small term missing); $10^{-2}$ or more is a bug.
 # Always check in float64: in float32 the rounding alone gives errors around $10^{-3}$ even for a correct backward pass.
+# One case fools the relative error: an entry whose true gradient is exactly 0 (the bias of a layer followed by batch normalization, chapter 09, is one).
+# Its central difference is pure rounding, about $10^{-16} |L| / h$, and divided by something just as tiny it can give a "relative error" near 1 although nothing is wrong.
+# So also look at the absolute difference $|a - b|$: if it is below that rounding level (times a safety factor), the entry is correct whatever its ratio says; `nn.gradcheck` passes an entry on either test (its `atol`, by default $10^{-14} \max|L| / h$).
 # The check is slow (two forward passes per entry), so run it on a tiny network and a few samples, never during training.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

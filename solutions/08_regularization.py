@@ -187,6 +187,7 @@ print(f"largest difference: {np.abs(layer.params['W'] - by_hand).max():.1e}")
 # For SGD nothing happens to it, and L2 penalty and weight decay are the same thing.
 # Adam divides each gradient entry by $\sqrt{\hat v}$, the running size of that entry's past gradients, so with coupled decay a weight whose gradients have been large is decayed *less*, and one with small gradients more: the L2 penalty is no longer a uniform shrinkage.
 # **Decoupled weight decay** (AdamW, Loshchilov and Hutter) takes the decay out of the adaptive step: $w \leftarrow w - \eta\,\big(\hat m / (\sqrt{\hat v} + \epsilon) + \mathrm{wd} \cdot w\big)$, which shrinks every weight by the same factor $1 - \eta\,\mathrm{wd}$; it is the usual choice with Adam.
+# The library has it as `nn.AdamW(model, lr=1e-3, weight_decay=0.01)` (PyTorch's defaults); `nn.Adam(model, weight_decay=...)` is the coupled version, the L2 penalty added to the gradient.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2: the L1 penalty and its subgradient
