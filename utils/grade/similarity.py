@@ -60,7 +60,8 @@ def _locals(func: ast.FunctionDef) -> list[str]:
     return ordered
 
 
-def _strip_docstrings(tree) -> None:
+def strip_docstrings(tree) -> None:
+    """Remove every docstring of ``tree`` in place (an emptied body gets ``pass``)."""
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
@@ -82,7 +83,7 @@ def find_function(source: str, name: str) -> ast.FunctionDef | None:
 def normalised(func: ast.FunctionDef) -> str:
     """The function as text once docstrings, comments, layout and local names are set aside."""
     func = copy.deepcopy(func)
-    _strip_docstrings(func)
+    strip_docstrings(func)
     func.decorator_list = []
     func.returns = None
     func = _Canon(_locals(func)).visit(func)
@@ -125,7 +126,7 @@ def copy_of(student: ast.FunctionDef, candidates: dict[str, ast.FunctionDef]
 def _statements(func: ast.FunctionDef) -> int:
     """Statements in the body, docstring and nested definitions' own lines not counted."""
     func = copy.deepcopy(func)
-    _strip_docstrings(func)
+    strip_docstrings(func)
     return sum(isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.Pass))
                for n in ast.walk(func))
 

@@ -610,13 +610,10 @@ def _same_code(tree, published: str) -> bool:
 def _without_docstrings(tree) -> str:
     import copy
 
+    from utils.grade.similarity import strip_docstrings
+
     tree = copy.deepcopy(tree)
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
-                and isinstance(getattr(body[0], "value", None), ast.Constant) \
-                and isinstance(body[0].value.value, str):
-            node.body = body[1:] or [ast.Pass()]
+    strip_docstrings(tree)
     return ast.unparse(tree)
 
 
