@@ -32,7 +32,7 @@ __all__ = [
     "Nesterov", "Optimizer", "RMSProp", "SGD", "adagrad_update", "adam_update", "adamw_update",
     "constant", "he_normal", "he_uniform", "momentum_update", "nesterov_update", "normal",
     "rmsprop_update", "sgd_update", "uniform", "xavier_normal", "xavier_uniform", "zeros",
-    "BatchNorm1d", "Dropout", "EarlyStopping", "LayerNorm", "batchnorm_backward", "batchnorm_forward",
+    "BatchNorm1d", "Dropout", "EarlyStopping", "LayerNorm", "replay_early_stopping", "batchnorm_backward", "batchnorm_forward",
     "dropout_backward", "dropout_forward", "l1_penalty", "l2_penalty", "layernorm_backward",
     "layernorm_forward", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "describe_error", "elu", "elu_backward", "elu_derivative", "elu_forward",
@@ -1662,10 +1662,17 @@ class EarlyStopping:
         self.best_loss, self.best_epoch, self.best_params = np.inf, 0, None
         self.best_buffers: list[np.ndarray] = []
 
-    def update(self, epoch: int, val_loss: float, model: Module) -> bool:
-        """Record an epoch's validation loss; return True when training should stop."""
+    def update(self, epoch: int, val_loss: float, model: Module | None = None) -> bool:
+        """Record an epoch's validation loss; return True when training should stop.
+
+        This is the course's one early-stopping rule. Without ``model`` nothing is
+        snapshotted: replaying a finished run's validation losses gives its best epoch and
+        the epoch where training would have stopped.
+        """
         if val_loss < self.best_loss - self.min_delta:
             self.best_loss, self.best_epoch = val_loss, epoch
+            if model is None:
+                return epoch - self.best_epoch >= self.patience
             self.best_params = [layer.params[name].copy() for layer, name in model.parameters()]
             self.best_buffers = [getattr(layer, name).copy() for layer, name in _buffers(model)]
         return epoch - self.best_epoch >= self.patience
@@ -1678,6 +1685,21 @@ class EarlyStopping:
             layer.params[name][...] = best
         for (layer, name), best in zip(_buffers(model), self.best_buffers, strict=True):
             getattr(layer, name)[...] = best
+
+
+def replay_early_stopping(val_loss, patience: int, min_delta: float = 0.0
+                          ) -> tuple[int, int | None]:
+    """``(best_epoch, stopped_at)`` that :class:`EarlyStopping` gives on these losses.
+
+    ``val_loss`` holds one validation loss per epoch (epoch 1 first). ``stopped_at`` is the
+    epoch at which training would stop, or None when the run ends first. The same rule as
+    :func:`fit` with ``early_stopping``, applied to a finished run.
+    """
+    stopper = EarlyStopping(patience=patience, min_delta=min_delta, restore_best=False)
+    for epoch, loss in enumerate(np.asarray(val_loss, dtype=np.float64).ravel(), start=1):
+        if stopper.update(epoch, float(loss)):
+            return stopper.best_epoch, epoch
+    return stopper.best_epoch, None
 
 
 def _buffers(model: Module):
