@@ -117,3 +117,38 @@ def test_numpy_side_trains_briefly():
     res = run_numpy(prepare(), seed=0, epochs=2)
     assert set(res) == {"seed", "test_acc", "train_acc", "val_acc", "seconds"}
     assert 0.0 <= res["test_acc"] <= 1.0
+
+
+def test_repair_restores_the_82_lost_decimal_points_and_nothing_else():
+    X, _ = load_red_wine()
+    before = X.copy()
+    R, fixes = data.repair_red_wine(X)
+    np.testing.assert_array_equal(X, before)  # the input is not modified
+    by_feature = {}
+    for row, name, read, restored in fixes:
+        by_feature.setdefault(name, []).append(row)
+        assert read == X[row, WINE_QUALITY_FEATURES.index(name)] and read == np.floor(read)
+        assert restored == R[row, WINE_QUALITY_FEATURES.index(name)]
+    assert {k: len(v) for k, v in by_feature.items()} == {
+        "density": 71, "volatile acidity": 5, "alcohol": 6}
+    # File lines (row + 2) as the data's README lists them.
+    assert [r + 2 for r in by_feature["alcohol"]] == [1361, 1364, 1441, 1443, 1477, 1516]
+    assert [r + 2 for r in by_feature["volatile acidity"]] == [692, 707, 712, 726, 1014]
+    assert min(by_feature["density"]) + 2 == 245 and max(by_feature["density"]) + 2 == 1478
+    changed = np.argwhere(R != X)
+    assert len(changed) == 82
+    # Every column now within the range the UCI description of the data gives.
+    col = {name: R[:, j] for j, name in enumerate(WINE_QUALITY_FEATURES)}
+    assert 0.99007 == col["density"].min() and col["density"].max() == 1.00369
+    assert 0.12 == col["volatile acidity"].min() and col["volatile acidity"].max() == 1.58
+    assert 8.4 == col["alcohol"].min() and col["alcohol"].max() == 14.9
+    # A restored value is the file's digits with the point put back (one correct rounding).
+    assert (243, "density", 100005.0, 1.00005) in fixes
+
+
+def test_repair_is_idempotent_and_checks_its_input():
+    R, _ = data.repair_red_wine(load_red_wine()[0])
+    again, fixes = data.repair_red_wine(R)
+    assert fixes == [] and np.array_equal(again, R)
+    with pytest.raises(ValueError, match=r"11 columns.*\(5, 3\)"):
+        data.repair_red_wine(np.ones((5, 3)))

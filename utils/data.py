@@ -461,3 +461,52 @@ def load_red_wine():
                          f"records {expected or '(nothing)'}; the file was changed or damaged: "
                          "restore it from the course repository")
     return load_wine_quality(path)
+
+
+#: The largest value each of three red-wine columns can physically take: volatile acidity in
+#: g/dm3 (acetic acid; wine above about 1.5 is spoiled), density in g/cm3 (wine is water with
+#: some alcohol and sugar), alcohol in % by volume (unfortified wine stays well below 20).
+RED_WINE_PLAUSIBLE_MAX = {"volatile acidity": 2.0, "density": 1.01, "alcohol": 20.0}
+
+
+def repair_red_wine(X):
+    """Put back the decimal points that 82 cells of the shipped red-wine file have lost.
+
+    In the copy shipped with the course (see ``utils/datasets/README.md``) some cells read
+    ``100005`` for a density of 1.00005, ``1185`` for a volatile acidity of 1.185, and
+    ``100333333333333`` for 10.0333333333333 % alcohol: the digits are right, the decimal
+    point is gone. A value above :data:`RED_WINE_PLAUSIBLE_MAX` is divided by the smallest
+    power of 10 that brings it under that bound, which restores it; no other cell changes.
+
+    Parameters
+    ----------
+    X : numpy.ndarray, shape (N, 11)
+        Features in :data:`WINE_QUALITY_FEATURES` order, as :func:`load_red_wine` returns.
+
+    Returns
+    -------
+    X_repaired : numpy.ndarray of float64, shape (N, 11)
+        A new array; ``X`` is not modified.
+    fixes : list of (int, str, float, float)
+        ``(row, feature, value read, value restored)`` for every changed cell, rows counted
+        from 0 (file line = row + 2).
+    """
+    from utils._validate import as_float_matrix
+
+    X = as_float_matrix(X, "repair_red_wine", "X")
+    if X.shape[1] != len(WINE_QUALITY_FEATURES):
+        raise ValueError(f"repair_red_wine: X must have {len(WINE_QUALITY_FEATURES)} columns "
+                         f"(WINE_QUALITY_FEATURES), got shape {X.shape}")
+    X = X.copy()
+    fixes = []
+    for name, bound in RED_WINE_PLAUSIBLE_MAX.items():
+        j = WINE_QUALITY_FEATURES.index(name)
+        for i in np.flatnonzero(X[:, j] > bound):
+            power = 1
+            while X[i, j] / 10.0**power > bound:
+                power += 1
+            value = X[i, j] / 10.0**power  # one division: the decimal the file had
+            fixes.append((int(i), name, float(X[i, j]), float(value)))
+            X[i, j] = value
+    fixes.sort()
+    return X, fixes
