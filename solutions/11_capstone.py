@@ -58,6 +58,7 @@ np.set_printoptions(precision=3, suppress=True)
 # ## 1. The data: look before you train
 #
 # The **Red Wine Quality** data (Cortez et al., 2009) ships with the course, so nothing is downloaded: `data.load_red_wine()` reads it and refuses a copy whose checksum differs.
+# (Your own copy of the file, in the UCI layout with `;` or comma-separated, reads with `data.load_wine_quality(path)` into the same two arrays.)
 #
 # - 1599 red "Vinho Verde" wines from the north of Portugal;
 # - 11 measurements per wine: fixed acidity, volatile acidity, citric acid, residual sugar, chlorides, free and total sulfur dioxide, density, pH, sulphates, alcohol;
