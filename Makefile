@@ -17,7 +17,7 @@ LAB_ARGS  ?=
 ONLY      ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test test-portable dist-student chromium browser-test build check lint grade bench reproduce slides html clean
+.PHONY: help setup lab test test-portable dist-student nbgrader test-nbgrader chromium browser-test build check lint grade bench reproduce slides html clean
 
 help:
 	@echo "make lab     set up .venv and open JupyterLab on course/00_start_here.ipynb"
@@ -31,6 +31,8 @@ help:
 	@echo "make browser-test  JupyterLab in Debian's chromium: every notebook, every widget"
 	@echo "make lint    ruff over utils/, nbtests/, benchmarks/ and solutions/*.py"
 	@echo "make dist-student  the course without solutions for a graded class (_build/dist-student)"
+	@echo "make nbgrader  an nbgrader course directory in _build/nbgrader (ONLY=05 for one chapter)"
+	@echo "make test-nbgrader  nbgrader 0.9.6 end to end on chapters 01 and 05 (about 3 minutes)"
 	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks (GRADE_ARGS=\"--jobs 4 ...\")"
 	@echo "make bench   benchmarks: NumPy vs PyTorch, notebooks, widgets, grading (_build/bench.json)"
 	@echo "make reproduce  the Keras red-wine example (Keras 3 on torch) against the same network"
@@ -111,6 +113,24 @@ lint: $(STAMP)
 dist-student: $(STAMP)
 	$(BIN)/python -m utils.dist $(if $(OUT),--out $(OUT),)
 
+# ---- nbgrader: a course directory for courses that run nbgrader ----
+nbgrader: $(STAMP)
+	$(BIN)/python -m utils.nbgrader $(if $(ONLY),--only $(ONLY),) $(if $(OUT),--out $(OUT),)
+
+# nbgrader 0.9.6 in its own environment, with the course package for the grading kernel;
+# then generate, autograde and export chapters 01 and 05 and compare with utils.grade.
+NBGRADER_VENV  := .venv-nbgrader
+NBGRADER_STAMP := $(NBGRADER_VENV)/.installed
+$(NBGRADER_STAMP): constraints.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH" >&2; exit 1; }
+	@test -x $(NBGRADER_VENV)/bin/python || $(PYTHON) -m venv $(NBGRADER_VENV)
+	$(NBGRADER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -c constraints.txt -e . nbgrader==0.9.6
+	@touch $(NBGRADER_STAMP)
+
+test-nbgrader: $(STAMP) $(NBGRADER_STAMP)
+	$(PYTEST) -m nbgrader nbtests/test_nbgrader.py
+
 # ---- grading ----
 SUBMISSIONS ?=
 GRADE_ARGS  ?=
@@ -171,5 +191,5 @@ html: $(STAMP) npm
 	$(BIN)/python -m utils.site html $(if $(ONLY),--only $(ONLY),) $(SITE_ARGS)
 
 clean:
-	rm -rf $(VENV) _build .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(NBGRADER_VENV) _build .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

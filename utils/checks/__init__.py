@@ -743,3 +743,46 @@ def check(ex_id: str, obj: Any) -> None:
         return
     first_tb = next((v.student_traceback for v in verdicts if v.student_traceback), "")
     raise CheckFailed(format_failures(ex, verdicts), first_tb)
+
+
+def graded_check(ex_id: str, obj: Any) -> float:
+    """Run the check of ``ex_id`` and return the points earned: the check cell of an nbgrader
+    assignment (``python -m utils.nbgrader``).
+
+    The cases are those of :func:`check` (the same public seed). The report :func:`check`
+    would show (the one-line success, the failed cases with their hints, or "not done yet")
+    is printed to standard output, and nothing is written to standard error: a warning the
+    student's code raises is printed with the report instead. The value returned is the
+    partial credit, ``points * passed / cases`` rounded to 2 decimals (0 when the function
+    still raises ``NotImplementedError``), the rule :mod:`utils.grade` applies; nbgrader
+    reads it from the cell's output.
+
+    Returns
+    -------
+    float
+        Between 0 and the exercise's points.
+    """
+    import contextlib
+    import sys
+
+    ex = get_exercise(ex_id)
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(sys.stdout):
+        warnings.simplefilter("always")
+        verdicts, not_done = run_exercise(ex, obj, default_seed(ex_id))
+    for w in caught:
+        print(f"warning from your code: {w.category.__name__}: {w.message}")
+    passed = sum(v.passed for v in verdicts)
+    if not_done:
+        print(f"{ex_id}: not done yet (your function still raises NotImplementedError): "
+              f"0 of {ex.points} points")
+        return 0.0
+    points = round(ex.points * passed / len(verdicts), 2) if verdicts else 0.0
+    if passed == len(verdicts):
+        print(f"{ex_id}: {passed}/{len(verdicts)} checks passed")
+    else:
+        print(format_failures(ex, verdicts))
+        tb = next((v.student_traceback for v in verdicts if v.student_traceback), "")
+        if tb:
+            print("\nWhere your code raised:\n" + tb.rstrip())
+    print(f"points: {points:g} of {ex.points}")
+    return float(points)
