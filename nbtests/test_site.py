@@ -252,3 +252,34 @@ def test_unknown_audience_is_refused():
     nb = nbformat.read(str(ROOT / "solutions" / f"{_chapter_stems()[0]}.ipynb"), as_version=4)
     with pytest.raises(ValueError, match="audience must be one of"):
         site.view(nb, "teacher")
+
+
+def test_a_student_build_holds_no_answers_and_no_instructor_page(tmp_path):
+    """``--audience student``: no instructors' guide, no solutions pages or decks, no answers,
+    also when the folder holds an earlier instructor build."""
+    from utils import dist
+
+    html_out, slides_out = tmp_path / "html", tmp_path / "slides"
+    for out in (html_out, slides_out):
+        out.mkdir()
+        (out / "instructors.html").write_text("left over")
+    (html_out / "01_perceptron_xor.solutions.html").write_text("left over")
+    (slides_out / "01_perceptron_xor.slides.html").write_text("left over")
+    site.build_html(html_out, audiences=("student",), only="01")
+    site.build_slides(slides_out, audiences=("student",), only="01")
+    assert sorted(p.name for p in html_out.glob("*.html")) == [
+        "01_perceptron_xor.html", "glossary.html", "index.html"]
+    assert sorted(p.name for p in slides_out.glob("*.html")) == [
+        "01_perceptron_xor.student.slides.html", "glossary.html", "index.html"]
+    index = (html_out / "index.html").read_text(encoding="utf-8")
+    assert "instructors.html" not in index and "solutions" not in index
+    texts = {p: _norm(_text(p)) for out in (html_out, slides_out) for p in out.glob("*.html")}
+    # Every written answer of every chapter, and every solution body, is absent.
+    answers = []
+    for where, body in dist.solution_bodies():
+        answers.append((where, _norm(" ".join(body))[:60]))
+    guide = (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    answers.append(("INSTRUCTORS.md", _norm(guide.splitlines()[2])[:60]))
+    for page, text in texts.items():
+        found = [where for where, needle in answers if len(needle) >= 30 and needle in text]
+        assert not found, f"{page.name} holds answers from {found}"

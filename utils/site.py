@@ -367,8 +367,14 @@ def _build(kind: str, out: Path, audiences, only, solutions: Path, npm_dir: Path
             path.write_text(_rewrite_links(body, names[audience].format(stem="")), encoding="utf-8")
             written.append(path)
     pages = [("GLOSSARY.md", "glossary.html")]  # chapter 00 links it
-    if kind == "html":
+    if kind == "html" and "instructor" in audiences:
         pages.append(("INSTRUCTORS.md", "instructors.html"))
+    if "instructor" not in audiences:
+        # A student build holds no answers, also none left over from an earlier build here.
+        student_suffix = names["student"].format(stem="")  # ".student.slides.html" or ".html"
+        for stale in [out / "instructors.html", *out.glob(names["instructor"].format(stem="*"))]:
+            if not stale.name.endswith(student_suffix) or student_suffix == ".html":
+                stale.unlink(missing_ok=True)
     for source, page in pages:
         if (ROOT / source).exists():
             _markdown_page(ROOT / source, out / page)
@@ -450,7 +456,9 @@ def _write_index(out: Path, kind: str, solutions: Path = ROOT / "solutions") -> 
         title = "Deep Learning Foundations: slides"
     else:
         pages = _pages_in(out, SITE_NAMES)
-        head = "<tr><th>Chapter</th><th>What it teaches</th><th>With solutions</th></tr>"
+        with_solutions = any("instructor" in by for by in pages.values())
+        head = ("<tr><th>Chapter</th><th>What it teaches</th>"
+                + ("<th>With solutions</th>" if with_solutions else "") + "</tr>")
         rows = []
         for stem, by in pages.items():
             summary = ""
@@ -463,8 +471,9 @@ def _write_index(out: Path, kind: str, solutions: Path = ROOT / "solutions") -> 
             title = _title_of(main)
             sol = (f'<a href="{by["instructor"].name}">solutions</a>'
                    if "instructor" in by else "")
+            sol = f"<td>{sol}</td>" if with_solutions else ""
             rows.append(f'<tr><td><a href="{main.name}">{html.escape(title)}</a></td>'
-                        f"<td>{html.escape(summary)}</td><td>{sol}</td></tr>")
+                        f"<td>{html.escape(summary)}</td>{sol}</tr>")
         extra = []
         if (out / "glossary.html").exists():
             extra.append('<a href="glossary.html">Glossary (English–한국어)</a>')
