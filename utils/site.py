@@ -276,7 +276,21 @@ def page_info(nb, stem: str) -> Page:
     heading = next((line for line in lines if line.startswith("# ")), f"# {stem}")
     title = re.sub(r"^#\s+(\d\d\s*·\s*)?", "", heading).strip()
     after = lines[lines.index(heading) + 1:] if heading in lines else lines
-    summary = next((line for line in after if line and not line.startswith(("#", "*", "-"))), "")
+    # What it teaches: the first learning goals (the lines after "What you will learn"),
+    # else the first sentence after the title.
+    goals = []
+    if any("What you will learn" in line for line in after):
+        start = next(i for i, line in enumerate(after) if "What you will learn" in line)
+        for line in after[start + 1:]:
+            if line.startswith("- ") and "$" not in line:  # no math typesetting in the index
+                goals.append(line[2:].split(": ")[0].split(", and ")[0].rstrip(";.").strip())
+            elif goals and not line:
+                break
+    if goals:
+        summary = "; ".join(goals[:3]) + ("; ..." if len(goals) > 3 else "")
+    else:
+        summary = next((line for line in after if line and not line.startswith(("#", "*", "-"))),
+                       "")
     summary = re.sub(r"(\*\*|\*|`)(.+?)\1", r"\2", summary)  # plain text in the index table
     return Page(stem=stem, number=stem[:2], title=title, summary=summary)
 
