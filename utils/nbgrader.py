@@ -37,13 +37,12 @@ import sys
 from pathlib import Path
 
 from utils._nbfast import nbformat
+from utils.build import MD_BEGIN, MD_END, MD_STUB
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 DEFAULT_OUT = ROOT / "_build" / "nbgrader"
-CODE_BEGIN, CODE_END = "### BEGIN SOLUTION", "### END SOLUTION"
-MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
-TEXT_STUB = "_Write your answer here._"
+TEXT_STUB = MD_STUB
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 COURSE_ID = "deep-learning-foundations"
 
@@ -193,11 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    total = 0.0
     for path in written:
         nb = json.loads(path.read_text())
         pts = sum(c["metadata"]["nbgrader"].get("points", 0) for c in nb["cells"])
-        total += pts
         print(f"{path.relative_to(args.out)}: {pts:g} points")
     print(f"{len(written)} assignments in {args.out}; next: cd {args.out} && "
           "nbgrader generate_assignment NN_topic")

@@ -745,6 +745,12 @@ def check(ex_id: str, obj: Any) -> None:
     raise CheckFailed(format_failures(ex, verdicts), first_tb)
 
 
+def partial_points(ex: Exercise, verdicts: list[Verdict]) -> float:
+    """The points a done exercise earns: ``points * passed / cases``, rounded to 2 decimals."""
+    passed = sum(v.passed for v in verdicts)
+    return round(ex.points * passed / len(verdicts), 2) if verdicts else 0.0
+
+
 def graded_check(ex_id: str, obj: Any) -> float:
     """Run the check of ``ex_id`` and return the points earned: the check cell of an nbgrader
     assignment (``python -m utils.nbgrader``).
@@ -776,7 +782,7 @@ def graded_check(ex_id: str, obj: Any) -> float:
         print(f"{ex_id}: not done yet (your function still raises NotImplementedError): "
               f"0 of {ex.points} points")
         return 0.0
-    points = round(ex.points * passed / len(verdicts), 2) if verdicts else 0.0
+    points = partial_points(ex, verdicts)
     if passed == len(verdicts):
         print(f"{ex_id}: {passed}/{len(verdicts)} checks passed")
     else:

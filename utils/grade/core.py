@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from utils import checks
-from utils.checks import Outcome, Verdict, format_failures, get_exercise, judge
+from utils.checks import Outcome, Verdict, format_failures, get_exercise, judge, partial_points
 from utils.grade.plain import PlainDataError, decode, encode
 from utils.grade.runner import Limits, RunResult, run_submission
 from utils.grade.submission import Rejected, Submission, course_exercises, parse, reference_names
@@ -163,7 +163,7 @@ def _grade_exercise(ex_id: str, sub: Submission, inputs: list[dict],
         points = 0.0
         report = (f"{ex_id}: not done yet (your function still raises NotImplementedError)")
     else:
-        points = round(ex.points * passed / len(verdicts), 2) if verdicts else 0.0
+        points = partial_points(ex, verdicts)
         report = format_failures(ex, verdicts)
         tb = next((v.student_traceback for v in verdicts if v.student_traceback), "")
         if tb and passed < len(verdicts):
