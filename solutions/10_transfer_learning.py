@@ -27,7 +27,6 @@ import numpy as np
 
 from utils import data, nn, pretrain
 from utils.checks import check
-from utils.persistence import load
 from utils.experiments.transfer import (
     linear_probe_accuracy,
     steps_to_reach,
@@ -35,6 +34,7 @@ from utils.experiments.transfer import (
     transfer_subset,
     transfer_target_data,
 )
+from utils.persistence import load
 from utils.plots import (
     plot_digit_rows,
     plot_first_layer_filters,
