@@ -40,7 +40,7 @@ def _sine_data():
 def _transfer_results():
     # The chapter's label counts; one seed and fewer steps keep the precomputation short
     # (the redraw only plots the stored curves).
-    from utils.plots.transfer import transfer_experiment
+    from utils.experiments.transfer import transfer_experiment
 
     return (transfer_experiment((10, 50, 130), seeds=(0,), steps=60, eval_every=10),), {}
 

@@ -8,7 +8,7 @@ from helpers import fails_with_hint as _fails
 from helpers import passes
 
 from utils import data, nn
-from utils.checks.ch10 import _evaluate, _fine_tune, _freeze_up_to, _grouped_sgd_step, _replace_head
+from utils.checks.ch10 import _evaluate, _fine_tune, _grouped_sgd_step
 
 # ------------------------------------------------------------------ ex10_freeze_up_to
 
@@ -60,7 +60,7 @@ def freeze_wrong_attribute(model, k):
 
 
 def freeze_returns_none(model, k):
-    _freeze_up_to(model, k)
+    nn.freeze_up_to(model, k)
 
 
 def freeze_no_check(model, k):
@@ -99,7 +99,7 @@ def freeze_via_flags(model, k):  # sets the attribute directly and uses a counte
 
 def test_freeze_up_to_alternatives_pass(capsys):
     passes("ex10_freeze_up_to", freeze_via_flags, capsys)
-    passes("ex10_freeze_up_to", _freeze_up_to, capsys)
+    passes("ex10_freeze_up_to", nn.freeze_up_to, capsys)
 
 
 # ------------------------------------------------------------------ ex10_replace_head
@@ -172,7 +172,7 @@ def head_by_layers_list(model, n_classes, *, rng):
 
 def test_replace_head_alternatives_pass(capsys):
     passes("ex10_replace_head", head_by_layers_list, capsys)
-    passes("ex10_replace_head", _replace_head, capsys)
+    passes("ex10_replace_head", nn.replace_head, capsys)
 
 
 # ------------------------------------------------------------------ ex10_grouped_sgd_step

@@ -201,7 +201,7 @@ def test_data_utilities_bad_input(call, error, message):
         call()
 
 
-def test_live_plot_draws_the_curves_outside_a_notebook_too():
+def test_loss_plot_as_fit_callback_draws_the_curves_outside_a_notebook_too():
     from utils.plots import LossPlot
 
     plot = LossPlot()
@@ -210,4 +210,6 @@ def test_live_plot_draws_the_curves_outside_a_notebook_too():
     assert plot.ax.get_title() == "training: epoch 3"
     X, y = data.xor(40, rng=RNG(0))
     model = nn.Sequential(nn.Linear(2, 4, rng=RNG(0)), nn.ReLU(), nn.Linear(4, 2, rng=RNG(1)))
-    assert nn.fit(model, X, y, epochs=2, rng=RNG(0), live_plot=True).epochs == 2
+    plot = LossPlot(title="live")
+    assert nn.fit(model, X, y, epochs=2, rng=RNG(0), callback=plot).epochs == 2
+    assert plot.ax.get_title() == "live: epoch 2"

@@ -84,10 +84,12 @@ def test_dropout_models_need_an_rng_and_bad_models_are_refused(tmp_path):
         save(nn.ReLU(), tmp_path / "x.npz")
 
     class Custom(nn.Module):
-        pass
+        def __init__(self, width):
+            super().__init__()  # width is not kept, so no config can name it
 
-    with pytest.raises(TypeError, match=r"save: layer 0 is a Custom, which cannot be saved"):
-        save(nn.Sequential(Custom()), tmp_path / "x.npz")
+    with pytest.raises(TypeError, match=r"save: layer 0 is a Custom, which cannot be saved: "
+                                        r"Custom.config: the constructor argument 'width'"):
+        save(nn.Sequential(Custom(3)), tmp_path / "x.npz")
 
 
 def _trained_parts():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from utils._validate import as_count, as_generator, as_scalar
+from utils.nn.train import minibatch_indices
 
 __all__ = [
     "GATES", "WINE_QUALITY_FEATURES", "MinMaxScaler", "StandardScaler", "circles", "from_one_hot", "gate_truth_table",
@@ -277,24 +278,6 @@ def from_one_hot(Y) -> np.ndarray:
     if Y.ndim != 2:
         raise ValueError(f"from_one_hot: Y must have shape (N, C), got {Y.shape}")
     return Y.argmax(axis=1).astype(np.int64)
-
-
-def minibatch_indices(n: int, batch_size: int, *, rng: np.random.Generator | None,
-                      shuffle: bool = True):
-    """Yield index arrays covering ``range(n)`` once, in batches of ``batch_size``.
-
-    With ``shuffle`` the order is a fresh permutation drawn from ``rng`` (call once per
-    epoch). The last batch holds the ``n % batch_size`` leftover indices when ``n`` is not a
-    multiple of ``batch_size``: no sample is dropped or repeated.
-    """
-    n = as_count(n, "minibatch_indices", "n")
-    batch_size = as_count(batch_size, "minibatch_indices", "batch_size")
-    if shuffle:
-        order = as_generator(rng, "minibatch_indices").permutation(n)
-    else:
-        order = np.arange(n)
-    for start in range(0, n, batch_size):
-        yield order[start:start + batch_size]
 
 
 def minibatches(X, y, batch_size: int, *, rng: np.random.Generator | None,

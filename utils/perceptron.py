@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from utils import nn
 from utils._validate import as_float_matrix, as_float_vector, as_scalar
 
 __all__ = [
@@ -32,7 +33,11 @@ XOR_OUT_B = -0.5
 
 
 def step(z) -> np.ndarray:
-    """Heaviside step: 1 where ``z > 0``, else 0.
+    """The Heaviside step as 0/1 labels: :func:`utils.nn.step` (1 where ``z > 0``, else 0),
+    returned as integers.
+
+    The rule is ``nn.step``'s; only the dtype differs. A perceptron outputs a class, so this
+    returns int64, while ``nn.step`` is an activation and keeps the float dtype of its input.
 
     Parameters
     ----------
@@ -45,7 +50,7 @@ def step(z) -> np.ndarray:
     z = np.asarray(z)
     if not (np.issubdtype(z.dtype, np.number) or z.dtype == bool):
         raise TypeError(f"step: z must be numeric, got dtype {z.dtype}")
-    return (z > 0).astype(np.int64)
+    return nn.step(z).astype(np.int64)
 
 
 def perceptron(X, w, b) -> np.ndarray:

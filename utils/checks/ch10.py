@@ -4,8 +4,10 @@ Exercises: ``ex10_freeze_up_to``, ``ex10_replace_head``, ``ex10_grouped_sgd_step
 ``ex10_evaluate``, ``ex10_fine_tune``.
 
 Every probe builds its model inside ``call`` from sizes and seeds in its inputs (plain data),
-so the grader can rebuild the same model in the child process. The references are the
-private functions below; the chapter's experiment (:mod:`utils.plots.transfer`) reuses them.
+so the grader can rebuild the same model in the child process. The references of
+``freeze_up_to`` and ``replace_head`` are :func:`utils.nn.freeze_up_to` and
+:func:`utils.nn.replace_head`, which the chapter's experiment
+(:mod:`utils.experiments.transfer`) uses too; the others are the functions below.
 
 - ``freeze_up_to``: the probe reads the ``frozen`` flag of every ``Linear`` and then takes
   two SGD steps with :class:`utils.nn.SGD` to see which layers actually change, so a freeze
@@ -32,33 +34,6 @@ __all__: list[str] = []
 
 
 # ------------------------------------------------------------------ references
-
-def _linear_layers(model: nn.Sequential) -> list[nn.Linear]:
-    return [layer for layer in model.layers if isinstance(layer, nn.Linear)]
-
-
-def _freeze_up_to(model: nn.Sequential, k: int) -> nn.Sequential:
-    """Freeze the first ``k`` Linear layers (from the input), unfreeze the others."""
-    linears = _linear_layers(model)
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 0 <= k <= len(linears):
-        raise ValueError(f"freeze_up_to: k must be an int in [0, {len(linears)}] (the model "
-                         f"has {len(linears)} Linear layers), got {k!r}")
-    for j, layer in enumerate(linears):
-        if j < k:
-            layer.freeze()
-        else:
-            layer.unfreeze()
-    return model
-
-
-def _replace_head(model: nn.Sequential, n_classes: int, *, rng: np.random.Generator):
-    """Replace the last layer (a Linear) by a new ``Linear(in_features, n_classes, rng=rng)``."""
-    old = model[-1]
-    if not isinstance(old, nn.Linear):
-        raise TypeError(f"replace_head: the last layer must be a Linear, got {type(old).__name__}")
-    model[-1] = nn.Linear(old.in_features, n_classes, rng=rng)
-    return model
-
 
 def _grouped_sgd_step(groups) -> None:
     """``p -= lr * grad`` for every parameter of every layer that is not frozen, per group."""
@@ -125,7 +100,7 @@ def _build(sizes, seed: int, *, dropout: float | None = None) -> nn.Sequential:
 
 
 def _params_of(model) -> tuple:
-    return tuple(layer.params[name].copy() for layer in _linear_layers(model)
+    return tuple(layer.params[name].copy() for layer in nn.linear_layers(model)
                  for name in ("W", "b"))
 
 
@@ -148,7 +123,7 @@ def _freeze_inputs(sizes, k, pre=None):
 
 def _call_freeze(obj, i):
     model = _build(i["sizes"], i["seed"])
-    for layer, flag in zip(_linear_layers(model), i["pre"], strict=True):
+    for layer, flag in zip(nn.linear_layers(model), i["pre"], strict=True):
         layer.frozen = bool(flag)
     try:
         out = obj(model, int(i["k"]))
@@ -163,7 +138,7 @@ def _call_freeze(obj, i):
     changed = [not (np.array_equal(before[2 * j], after[2 * j])
                     and np.array_equal(before[2 * j + 1], after[2 * j + 1]))
                for j in range(len(after) // 2)]
-    return {"frozen": np.array([layer.frozen for layer in _linear_layers(model)]),
+    return {"frozen": np.array([layer.frozen for layer in nn.linear_layers(model)]),
             "changed": np.array(changed), "returned the model": out is model}
 
 
@@ -187,7 +162,7 @@ def _frozen_pattern(pattern):
 
 def _module_index_pattern(i):
     model = _build(i["sizes"], 0)
-    return np.array([model.layers.index(layer) < int(i["k"]) for layer in _linear_layers(model)])
+    return np.array([model.layers.index(layer) < int(i["k"]) for layer in nn.linear_layers(model)])
 
 
 FREEZE_MISTAKES = (
@@ -270,7 +245,7 @@ def _head_inputs(sizes, n_classes, freeze_body=True):
 def _head_model(i):
     model = _build(i["sizes"], i["seed"])
     if i["freeze_body"]:
-        for layer in _linear_layers(model)[:-1]:
+        for layer in nn.linear_layers(model)[:-1]:
             layer.freeze()
     return model
 
@@ -291,7 +266,7 @@ def _call_head(obj, i):
 
 
 def _expected_head(i):
-    model = _replace_head(_head_model(i), int(i["n_classes"]),
+    model = nn.replace_head(_head_model(i), int(i["n_classes"]),
                           rng=np.random.default_rng(i["head_seed"]))
     return {"layers added": 0, "body unchanged": True, "head W": model[-1].params["W"],
             "head b": model[-1].params["b"], "head frozen": False,
@@ -378,7 +353,7 @@ def _sgd_inputs(sizes, groups, lrs, frozen):
 
 def _sgd_setup(i):
     model = _build(i["sizes"], i["seed"])
-    linears = _linear_layers(model)
+    linears = nn.linear_layers(model)
     grad_rng = np.random.default_rng(i["grad_seed"])
     for layer, flag in zip(linears, i["frozen"], strict=True):
         layer.frozen = bool(flag)
@@ -556,7 +531,7 @@ def _ft_inputs(n, n_val, sizes, p, epochs, batch_size, lr, freeze_first):
 def _ft_setup(i):
     model = _build(i["sizes"], i["seed"], dropout=i["p"])
     if i["freeze_first"]:
-        _linear_layers(model)[0].freeze()
+        nn.linear_layers(model)[0].freeze()
     return model, nn.SGD(model, lr=i["lr"])
 
 

@@ -195,7 +195,7 @@ def undefined_name_hint(name: str) -> str:
         return (f"`{name}` is not defined when your function runs: it is a module; import it "
                 f"(`{MODULES[name]}`) in a cell above the check cell, e.g. at the top of the "
                 "notebook.")
-    if hasattr(nn, name) and not name.startswith("_"):
+    if name in nn.__all__:
         return (f"`{name}` is not defined when your function runs: it is in the course "
                 f"library; call it as `nn.{name}` (the setup cell imports `nn`) or import it "
                 f"in a cell above (`from utils.nn import {name}`).")

@@ -334,8 +334,9 @@ def plot_regression_step(x, t, history: dict, step: int, *, axes: Sequence[Axes]
 class LossPlot:
     """Loss curves redrawn in place after every epoch while a model trains.
 
-    Used by :func:`utils.nn.fit` with ``live_plot=True``. In a notebook the figure is one
-    output updated in place; elsewhere nothing is shown.
+    Pass one to :func:`utils.nn.fit` as its callback, ``fit(..., callback=LossPlot())``: it
+    is called as ``plot(epoch, history, model)``, redraws, and returns False (training goes
+    on). In a notebook the figure is one output updated in place; elsewhere nothing is shown.
     """
 
     def __init__(self, *, title: str = "training"):
@@ -364,6 +365,11 @@ class LossPlot:
             self._handle = display(self.figure, display_id=True)
         else:
             self._handle.update(self.figure)
+
+    def __call__(self, epoch: int, history: dict, model=None) -> bool:
+        """Redraw after an epoch (the callback of :func:`utils.nn.fit`); return False."""
+        self.update(history)
+        return False
 
     def close(self) -> None:
         plt.close(self.figure)

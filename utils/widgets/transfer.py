@@ -1,7 +1,7 @@
 """Interactive figure of the transfer-learning chapter.
 
 - :func:`transfer_explorer`: over precomputed results of
-  :func:`utils.plots.transfer.transfer_experiment`, choose the labels per class and how many
+  :func:`utils.experiments.transfer.transfer_experiment`, choose the labels per class and how many
   pre-trained layers to freeze; the accuracy curves and the accuracy-vs-labels figure of that
   method are drawn next to training from scratch. Nothing is trained on a redraw.
 """
@@ -11,12 +11,13 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from utils.experiments import transfer as experiments
 from utils.plots import transfer as plots
 from utils.widgets._core import InteractiveFigure
 
 __all__ = ["FREEZE_CHOICES", "transfer_explorer", "transfer_summary"]
 
-#: The dropdown's choices: label -> method of :data:`utils.plots.transfer.TRANSFER_METHODS`.
+#: The dropdown's choices: label -> method of :data:`utils.experiments.transfer.TRANSFER_METHODS`.
 FREEZE_CHOICES = {
     "0 (fine-tune all)": "fine-tune all",
     "1 (freeze layer 1)": "freeze layer 1",
@@ -32,7 +33,7 @@ def transfer_summary(results: dict, method: str, n_labels: int, *, level: float 
     for m in ("from scratch", method):
         runs = results["curves"][m][a]  # (seeds, T)
         final = runs[:, -1]
-        reach = plots.steps_to_reach(runs.mean(axis=0), results["steps"], level)
+        reach = experiments.steps_to_reach(runs.mean(axis=0), results["steps"], level)
         when = f"reaches {level:.0%} at step {reach:.0f}" if np.isfinite(reach) \
             else f"never reaches {level:.0%}"
         lines.append(f"{m}: {final.mean():.3f} ± {final.std():.3f}, {when}")
@@ -46,7 +47,7 @@ def transfer_explorer(results: dict, *, n_labels: int | None = None,
     Parameters
     ----------
     results : dict
-        From :func:`utils.plots.transfer.transfer_experiment`; it must hold the method
+        From :func:`utils.experiments.transfer.transfer_experiment`; it must hold the method
         ``"from scratch"`` and every method of :data:`FREEZE_CHOICES`.
     n_labels : int, optional
         The label count shown first (default: the smallest).
