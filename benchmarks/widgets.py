@@ -48,7 +48,7 @@ def _transfer_results():
 def _capstone_runs():
     # The chapter's grid of dropout rates and batch norm on a small 3-class problem.
     from utils import data
-    from utils.plots.capstone import capstone_runs
+    from utils.experiments.capstone import capstone_runs
 
     rng = np.random.default_rng(0)
     X, y = data.gaussians(90, centers=((-2, 0), (2, 0), (0, 2.5)), std=0.8, rng=rng)

@@ -244,7 +244,7 @@ def test_activation_histograms_mistakes(wrong, name):
 
 
 def test_activation_histograms_library_version_passes(capsys):
-    from utils.plots.initialization import layer_activations
+    from utils.experiments.initialization import layer_activations
 
     check("ex07_activation_histograms", layer_activations)
     assert "checks passed" in capsys.readouterr().out

@@ -8,7 +8,7 @@ from helpers import fails_with_hint as _fails
 from helpers import passes
 
 from utils import data, nn
-from utils.plots.capstone import capstone_model, confusion_matrix
+from utils.experiments.capstone import capstone_model, confusion_matrix
 
 # ------------------------------------------------------------------ ex11_scale_splits
 

@@ -4,7 +4,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from utils import data, demos, plots
+from utils import data, plots
+from utils.experiments import descent as demos
 from utils.perceptron import (
     GATE_WEIGHTS,
     perceptron,
@@ -235,7 +236,7 @@ def test_boundary_line_is_where_the_perceptron_switches():
     (lambda: plots.plot_matrices([(np.zeros((2, 2, 2)), "T")]), ValueError,
      r"plot_matrices: items\[0\] must be 1-D or 2-D"),
     (lambda: plots.plot_regression_step([0, 1], [0, 1], {}, 0), TypeError,
-     r"plot_regression_step: history must be the dict from utils.demos.fit_line_sgd"),
+     r"plot_regression_step: history must be the dict from utils.experiments.descent.fit_line_sgd"),
 ])
 def test_plots_bad_input(call, error, message):
     with pytest.raises(error, match=message):

@@ -4,13 +4,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from utils import data, nn
+from utils import data
+from utils.experiments import capstone as experiments
+from utils.experiments.capstone import early_stopping_epochs
 from utils.plots import capstone as plots
-from utils.widgets.capstone import (
-    describe_run,
-    early_stopping_epochs,
-    training_curves_explorer,
-)
+from utils.widgets.capstone import describe_run, training_curves_explorer
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +17,7 @@ def runs():
     rng = np.random.default_rng(0)
     X, y = data.gaussians(90, centers=((-2, 0), (2, 0), (0, 2.5)), std=0.8, rng=rng)
     Y = data.one_hot(y, 3)
-    return plots.capstone_runs(X[:60], Y[:60], X[60:], Y[60:], ps=(0.0, 0.9),
+    return experiments.capstone_runs(X[:60], Y[:60], X[60:], Y[60:], ps=(0.0, 0.9),
                                lrs=(1e-3, 1e-1), epochs=30, seed=1)
 
 
@@ -100,17 +98,6 @@ def test_still_improving_and_early_stop_messages():
     assert "best epoch 10" in message and "stops at epoch 15" in message
 
 
-def test_early_stopping_epochs_matches_the_library():
-    rng = np.random.default_rng(3)
-    val = 1 / np.arange(1, 60) + 0.02 * rng.standard_normal(59) + np.linspace(0, 0.3, 59)
-    stopper, model, stopped = nn.EarlyStopping(patience=7), nn.Sequential(), None
-    for epoch, loss in enumerate(val, start=1):
-        if stopper.update(epoch, loss, model):
-            stopped = epoch
-            break
-    assert early_stopping_epochs(val, 7) == (stopper.best_epoch, stopped)
-
-
 def test_explorer_rejects_bad_runs():
     with pytest.raises(TypeError, match="non-empty dict"):
         training_curves_explorer({})
@@ -120,32 +107,6 @@ def test_explorer_rejects_bad_runs():
     with pytest.raises(ValueError, match="has no 'val_acc'"):
         training_curves_explorer({(0.0, 0.1, True): {"train_loss": [1], "val_loss": [1],
                                                      "train_acc": [1]}})
-
-
-def test_capstone_model_shape_and_parameter_count():
-    rng = np.random.default_rng(0)
-    model = plots.capstone_model(13, 3, rng=rng)
-    assert [type(layer).__name__ for layer in model.layers[:4]] == [
-        "Linear", "BatchNorm1d", "ReLU", "Dropout"]
-    assert len(model.layers) == 13 and model.layers[3].p == 0.3
-    assert plots.count_parameters(model) == 25875
-    plain = plots.capstone_model(11, 6, rng=rng, batchnorm=False)
-    assert plots.count_parameters(plain) == 11 * 144 + 144 + 144 * 144 + 144 + 144 * 16 + 16 + 16 * 6 + 6
-    assert model.eval().forward(rng.standard_normal((4, 13))).shape == (4, 3)
-    with pytest.raises(ValueError, match="capstone_model: n_classes"):
-        plots.capstone_model(13, 1, rng=rng)
-    with pytest.raises(TypeError, match="count_parameters"):
-        plots.count_parameters("model")
-
-
-def test_confusion_matrix_counts_repeats_and_validates():
-    M = plots.confusion_matrix(np.array([0, 0, 0, 1, 2]), np.array([0, 0, 1, 1, 0]), 4)
-    assert M.dtype == np.int64 and M.shape == (4, 4) and M.sum() == 5
-    assert M[0, 0] == 2 and M[0, 1] == 1 and M[2, 0] == 1 and M[3].sum() == 0
-    with pytest.raises(ValueError, match="same shape"):
-        plots.confusion_matrix(np.array([0, 1]), np.array([0]), 2)
-    with pytest.raises(ValueError, match=r"labels in \[0, 1\]"):
-        plots.confusion_matrix(np.array([0, 2]), np.array([0, 1]), 2)
 
 
 def test_plots_draw_and_label():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from utils import plots, widgets
-from utils.widgets.descent import QUADRATICS, descent_path
+from utils.experiments.descent import QUADRATICS
 
 
 def _set(w, **values):
@@ -86,15 +86,6 @@ def test_explorer_rejects_bad_arguments():
         widgets.learning_rate_explorer(lr=5.0)
     with pytest.raises(ValueError, match="steps must be an int"):
         widgets.learning_rate_explorer(steps=1000)
-
-
-def test_descent_path_matches_the_closed_form_and_stops_at_divergence():
-    q = QUADRATICS["1-D"]
-    path, losses, diverged = descent_path(q["grad"], q["loss"], [2.0], 0.3, 10)
-    assert diverged is None and path.shape == (11, 1)
-    assert np.allclose(path[:, 0], 2.0 * 0.4 ** np.arange(11))
-    path, losses, diverged = descent_path(q["grad"], q["loss"], [2.0], 3.0, 50)
-    assert diverged == 2 and np.all(np.isfinite(path)) and len(losses) == 2
 
 
 # ---------------------------------------------------------------- plot functions

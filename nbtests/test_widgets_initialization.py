@@ -63,22 +63,6 @@ def test_diagnose_non_finite_values():
     assert "exploded" in diagnose_activations(acts, "relu")
 
 
-def test_layer_activations_shapes_and_validation():
-    rng = np.random.default_rng(0)
-    acts = plots.layer_activations(rng.standard_normal((10, 6)), plots.EXPERIMENT_INITS["He"],
-                                   np.tanh, n_layers=3, width=4, rng=rng)
-    assert [a.shape for a in acts] == [(10, 4)] * 3
-    with pytest.raises(ValueError, match="layer_activations: X must have shape"):
-        plots.layer_activations(np.zeros(5), np.zeros, np.tanh, rng=rng)
-
-
-def test_misquoted_glorot_is_sqrt2_times_glorot():
-    rng = np.random.default_rng(1)
-    W = plots.misquoted_glorot(2000, 2000, rng=rng)
-    assert W.shape == (2000, 2000)
-    assert abs(W.std() / np.sqrt(2 / 4000) - np.sqrt(2)) < 0.01
-
-
 def test_plot_histograms_and_grid():
     rng = np.random.default_rng(2)
     acts = [rng.uniform(0, 1, (50, 10)) for _ in range(5)]

@@ -20,8 +20,9 @@ The four initializers are compared with :mod:`utils.nn` (``xavier_normal``,
 The student's function receives a fresh ``numpy.random.Generator`` built inside the probe
 from a seed (plain data), so the grader can rebuild it in the child process.
 
-``ex07_activation_histograms`` is compared with :func:`_layer_activations` below (the library
-has no such function), which draws each layer's weights from ``rng`` in layer order.
+``ex07_activation_histograms`` is compared with
+:func:`utils.experiments.initialization.layer_activations`, which draws each layer's weights
+from ``rng`` in layer order.
 """
 
 from __future__ import annotations
@@ -32,26 +33,9 @@ import numpy as np
 
 from utils import nn
 from utils.checks import Exercise, Mistake, Probe, register
+from utils.experiments.initialization import HISTOGRAM_ACTIVATIONS, layer_activations
 
 __all__: list[str] = []
-
-
-def _layer_activations(X, init, activation, *, n_layers: int = 5, width: int = 100,
-                       rng: np.random.Generator) -> list[np.ndarray]:
-    """Reference of the histogram experiment: the activations of each layer, in order.
-
-    Layer k computes ``H_k = activation(H_{k-1} @ W_k)`` with ``H_0 = X`` and
-    ``W_k = init(H_{k-1}.shape[1], width, rng=rng)`` drawn in layer order; no biases.
-
-    Returns a list of ``n_layers`` arrays of shape (N, width).
-    """
-    H = np.asarray(X, dtype=np.float64)
-    out = []
-    for _ in range(n_layers):
-        W = init(H.shape[1], width, rng=rng)
-        H = activation(H @ W)
-        out.append(H)
-    return out
 
 
 # ------------------------------------------------------------------ the four initializers
@@ -312,9 +296,6 @@ _INIT_EXERCISES = (
 
 # ---------------------------------------------------------- ex07_activation_histograms
 
-_ACTIVATIONS = {"sigmoid": nn.sigmoid, "tanh": nn.tanh, "relu": nn.relu}
-
-
 def _init_from(i: dict):
     if i["init"] == "normal":
         return functools.partial(nn.normal, std=float(i["std"]))
@@ -336,18 +317,19 @@ def _kwargs(i: dict) -> dict:
 
 
 def _call_hist(obj, i):
-    out = obj(i["X"], _init_from(i), _ACTIVATIONS[i["activation"]], rng=_fresh(i), **_kwargs(i))
+    out = obj(i["X"], _init_from(i), HISTOGRAM_ACTIVATIONS[i["activation"]], rng=_fresh(i),
+              **_kwargs(i))
     return tuple(np.asarray(a) for a in out) if isinstance(out, list | tuple) else out
 
 
 def _expected_hist(i):
-    return tuple(_layer_activations(i["X"], _init_from(i), _ACTIVATIONS[i["activation"]],
-                                    rng=_fresh(i), **_kwargs(i)))
+    return tuple(layer_activations(i["X"], _init_from(i), HISTOGRAM_ACTIVATIONS[i["activation"]],
+                                   rng=_fresh(i), **_kwargs(i)))
 
 
 def _variant(i: dict, kind: str):
     """What a mistaken version of the experiment returns."""
-    init, act, rng = _init_from(i), _ACTIVATIONS[i["activation"]], _fresh(i)
+    init, act, rng = _init_from(i), HISTOGRAM_ACTIVATIONS[i["activation"]], _fresh(i)
     n_layers, width = i.get("n_layers", 5), i.get("width", 100)
     X = np.asarray(i["X"], dtype=np.float64)
     H, out, W = X, [], None

@@ -3,8 +3,9 @@
 Exercises, in notebook order: ``ex11_scale_splits``, ``ex11_encode_labels``,
 ``ex11_build_model``, ``ex11_select_epoch``, ``ex11_evaluate``, ``ex11_confusion_matrix``.
 
-The references are written here (scaling, label encoding, early-stopping replay) or come from
-:mod:`utils.plots.capstone` (the model, the confusion matrix). Every probe's inputs are plain
+The references are written here (scaling, label encoding) or come from the library:
+:func:`utils.nn.replay_early_stopping` (the one early-stopping rule) and
+:mod:`utils.experiments.capstone` (the model, the confusion matrix). Every probe's inputs are plain
 data; a model is built inside the probe's ``call`` from a seed in the inputs, so the grader
 can rebuild it in the child process. Each mistake the chapter warns about is named:
 
@@ -22,7 +23,7 @@ import numpy as np
 
 from utils import nn
 from utils.checks import Exercise, Mistake, Probe, register
-from utils.plots.capstone import CAPSTONE_HIDDEN, capstone_model, confusion_matrix
+from utils.experiments.capstone import CAPSTONE_HIDDEN, capstone_model, confusion_matrix
 
 __all__: list[str] = []
 
@@ -338,13 +339,9 @@ register(Exercise(
 # ------------------------------------------------------------------ ex11_select_epoch
 
 def _replay(val_loss, patience):
-    best_loss, best = np.inf, 0
-    for epoch, loss in enumerate(val_loss, start=1):
-        if loss < best_loss:
-            best_loss, best = loss, epoch
-        if epoch - best >= patience:
-            return best, epoch
-    return best, len(val_loss)
+    """``nn.replay_early_stopping``, with the last epoch as the stop when it never stops."""
+    best, stopped = nn.replay_early_stopping(val_loss, patience)
+    return best, len(val_loss) if stopped is None else stopped
 
 
 def _curve(rng, epochs, low_at, noise):

@@ -16,8 +16,9 @@ from utils._validate import as_float_matrix, as_float_vector, as_scalar
 from utils.data import gate_truth_table
 
 __all__ = [
-    "CLASS_COLORS", "LossPlot", "plot_boundary_line", "plot_curves", "plot_decision_regions", "plot_gate",
-    "plot_matrices", "plot_points", "plot_regression_step", "plot_xor_spaces",
+    "CLASS_COLORS", "LossPlot", "draw_histogram_panel", "plot_boundary_line", "plot_curves",
+    "plot_decision_regions", "plot_gate", "plot_matrices", "plot_points", "plot_regression_step",
+    "plot_xor_spaces",
 ]
 
 # A fixed title height: matplotlib otherwise measures every axis's tick labels on each draw to
@@ -287,7 +288,7 @@ def plot_regression_step(x, t, history: dict, step: int, *, axes: Sequence[Axes]
     ----------
     x, t : array_like, shape (N,)
     history : dict
-        From :func:`utils.demos.fit_line_sgd`: ``"w"``, ``"b"``, ``"loss"`` of shape
+        From :func:`utils.experiments.descent.fit_line_sgd`: ``"w"``, ``"b"``, ``"loss"`` of shape
         (steps + 1,) and ``"batches"`` (a list of ``steps`` index arrays).
     step : int
         0 <= step <= steps. At step k the line has taken k updates; the batch shown is the
@@ -297,7 +298,7 @@ def plot_regression_step(x, t, history: dict, step: int, *, axes: Sequence[Axes]
     t = as_float_vector(t, "plot_regression_step", "t", length=x.shape[0])
     if not isinstance(history, dict) or not {"w", "b", "loss", "batches"} <= set(history):
         raise TypeError("plot_regression_step: history must be the dict from "
-                        "utils.demos.fit_line_sgd (keys w, b, loss, batches)")
+                        "utils.experiments.descent.fit_line_sgd (keys w, b, loss, batches)")
     steps = len(history["loss"]) - 1
     if not isinstance(step, int | np.integer) or not 0 <= step <= steps:
         raise ValueError(f"plot_regression_step: step must be an int in [0, {steps}], got {step!r}")
@@ -328,6 +329,47 @@ def plot_regression_step(x, t, history: dict, step: int, *, axes: Sequence[Axes]
     ax_loss.set_ylim(0, 1.05 * np.nanmax(loss[: step + 1]) + 1e-12)
     ax_loss.grid(alpha=0.3)
     return ax_fit, ax_loss
+
+
+def draw_histogram_panel(ax: Axes, values, edges, *, x=None, color: str = "C0",
+                         alpha: float = 0.8) -> tuple[np.ndarray, float, bool]:
+    """One layer's histogram, as filled stairs: the fraction of the values in each bin.
+
+    Values beyond the first or last edge are counted in the end bins, so an exploding layer
+    shows as a spike at the edge; values that are not finite count in the total but in no
+    bin. Every per-layer histogram of the course (side by side on several Axes, or several
+    panels on one Axes) is drawn by this function.
+
+    Parameters
+    ----------
+    ax : Axes
+    values : array_like, any shape
+        One layer's values; all of them are counted.
+    edges : numpy.ndarray, shape (bins + 1,)
+        Increasing bin edges.
+    x : numpy.ndarray, shape (bins + 1,), optional
+        Where the edges are drawn (default ``edges``): shifted and scaled edges put several
+        panels side by side on one Axes.
+    color : str
+    alpha : float
+
+    Returns
+    -------
+    fractions : numpy.ndarray of float64, shape (bins,)
+        Count per bin divided by the number of values.
+    std : float
+        The standard deviation of the finite values (NaN when there are none).
+    complete : bool
+        True when there are values and all are finite.
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    with np.errstate(all="ignore"):
+        finite = v[np.isfinite(v)]
+        counts, _ = np.histogram(np.clip(finite, edges[0], edges[-1]), bins=edges)
+        std = float(finite.std()) if finite.size else float("nan")
+    fractions = counts / max(v.size, 1)
+    ax.stairs(fractions, edges if x is None else x, fill=True, color=color, alpha=alpha)
+    return fractions, std, bool(v.size) and finite.size == v.size
 
 
 

@@ -18,17 +18,13 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 
+from utils.plots._core import _axes
+
 __all__ = [
     "plot_epoch_batches", "plot_gradient_arrows", "plot_path_1d", "plot_path_2d", "plot_surface",
 ]
 
 _PATH_COLOR = "#d62728"
-
-
-def _axes(ax: Axes | None, figsize=(5.5, 4.2)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _callable(f, func: str, name: str = "f") -> Callable:
@@ -100,7 +96,7 @@ def plot_path_1d(f: Callable, path, *, ax: Axes | None = None, xlim=None,
         pad = 0.15 * (hi - lo) + 0.5
         xlim = (lo - pad, hi + pad)
     xlim = _limits(xlim, "plot_path_1d", "xlim")
-    ax = _axes(ax)
+    ax = _axes(ax, figsize=(5.5, 4.2))
     if curve:
         ws = np.linspace(*xlim, 300)
         with np.errstate(all="ignore"):
@@ -145,7 +141,7 @@ def plot_path_2d(f: Callable, path, *, ax: Axes | None = None, xlim=(-3.0, 3.0),
     pts = _finite_path(path, 2, "plot_path_2d")
     xlim = _limits(xlim, "plot_path_2d", "xlim")
     ylim = _limits(ylim, "plot_path_2d", "ylim")
-    ax = _axes(ax)
+    ax = _axes(ax, figsize=(5.5, 4.2))
     if contours:
         W1, W2, Z = _grid(f, xlim, ylim, int(resolution))
         ax.contour(W1, W2, Z, levels=levels, cmap="viridis", linewidths=1)
@@ -181,7 +177,7 @@ def plot_gradient_arrows(f: Callable, grad: Callable, *, ax: Axes | None = None,
     ylim = _limits(ylim, "plot_gradient_arrows", "ylim")
     if not isinstance(n, int | np.integer) or n < 2:
         raise ValueError(f"plot_gradient_arrows: n must be an int >= 2, got {n!r}")
-    ax = _axes(ax)
+    ax = _axes(ax, figsize=(5.5, 4.2))
     W1, W2, Z = _grid(f, xlim, ylim, 80)
     cs = ax.contour(W1, W2, Z, levels=12, cmap="viridis", linewidths=1)
     ax.clabel(cs, fontsize=9, fmt="%.1f")

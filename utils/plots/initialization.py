@@ -1,87 +1,30 @@
 """Figures of the weight-initialization chapter.
 
 - :func:`plot_activation_histograms`: one histogram per layer, side by side, for the
-  activations of a deep stack (the experiment of chapter 07);
-- :func:`plot_histogram_grid`: the same, one row per initializer;
+  activations of a deep stack (the experiment of chapter 07,
+  :func:`utils.experiments.initialization.layer_activations`);
+- :func:`plot_histogram_grid`: the same, one row per initializer (x-ranges in
+  :data:`HIST_RANGES`);
 - :func:`plot_weight_matrix`: a weight matrix as a colour grid (identical columns show the
   symmetry left by a constant initialization).
-
-Also the choices the experiment compares: :data:`EXPERIMENT_INITS` (initializers by label,
-including the often-seen wrong formula :func:`misquoted_glorot`), :data:`HISTOGRAM_ACTIVATIONS` and
-:data:`HIST_RANGES`, and :func:`layer_activations`, the experiment itself.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from utils import nn
-from utils.checks.ch07 import _layer_activations
-from utils.plots._core import _axes
+from utils.plots._core import _axes, draw_histogram_panel
 
 __all__ = [
-    "HISTOGRAM_ACTIVATIONS", "EXPERIMENT_INITS", "HIST_RANGES", "layer_activations", "misquoted_glorot",
-    "plot_activation_histograms", "plot_histogram_grid", "plot_weight_matrix",
+    "HIST_RANGES", "plot_activation_histograms", "plot_histogram_grid", "plot_weight_matrix",
 ]
-
-
-def misquoted_glorot(fan_in: int, fan_out: int, *, rng: np.random.Generator) -> np.ndarray:
-    """A formula often seen in study notes and blog posts, std ``2 / sqrt(fan_in + fan_out)``: NOT Glorot's.
-
-    Kept only to show how far it is from ``sqrt(2 / (fan_in + fan_out))``.
-    """
-    return (2.0 / np.sqrt(fan_in + fan_out)) * rng.standard_normal((fan_in, fan_out))
-
-
-#: The initializers of the histogram experiment, by label.
-EXPERIMENT_INITS = {
-    "std 1": functools.partial(nn.normal, std=1.0),
-    "std 0.01": functools.partial(nn.normal, std=0.01),
-    "Xavier": nn.xavier_normal,
-    "He": nn.he_normal,
-    "2/sqrt(n+m), misquoted": misquoted_glorot,
-}
-
-#: The activations of the experiment, by name.
-HISTOGRAM_ACTIVATIONS = {"sigmoid": nn.sigmoid, "tanh": nn.tanh, "relu": nn.relu}
 
 #: The x-range of each activation's histograms (ReLU outputs beyond 4 land in the last bin).
 HIST_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 4.0)}
-
-
-def layer_activations(X, init, activation, *, n_layers: int = 5, width: int = 100,
-                      rng: np.random.Generator) -> list[np.ndarray]:
-    """The activations of each layer of a deep stack without biases.
-
-    Layer k computes ``H_k = activation(H_{k-1} @ W_k)`` with ``H_0 = X`` and
-    ``W_k = init(H_{k-1}.shape[1], width, rng=rng)``.
-
-    Parameters
-    ----------
-    X : numpy.ndarray, shape (N, D)
-    init : callable
-        ``init(fan_in, fan_out, rng=rng) -> W`` of shape (fan_in, fan_out).
-    activation : callable
-        Elementwise, e.g. ``nn.sigmoid``.
-    n_layers, width : int
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    list of numpy.ndarray
-        ``n_layers`` arrays of shape (N, width).
-    """
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2:
-        raise ValueError(f"layer_activations: X must have shape (N, D), got {X.shape}")
-    if not callable(init) or not callable(activation):
-        raise TypeError("layer_activations: init and activation must be callables")
-    return _layer_activations(X, init, activation, n_layers=n_layers, width=width, rng=rng)
 
 
 def _row_axes(n: int, axes, figsize) -> Sequence[Axes]:
@@ -131,14 +74,10 @@ def plot_activation_histograms(activations, *, axes=None, value_range=(0.0, 1.0)
     axes = _row_axes(len(activations), axes, figsize=(2.6 * len(activations), 2.6))
     edges = np.linspace(lo, hi, bins + 1)
     for k, (ax, values) in enumerate(zip(axes, activations, strict=True), start=1):
-        v = np.asarray(values, dtype=np.float64).ravel()
-        finite = v[np.isfinite(v)]
-        counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
-        ax.stairs(counts / max(v.size, 1), edges, fill=True, color="C0", alpha=0.8)
-        std = float(finite.std()) if finite.size else float("nan")
+        _, std, _ = draw_histogram_panel(ax, values, edges)
         text = f"std {std:.2g}"
         if lo == 0.0:
-            text += f"\nzeros {100 * np.mean(v == 0):.0f}%"
+            text += f"\nzeros {100 * np.mean(np.asarray(values) == 0):.0f}%"
         ax.text(0.97, 0.95, text, transform=ax.transAxes, ha="right", va="top", fontsize=10)
         ax.set_xlim(lo, hi)
         if layer_titles:

@@ -14,12 +14,14 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from utils.data import GATES, gate_truth_table
-from utils.demos import fit_line_sgd
-from utils.plots import _core as plots
+from utils.experiments.descent import fit_line_sgd
+from utils.plots import CLASS_COLORS, plot_gate, plot_regression_step
 
+# render_layer and paste_layer are helpers for the widget modules, not exported.
 __all__ = ["InteractiveFigure", "gate_explorer", "hello_slider", "training_steps_explorer"]
 
 DPI = 72
@@ -100,7 +102,7 @@ def hello_slider() -> InteractiveFigure:
     def draw(fig, v):
         ax = fig.add_subplot()
         n = v["n"]
-        ax.barh(["n", "n²"], [n, n * n], color=[plots.CLASS_COLORS[0], plots.CLASS_COLORS[1]])
+        ax.barh(["n", "n²"], [n, n * n], color=[CLASS_COLORS[0], CLASS_COLORS[1]])
         ax.set_xlim(0, 100)
         ax.set_xlabel("value")
         ax.set_title("Move the slider: the bars follow")
@@ -142,7 +144,7 @@ def training_steps_explorer(x, t, *, lr: float = 0.1, batch_size: int = 8, steps
             step = h["diverged_at"] - 1
         shown = dict(h, loss=np.where(np.isfinite(h["loss"]), h["loss"], np.nan))
         axes = fig.subplots(1, 2)
-        plots.plot_regression_step(x, t, shown, step, axes=axes)
+        plot_regression_step(x, t, shown, step, axes=axes)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.3)
         if not message:
             message = f"step {step}: loss {h['loss'][step]:.4f}"
@@ -179,7 +181,7 @@ def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> I
 
     def draw(fig, v):
         w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
-        plots.plot_gate(v["gate"], w, b, ax=fig.add_subplot(), perceptron=run)
+        plot_gate(v["gate"], w, b, ax=fig.add_subplot(), perceptron=run)
         fig.subplots_adjust(left=0.16, right=0.96, bottom=0.12, top=0.92)
         solved = []
         for name in GATES:
@@ -190,3 +192,44 @@ def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> I
         return f"w = ({w[0]:.1f}, {w[1]:.1f}), b = {b:.1f} solves: {listing}"
 
     return InteractiveFigure({**sliders, "gate": dropdown}, draw, figsize=(4.6, 4.6))
+
+
+def render_layer(figsize, build: Callable, *, crop: bool = False) -> tuple:
+    """Render the unchanging part of a widget's figure once, as RGBA pixels.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        The widget figure's size: the layer has exactly its pixel size.
+    build : callable
+        ``build(figure)`` draws the unchanging artists on a fresh ``Figure``.
+    crop : bool
+        Render on a transparent background and keep only the smallest rectangle holding
+        something (for a layer pasted on top, such as a legend).
+
+    Returns
+    -------
+    (pixels, offset)
+        ``pixels`` of shape (rows, columns, 4), uint8; ``offset`` = (x, y) in pixels of its
+        lower-left corner in the figure. Pass both to :func:`paste_layer`.
+    """
+    fig = Figure(figsize=figsize, dpi=DPI)
+    if crop:
+        fig.patch.set_alpha(0.0)
+    build(fig)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba()).copy()
+    if not crop:
+        return pixels, (0, 0)
+    rows, cols = np.nonzero(pixels[..., 3])
+    if rows.size == 0:
+        return pixels[:1, :1], (0, 0)
+    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    return pixels[top:bottom, left:right].copy(), (int(left), int(pixels.shape[0] - bottom))
+
+
+def paste_layer(fig, layer: tuple, *, zorder: float) -> None:
+    """Paste a layer of :func:`render_layer` into ``fig`` (below the axes: zorder < 0)."""
+    pixels, (x0, y0) = layer
+    fig.figimage(pixels, xo=x0, yo=y0, origin="upper", zorder=zorder)

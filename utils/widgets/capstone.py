@@ -10,30 +10,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from utils.experiments.capstone import early_stopping_epochs
 from utils.plots import capstone as plots
 from utils.widgets._core import InteractiveFigure
 
-__all__ = ["describe_run", "early_stopping_epochs", "training_curves_explorer"]
-
-
-def early_stopping_epochs(val_loss, patience: int) -> tuple[int, int | None]:
-    """Replay early stopping on a validation-loss curve.
-
-    Returns ``(best_epoch, stopped_at)``: the epoch (from 1) of the lowest validation loss
-    seen before stopping, and the epoch at which ``patience`` epochs without a strict
-    improvement had passed (None if the curve ends first). NaN entries (a run that ended)
-    stop the replay.
-    """
-    best_loss, best, stopped = np.inf, 0, None
-    for epoch, loss in enumerate(np.asarray(val_loss, dtype=np.float64), start=1):
-        if not np.isfinite(loss):
-            break
-        if loss < best_loss:
-            best_loss, best = loss, epoch
-        if epoch - best >= patience:
-            stopped = epoch
-            break
-    return best, stopped
+__all__ = ["describe_run", "training_curves_explorer"]
 
 
 def describe_run(run: dict, patience: int) -> str:
@@ -66,9 +47,9 @@ def training_curves_explorer(runs: dict, *, patience: int = 20) -> InteractiveFi
     Parameters
     ----------
     runs : dict
-        As :func:`utils.plots.capstone.capstone_runs` returns: keys ``(p, lr, batchnorm)``,
-        values dicts of per-epoch arrays ``train_loss``, ``val_loss``, ``train_acc``,
-        ``val_acc``. Every combination of the values found in the keys must be present.
+        As :func:`utils.experiments.capstone.capstone_runs` returns: keys
+        ``(p, lr, batchnorm)``, values dicts of per-epoch arrays ``train_loss``, ``val_loss``,
+        ``train_acc``, ``val_acc``. Every combination of the values found in the keys must be present.
     patience : int
         For the epoch that early stopping would keep (dashed line) and where it stops.
     """

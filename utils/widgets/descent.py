@@ -11,74 +11,12 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from utils.plots import _core as core
+from utils.experiments.descent import BLOWUP, QUADRATICS, descent_path
 from utils.plots import descent as plots
+from utils.plots import plot_curves
 from utils.widgets._core import InteractiveFigure
 
-__all__ = ["QUADRATICS", "descent_path", "learning_rate_explorer"]
-
-#: The two bowls of the explorer: loss, gradient, start, window, the largest stable lr.
-#: 1-D: L(w) = w^2 (curvature 2, stable for lr < 1).
-#: 2-D: L(w) = (w1^2 + 10 w2^2) / 2 (curvatures 1 and 10, stable for lr < 0.2).
-QUADRATICS = {
-    "1-D": {
-        "label": "1-D: L(w) = w²",
-        "loss": lambda w: w[..., 0] ** 2,
-        "grad": lambda w: 2.0 * w,
-        "curve": lambda w: w**2,
-        "start": np.array([2.5]),
-        "lr_max": 1.0,
-        "window": ((-3.2, 3.2),),
-    },
-    "2-D": {
-        "label": "2-D: L(w) = (w1² + 10 w2²)/2",
-        "loss": lambda w: 0.5 * (w[..., 0] ** 2 + 10.0 * w[..., 1] ** 2),
-        "grad": lambda w: w * np.array([1.0, 10.0]),
-        "surface": lambda a, b: 0.5 * (a**2 + 10.0 * b**2),
-        "start": np.array([-2.8, 1.2]),
-        "lr_max": 0.2,
-        "window": ((-3.2, 3.2), (-2.0, 2.0)),
-    },
-}
-
-#: A run has diverged once its loss exceeds this multiple of the starting loss.
-BLOWUP = 100.0
-
-
-def descent_path(grad, loss, w0, lr: float, steps: int, *, blowup: float = BLOWUP):
-    """Run ``steps`` steps of gradient descent ``w <- w - lr * grad(w)``, stopping at divergence.
-
-    Parameters
-    ----------
-    grad, loss : callable
-        ``grad(w) -> array like w``; ``loss(w) -> float``.
-    w0 : array_like, shape (D,)
-    lr : float
-    steps : int
-    blowup : float
-        The run counts as diverged at the first step whose loss is not finite or exceeds
-        ``blowup`` times the starting loss; the path stops there (that point is not kept).
-
-    Returns
-    -------
-    path : numpy.ndarray, shape (K + 1, D)
-        The weights at steps 0..K, all finite (K = steps unless it diverged).
-    losses : numpy.ndarray, shape (K + 1,)
-    diverged_at : int or None
-        The step at which it diverged.
-    """
-    w = np.array(w0, dtype=np.float64)
-    path, losses = [w.copy()], [float(loss(w))]
-    limit = blowup * max(losses[0], 1e-12)
-    with np.errstate(all="ignore"):
-        for k in range(1, int(steps) + 1):
-            w = w - lr * grad(w)
-            value = float(loss(w))
-            if not np.isfinite(value) or not np.all(np.isfinite(w)) or value > limit:
-                return np.array(path), np.array(losses), k
-            path.append(w.copy())
-            losses.append(value)
-    return np.array(path), np.array(losses), None
+__all__ = ["learning_rate_explorer"]
 
 
 def _verdict(path, losses, diverged_at, lr: float, lr_max: float, stiff: int) -> str:
@@ -154,7 +92,7 @@ def learning_rate_explorer(problem: str = "1-D", *, lr: float = 0.1,
                                ylim=q["window"][1], levels=np.array([0.1, 0.5, 1, 2, 4, 8, 14]),
                                title=title, resolution=60)
         k = np.arange(len(losses))
-        core.plot_curves(k, {"loss": np.log10(np.maximum(losses, 1e-300))}, ax=ax_loss,
+        plot_curves(k, {"loss": np.log10(np.maximum(losses, 1e-300))}, ax=ax_loss,
                          xlabel="step", ylabel="log10(loss)", title="loss per step",
                          marker="o" if len(k) <= 40 else None)
         ax_loss.set_xlim(0, v["steps"])

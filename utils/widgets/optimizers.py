@@ -14,49 +14,13 @@ from matplotlib.collections import LineCollection
 from matplotlib.ticker import MaxNLocator
 
 from utils import nn
+from utils.experiments.optimizers import SURFACES, race_runs
 from utils.plots import optimizers as plots
 from utils.widgets._core import InteractiveFigure
 
-__all__ = ["optimizer_race", "race_hyper", "race_runs"]
+__all__ = ["optimizer_race"]
 
 _NAMES = tuple(nn.UPDATES)
-
-
-def race_hyper(name: str, lr: float, beta1: float, beta2: float) -> dict:
-    """The hyperparameters one set of sliders gives each optimizer.
-
-    ``beta1`` is momentum's and Nesterov's ``beta`` and Adam's ``beta1``; ``beta2`` is
-    RMSProp's ``rho`` and Adam's ``beta2``; AdaGrad and SGD use only ``lr``.
-    """
-    if name not in nn.UPDATES:
-        raise ValueError(f"race_hyper: name must be one of {list(nn.UPDATES)}, got {name!r}")
-    return {"sgd": {"lr": lr}, "adagrad": {"lr": lr},
-            "momentum": {"lr": lr, "beta": beta1}, "nesterov": {"lr": lr, "beta": beta1},
-            "rmsprop": {"lr": lr, "rho": beta2},
-            "adam": {"lr": lr, "beta1": beta1, "beta2": beta2}}[name]
-
-
-def race_runs(surface: str, names, *, lr: float, beta1: float, beta2: float,
-              steps: int) -> dict:
-    """Run each named optimizer on a surface of :data:`utils.plots.optimizers.SURFACES`.
-
-    Returns
-    -------
-    dict name -> (path (K + 1, 2), losses (K + 1,), diverged_at int or None)
-    """
-    if surface not in plots.SURFACES:
-        raise ValueError(f"race_runs: surface must be one of {list(plots.SURFACES)}, "
-                         f"got {surface!r}")
-    s = plots.SURFACES[surface]
-    # Leaving the window far behind counts as diverging (the saddle has no bottom at all).
-    bound = 10.0 * max(abs(v) for v in (*s["xlim"], *s["ylim"]))
-    runs = {}
-    for name in names:
-        runs[name] = plots.optimizer_path(
-            nn.UPDATES[name], s["grad"], s["start"], int(steps),
-            loss=lambda w, f=s["f"]: f(w[0], w[1]), bound=bound,
-            **race_hyper(name, lr, beta1, beta2))
-    return runs
 
 
 def _contour_lines(s: dict) -> list:
@@ -96,7 +60,7 @@ def optimizer_race(surface: str = "test", *, optimizers=("sgd", "momentum", "ada
     ----------
     surface : {"test", "saddle", "local minimum"}
         ``"test"``: x^2/20 + y^2 from (-7, 2); ``"saddle"``: x^2 - y^2; ``"local minimum"``:
-        x^4/4 - x^2 + 0.3x + y^2/2 (see :data:`utils.plots.optimizers.SURFACES`).
+        x^4/4 - x^2 + 0.3x + y^2/2 (see :data:`utils.experiments.optimizers.SURFACES`).
     optimizers : sequence of str
         Names from ``utils.nn.UPDATES`` shown first.
     lr : float
@@ -108,8 +72,8 @@ def optimizer_race(surface: str = "test", *, optimizers=("sgd", "momentum", "ada
     steps : int
         In [5, 200].
     """
-    if surface not in plots.SURFACES:
-        raise ValueError(f"optimizer_race: surface must be one of {list(plots.SURFACES)}, "
+    if surface not in SURFACES:
+        raise ValueError(f"optimizer_race: surface must be one of {list(SURFACES)}, "
                          f"got {surface!r}")
     chosen = tuple(optimizers) if not isinstance(optimizers, str) else (optimizers,)
     bad = [n for n in chosen if n not in nn.UPDATES]
@@ -126,7 +90,7 @@ def optimizer_race(surface: str = "test", *, optimizers=("sgd", "momentum", "ada
     controls = {
         "optimizers": widgets.SelectMultiple(options=list(_NAMES), value=chosen,
                                              description="optimizers", rows=6),
-        "surface": widgets.Dropdown(options=list(plots.SURFACES), value=surface,
+        "surface": widgets.Dropdown(options=list(SURFACES), value=surface,
                                     description="surface"),
         "steps": widgets.IntSlider(value=steps, min=5, max=200, description="steps"),
         "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(3.0), step=0.02,
@@ -143,7 +107,7 @@ def optimizer_race(surface: str = "test", *, optimizers=("sgd", "momentum", "ada
         if not names:
             fig.add_subplot().set_axis_off()
             return "Select at least one optimizer (ctrl-click or shift-click to pick several)."
-        s = plots.SURFACES[v["surface"]]
+        s = SURFACES[v["surface"]]
         runs = race_runs(v["surface"], names, lr=v["lr"], beta1=v["beta1"], beta2=v["beta2"],
                          steps=v["steps"])
         ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.35, 1)})

@@ -11,74 +11,30 @@
 
 Speed: matplotlib spends most of a redraw laying out and rasterising text (tick labels, axis
 labels, legends). The parts of a figure that never change are therefore rendered once, when
-the widget is built, by :func:`render_layer`, and pasted as pixels (``Figure.figimage``) at
-every redraw; the axes drawn on top have their frame turned off and the same limits, so the
-picture is the same as drawing everything each time.
+the widget is built, by :func:`utils.widgets._core.render_layer`, and pasted as pixels
+(``Figure.figimage``) at every redraw; the axes drawn on top have their frame turned off and
+the same limits, so the picture is the same as drawing everything each time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from utils._validate import as_float_vector
+from utils.experiments.regularization import (
+    LAMBDA_EXPONENTS,
+    PENALTY_KINDS,
+    penalty_grid,
+    rbf_features,
+)
+from utils.plots import CLASS_COLORS
 from utils.plots import regularization as plots
-from utils.plots._core import CLASS_COLORS
-from utils.widgets._core import DPI, InteractiveFigure
+from utils.widgets._core import InteractiveFigure, paste_layer, render_layer
 
-# render_layer, paste_layer and bars are helpers for the widget modules, not exported.
-__all__ = ["LAMBDA_EXPONENTS", "dropout_explorer", "penalty_explorer", "penalty_grid"]
-
-#: The slider's lambdas are 10**e for these exponents (step 0.25 from -6 to 0).
-LAMBDA_EXPONENTS = np.round(np.arange(-6.0, 0.0001, 0.25), 2)
-_KINDS = ("L2 (ridge)", "L1 (lasso)")
-
-
-def render_layer(figsize, build: Callable, *, crop: bool = False) -> tuple:
-    """Render the unchanging part of a widget's figure once, as RGBA pixels.
-
-    Parameters
-    ----------
-    figsize : (float, float)
-        The widget figure's size: the layer has exactly its pixel size.
-    build : callable
-        ``build(figure)`` draws the unchanging artists on a fresh ``Figure``.
-    crop : bool
-        Render on a transparent background and keep only the smallest rectangle holding
-        something (for a layer pasted on top, such as a legend).
-
-    Returns
-    -------
-    (pixels, offset)
-        ``pixels`` of shape (rows, columns, 4), uint8; ``offset`` = (x, y) in pixels of its
-        lower-left corner in the figure. Pass both to :func:`paste_layer`.
-    """
-    fig = Figure(figsize=figsize, dpi=DPI)
-    if crop:
-        fig.patch.set_alpha(0.0)
-    build(fig)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba()).copy()
-    if not crop:
-        return pixels, (0, 0)
-    rows, cols = np.nonzero(pixels[..., 3])
-    if rows.size == 0:
-        return pixels[:1, :1], (0, 0)
-    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-    return pixels[top:bottom, left:right].copy(), (int(left), int(pixels.shape[0] - bottom))
-
-
-def paste_layer(fig, layer: tuple, *, zorder: float) -> None:
-    """Paste a layer of :func:`render_layer` into ``fig`` (below the axes: zorder < 0)."""
-    pixels, (x0, y0) = layer
-    fig.figimage(pixels, xo=x0, yo=y0, origin="upper", zorder=zorder)
+__all__ = ["dropout_explorer", "penalty_explorer"]
 
 
 def bars(ax, x, heights, width: float, **style):
@@ -103,33 +59,6 @@ def _bare(ax) -> None:
     ax.set_axis_off()
 
 
-def penalty_grid(x, t, *, lams=None, centers: int = 40, width: float = 0.05,
-                 iterations: int = 3000) -> dict:
-    """Fit the feature model for every lambda of a grid, with L2 and with L1.
-
-    Parameters
-    ----------
-    x, t : array_like, shape (N,)
-        Training inputs in [0, 1] and targets.
-    lams : array_like, shape (M,), optional
-        Default ``10 ** LAMBDA_EXPONENTS``.
-
-    Returns
-    -------
-    dict
-        ``"lams"`` (M,), and for each kind in ``("L2 (ridge)", "L1 (lasso)")`` a pair
-        ``(b, W)`` with ``b`` of shape (M,) and ``W`` of shape (M, centers).
-    """
-    x = as_float_vector(x, "penalty_grid", "x")
-    t = as_float_vector(t, "penalty_grid", "t", length=x.shape[0])
-    lams = 10.0 ** LAMBDA_EXPONENTS if lams is None else as_float_vector(lams, "penalty_grid", "lams")
-    Phi = plots.rbf_features(x, centers=centers, width=width)
-    ridge = [plots.ridge_weights(Phi, t, lam) for lam in lams]
-    return {"lams": lams,
-            _KINDS[0]: (np.array([b for b, _ in ridge]), np.array([w for _, w in ridge])),
-            _KINDS[1]: plots.lasso_weights(Phi, t, lams, iterations=iterations)}
-
-
 def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: float = -3.0,
                      centers: int = 40, width: float = 0.05) -> InteractiveFigure:
     """Slide lambda and see the fit and the weights of an L1 or L2 regularized model.
@@ -146,8 +75,8 @@ def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: 
     exponent : float
         The first lambda is ``10 ** exponent``, one of :data:`LAMBDA_EXPONENTS`.
     """
-    if kind not in _KINDS:
-        raise ValueError(f"penalty_explorer: kind must be one of {list(_KINDS)}, got {kind!r}")
+    if kind not in PENALTY_KINDS:
+        raise ValueError(f"penalty_explorer: kind must be one of {list(PENALTY_KINDS)}, got {kind!r}")
     if not np.any(np.isclose(LAMBDA_EXPONENTS, exponent)):
         raise ValueError(f"penalty_explorer: exponent must be one of -6, -5.75, ..., 0, got {exponent!r}")
     x = as_float_vector(x, "penalty_explorer", "x")
@@ -156,9 +85,9 @@ def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: 
     t_val = as_float_vector(t_val, "penalty_explorer", "t_val", length=x_val.shape[0])
     fits = penalty_grid(x, t, centers=centers, width=width)
     grid = np.linspace(0.0, 1.0, 300)
-    Phi_grid = plots.rbf_features(grid, centers=centers, width=width)
-    Phi_tr = plots.rbf_features(x, centers=centers, width=width)
-    Phi_va = plots.rbf_features(x_val, centers=centers, width=width)
+    Phi_grid = rbf_features(grid, centers=centers, width=width)
+    Phi_tr = rbf_features(x, centers=centers, width=width)
+    Phi_va = rbf_features(x_val, centers=centers, width=width)
     truth = np.sin(2 * np.pi * grid)
     hist_limit = 1.5  # |w| beyond this (small lambdas, L2) lands in the end bins
     figsize = (11.0, 3.9)
@@ -188,7 +117,7 @@ def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: 
     back = render_layer(figsize, background)
     front = render_layer(figsize, legend, crop=True)
     controls = {
-        "kind": widgets.Dropdown(options=list(_KINDS), value=kind, description="penalty"),
+        "kind": widgets.Dropdown(options=list(PENALTY_KINDS), value=kind, description="penalty"),
         "log10_lambda": widgets.FloatSlider(value=float(exponent), min=-6.0, max=0.0, step=0.25,
                                             description="log10 λ", readout_format=".2f"),
     }
