@@ -10,6 +10,7 @@ import pytest
 
 from utils import build
 from utils.build import BuildError, Chapter, read_source, strip_solutions
+from utils.notebook import MD_STUB
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +58,7 @@ def test_student_version_replaces_solutions_and_keeps_the_rest(tmp_path):
     assert '    # YOUR CODE HERE\n    raise NotImplementedError("ex99_double: not done yet")' in code
     assert '"""Return 2 x."""' in code
     md = student.cells[0].source
-    assert "The answer." not in md and "Question?" in md and build.MD_STUB in md
+    assert "The answer." not in md and "Question?" in md and MD_STUB in md
     assert student.cells[3].metadata["editable"] is False
     assert student.metadata["dlf"] == {"chapter": "99", "notebook": "99_test", "kind": "student",
                                        "exercises": ["ex99_double"]}

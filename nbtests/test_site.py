@@ -20,7 +20,8 @@ import pytest
 
 from utils import site
 from utils._nbfast import nbformat
-from utils.build import CODE_BEGIN, CODE_END, MD_BEGIN, MD_END, strip_solutions
+from utils.build import strip_solutions
+from utils.notebook import CODE_BEGIN, CODE_END, MD_BEGIN, MD_END, exercise_id, is_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ("04", "07")
@@ -152,13 +153,13 @@ def _solution_lines(nb) -> dict[str, list[str]]:
     elsewhere = "\n".join(c.source for c in strip_solutions(nb).cells)
     out = {}
     for cell in nb.cells:
-        if "exercise" not in cell.metadata.get("tags", []):
+        if not is_exercise(cell):
             continue
         body = cell.source.split(CODE_BEGIN, 1)[1].split(CODE_END, 1)[0]
         lines = [ln.strip() for ln in body.splitlines()
                  if len(ln.strip()) > 12 and not ln.strip().startswith(("#", '"'))
                  and ln.strip() not in elsewhere]
-        out[cell.metadata["exercise_id"]] = lines
+        out[exercise_id(cell)] = lines
     return out
 
 
@@ -169,9 +170,9 @@ def test_instructor_deck_reveals_solutions_as_fragments(built, stem):
     raw, text = deck.read_text(encoding="utf-8"), _text(deck)
     assert CODE_BEGIN not in text and "not done yet\")" not in text
     for cell in nb.cells:
-        if "exercise" not in cell.metadata.get("tags", []):
+        if not is_exercise(cell):
             continue
-        ex_id = cell.metadata["exercise_id"]
+        ex_id = exercise_id(cell)
         own = cell.metadata.get("slideshow", {}).get("slide_type", "-")
         fragment = re.search(r'<div class="fragment">\s*<div class="jp-Cell[^"]*" '
                              rf'id="cell-id={ex_id}"', raw)

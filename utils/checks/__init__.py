@@ -47,6 +47,8 @@ from typing import Any
 
 import numpy as np
 
+from utils.notebook import exercise_chapter
+
 __all__ = [
     "CheckFailed", "Exercise", "ExerciseNotDone", "FloatingPointDivide", "FloatingPointInvalid",
     "FloatingPointOverflow", "Mistake", "Probe", "check", "exercises",
@@ -178,10 +180,10 @@ class Exercise:
     chapter: str = field(init=False)
 
     def __post_init__(self):
-        match = re.fullmatch(r"ex(\d\d)_[a-z0-9_]+", self.id)
-        if not match:
+        chapter = exercise_chapter(self.id)
+        if chapter is None:
             raise ValueError(f"Exercise: id must look like 'ex01_name', got {self.id!r}")
-        object.__setattr__(self, "chapter", match.group(1))
+        object.__setattr__(self, "chapter", chapter)
         # The probes carry the exercise's defaults, so judge() needs nothing but the probe.
         object.__setattr__(self, "probes", tuple(
             replace(p,

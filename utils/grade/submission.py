@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from utils import notebook
 from utils._nbfast import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -33,8 +34,6 @@ UTILS_DIR = ROOT / "utils"
 DEFAULT_MAX_FILE_MB = 256  # the whole file, printed outputs included
 MAX_CODE_CHARS = 2_000_000  # all code cells together, once outputs are dropped
 NAME_RE = re.compile(r"^(\d\d)_[A-Za-z0-9_]+")
-EX_ID_RE = re.compile(r"^ex(\d\d)_[a-z0-9_]+$")
-CHECK_CALL_RE = re.compile(r"""check\(\s*["'](ex\d\d_[a-z0-9_]+)["']""")
 
 
 @dataclass
@@ -183,7 +182,7 @@ class _Cell:
 
     number: int  # 1-based position among all the notebook's cells
     source: str
-    tags: list
+    check: bool  # tagged as a check cell
     cell_id: str
     exercise_id: str
 
@@ -193,24 +192,22 @@ def _code_cells(nb) -> list[_Cell]:
     for number, cell in enumerate(nb.cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
-        tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
-        ex_id = meta.get("exercise_id")
         cell_id = cell.get("id")
-        out.append(_Cell(number, _source(cell), [t for t in tags if isinstance(t, str)],
+        out.append(_Cell(number, _source(cell), notebook.is_check(cell),
                          cell_id if isinstance(cell_id, str) else "",
-                         ex_id if isinstance(ex_id, str) else ""))
+                         notebook.exercise_id(cell)))
     return out
 
 
 def _check_target(cell: _Cell, ids: list[str]) -> str:
     """The exercise whose check cell this is ('' for any other cell)."""
-    if cell.cell_id.endswith("-check") and cell.cell_id[:-6] in ids:
-        return cell.cell_id[:-6]
-    if "check" in cell.tags:
-        match = CHECK_CALL_RE.search(cell.source)
-        if match and match.group(1) in ids:
-            return match.group(1)
+    suffix = notebook.CHECK_ID_SUFFIX
+    if cell.cell_id.endswith(suffix) and cell.cell_id.removesuffix(suffix) in ids:
+        return cell.cell_id.removesuffix(suffix)
+    if cell.check:
+        target = notebook.check_call(cell.source)
+        if target in ids:
+            return target
     return ""
 
 
@@ -226,10 +223,10 @@ def plan(chapter: str, code: list[_Cell], warnings: list[str]) -> Submission:
     # when the course's check cell is gone.
     for i, c in enumerate(code):
         if not checks[i]:
-            match = CHECK_CALL_RE.search(c.source)
-            if match and match.group(1) in ids and match.group(1) not in tagged \
+            target = notebook.check_call(c.source)
+            if target and target in ids and target not in tagged \
                     and c.source.lstrip().startswith("check("):
-                checks[i] = match.group(1)
+                checks[i] = target
     defines = {i: _defined_names(c.source) for i, c in enumerate(code)}
     position: dict[str, int] = {}  # probes of ex run after code cell index (exclusive end)
     for i in range(len(code)):
@@ -367,10 +364,10 @@ def _chapter_from_cells(code: list[_Cell], known) -> tuple[str | None, str]:
     """The chapter told by the exercise ids in cell metadata, else by the names defined."""
     votes: dict[str, int] = {}
     for c in code:
-        for ex in (c.exercise_id, c.cell_id.removesuffix("-check")):
-            match = EX_ID_RE.match(ex or "")
-            if match and match.group(1) in known:
-                votes[match.group(1)] = votes.get(match.group(1), 0) + 1
+        for ex in (c.exercise_id, c.cell_id.removesuffix(notebook.CHECK_ID_SUFFIX)):
+            number = notebook.exercise_chapter(ex)
+            if number is not None and number in known:
+                votes[number] = votes.get(number, 0) + 1
     if votes:
         best = max(votes, key=votes.get)
         return best, (f"chapter {best} told by the exercise ids in the cells' metadata "
@@ -589,8 +586,8 @@ def solution_sources(chapter: str) -> dict[str, str]:
     if not paths:
         return {}
     nb = nbformat.read(str(paths[0]), as_version=4)
-    return {c.metadata["exercise_id"]: c.source for c in nb.cells
-            if c.cell_type == "code" and "exercise_id" in c.metadata}
+    return {notebook.exercise_id(c): c.source for c in nb.cells
+            if c.cell_type == "code" and notebook.exercise_id(c)}
 
 
 def _same_code(tree, published: str) -> bool:
