@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 from grade_corpus import ROOT, exercise_sources, notebook_path, read_rows, with_cells, write
 
+from utils.checks import exercise_seed
 from utils.grade.cli import discover
-from utils.grade.core import exercise_seed, secret_inputs
+from utils.grade.core import secret_inputs
 from utils.grade.submission import MAX_CODE_CHARS, Rejected, Submission, parse
 
 SOL = exercise_sources("00")
@@ -153,7 +154,13 @@ def test_the_secret_inputs_depend_on_the_secret_only():
                   if isinstance(v, np.ndarray)]
     assert flat and all(np.array_equal(a, b) for a, b in zip(flat, flat_again, strict=True))
     assert not all(np.array_equal(a, b) for a, b in zip(flat, flat_other, strict=True))
-    assert exercise_seed(b"s", "ex00_affine") != exercise_seed(b"s", "ex00_center_columns")
+    assert exercise_seed("ex00_affine", b"s") != exercise_seed("ex00_center_columns", b"s")
+
+
+def test_the_seeds_are_pinned():
+    # A changed derivation would change every notebook's probe inputs and every re-grade.
+    assert exercise_seed("ex00_affine") == 2613875095
+    assert exercise_seed("ex00_affine", b"s") == 17898416904381317353
 
 
 def test_an_unreadable_key_file_is_a_usage_error(tmp_path):
