@@ -32,6 +32,9 @@ from utils._nbfast import nbformat
 from utils.grade.cli import main
 from utils.notebook import exercise_id
 
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
+
 SOL = exercise_sources("00")
 
 

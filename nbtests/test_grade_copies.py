@@ -21,6 +21,9 @@ from utils.checks import get_exercise, run_exercise
 from utils.grade import similarity
 from utils.grade.submission import copy_flags
 
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
+
 EX = "ex01_train_perceptron"
 SOLUTION = exercise_sources("01")[EX]
 LIBRARY = inspect.getsource(perceptron.train_perceptron)

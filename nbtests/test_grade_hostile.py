@@ -20,6 +20,9 @@ from utils._nbfast import nbformat
 from utils.grade.runner import isolation_mode
 from utils.notebook import CHECK_ID_SUFFIX, is_check
 
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
+
 ROOT_ONLY = pytest.mark.skipif(isolation_mode() != "root",
                                reason="namespaces and per-job uids need root")
 SOL = exercise_sources("00")

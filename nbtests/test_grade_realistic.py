@@ -21,6 +21,9 @@ from grade_corpus import exercise_sources, load, read_rows, run_grader, write
 from utils._nbfast import nbformat
 from utils.notebook import check_cell_id, exercise_id
 
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
+
 SOL01, SOL05 = exercise_sources("01"), exercise_sources("05")
 
 

@@ -84,6 +84,7 @@ def _pages(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.html"))
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_no_script_or_stylesheet_comes_from_the_network(built, kind):
     pages = _pages(built[kind])
@@ -99,6 +100,7 @@ def test_no_script_or_stylesheet_comes_from_the_network(built, kind):
             assert not fetches, f"{page.name}: an inline script or style fetches {fetches}"
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_every_relative_asset_exists_also_after_copying_the_folder(built, kind, tmp_path):
     moved = tmp_path / "elsewhere" / kind
@@ -128,6 +130,7 @@ def test_every_relative_asset_exists_also_after_copying_the_folder(built, kind, 
     assert (mathjax / "MathJax.js").is_file() and (mathjax / "config" / "Safe.js").is_file()
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_the_index_links_every_chapter_present(built, kind):
     folder = built[kind]
@@ -163,6 +166,7 @@ def _solution_lines(nb) -> dict[str, list[str]]:
     return out
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("stem", _chapter_stems())
 def test_instructor_deck_reveals_solutions_as_fragments(built, stem):
     nb = nbformat.read(str(ROOT / "solutions" / f"{stem}.ipynb"), as_version=4)
@@ -192,6 +196,7 @@ def test_instructor_deck_reveals_solutions_as_fragments(built, stem):
             f"the answers of cell {cell.id} are not a fragment"
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("stem", _chapter_stems())
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_student_pages_show_stubs_and_figures_but_no_solution(built, stem, kind):
