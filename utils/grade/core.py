@@ -26,9 +26,10 @@ from utils.checks import (
     get_exercise,
     judge,
 )
+from utils.grade.flags import reference_names
 from utils.grade.plain import PlainDataError, decode, encode
 from utils.grade.runner import Limits, RunResult, run_submission
-from utils.grade.submission import Rejected, Submission, course_exercises, parse, reference_names
+from utils.grade.submission import Rejected, Submission, course_exercises, parse
 
 
 @dataclass
