@@ -23,7 +23,7 @@ help:
 	@echo "make lab     set up .venv and open JupyterLab on course/00_start_here.ipynb"
 	@echo "make test    set up .venv and run every test (notebooks, build check, checks, library,"
 	@echo "             other simulated CPUs, browser, lint)"
-	@echo "make test-fast  the tests not marked slow or browser (a minute or two, while you work)"
+	@echo "make test-fast  the tests not marked slow or browser (about a minute, while you work)"
 	@echo "make test-portable  the notebooks' stored outputs under other BLAS kernels and SIMD levels"
 	@echo "make setup   create .venv with the pinned dependencies (skipped when up to date)"
 	@echo "make build   execute solutions/*.py into solutions/*.ipynb and write course/*.ipynb"
