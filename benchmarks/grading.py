@@ -3,12 +3,12 @@
 ``grade_plain_s`` executes the notebook in a fresh kernel (as :mod:`benchmarks.notebooks`
 does); ``grade_s`` runs the grader's command line on the same notebook,
 ``python -m utils.grade NOTEBOOK --out CSV --force``, process start included. Both are
-medians, the runs alternating. Before ``utils.grade`` exists the keys are null.
+medians, the runs alternating. When no notebook can be timed the keys are null, with the
+reason in the notes.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -20,15 +20,6 @@ import numpy as np
 from benchmarks.notebooks import ROOT, execute_seconds
 
 NULL = {"grade_plain_s": None, "grade_s": None, "grade_overhead": None}
-
-
-def grader_available() -> str | None:
-    """None when ``utils.grade`` can be imported, else the reason it cannot."""
-    try:
-        found = importlib.util.find_spec("utils.grade")
-    except (ImportError, ValueError) as exc:
-        return f"utils.grade cannot be found ({exc})"
-    return None if found is not None else "utils.grade is not installed"
 
 
 def pick_notebook(paths: list[Path], chapter: str | None = None) -> Path | None:
@@ -65,14 +56,11 @@ def grade_seconds(path: Path, out_dir: Path) -> float:
 
 def bench_grading(paths: list[Path], *, repeats: int = 3, chapter: str | None = None,
                   log=print) -> tuple[dict, list[str]]:
-    """The grading keys and their notes (null with the reason when the grader is missing).
+    """The grading keys and their notes (null with the reason when nothing could be timed).
 
     The CSV is checked to hold a row for the notebook, so a run that grades nothing is not
     timed as if it had.
     """
-    reason = grader_available()
-    if reason is not None:
-        return dict(NULL), [f"grading keys are null: {reason}"]
     path = pick_notebook(paths, chapter)
     if path is None:
         return dict(NULL), ["grading keys are null: no solution notebook with exercises"

@@ -10,6 +10,7 @@ import pytest
 
 from utils import build
 from utils.build import BuildError, Chapter, read_source, strip_solutions
+from utils.notebook import MD_STUB
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +58,7 @@ def test_student_version_replaces_solutions_and_keeps_the_rest(tmp_path):
     assert '    # YOUR CODE HERE\n    raise NotImplementedError("ex99_double: not done yet")' in code
     assert '"""Return 2 x."""' in code
     md = student.cells[0].source
-    assert "The answer." not in md and "Question?" in md and build.MD_STUB in md
+    assert "The answer." not in md and "Question?" in md and MD_STUB in md
     assert student.cells[3].metadata["editable"] is False
     assert student.metadata["dlf"] == {"chapter": "99", "notebook": "99_test", "kind": "student",
                                        "exercises": ["ex99_double"]}
@@ -111,6 +112,7 @@ def test_only_selects_one_chapter_and_names_a_missing_one():
         build.find_chapters("42")
 
 
+@pytest.mark.slow  # executes a chapter in a kernel
 def test_build_executes_and_writes_both_notebooks(tmp_path):
     chapter = _chapter(tmp_path, GOOD)
     sol, course = build.build_chapter(chapter, tmp_path / "solutions", tmp_path / "course")
@@ -121,6 +123,7 @@ def test_build_executes_and_writes_both_notebooks(tmp_path):
     assert sol.read_text().endswith("\n")
 
 
+@pytest.mark.slow  # executes a chapter in a kernel
 def test_outputs_with_machine_paths_are_refused(tmp_path):
     text = GOOD + "\n# %%\nimport utils\nprint(utils.__file__)\n"
     with pytest.raises(BuildError, match="depends on this machine"):
@@ -150,6 +153,7 @@ def test_committed_notebooks_are_current():
     assert "up to date (sources and cells)" in result.stdout
 
 
+@pytest.mark.slow  # executes a chapter in a kernel
 def test_the_check_names_the_cell_and_the_change(tmp_path, monkeypatch):
     """A changed source is reported with its cell id and the line that changed."""
     chapter = _chapter(tmp_path, GOOD)

@@ -18,6 +18,7 @@ def test_there_is_a_course_notebook_for_every_chapter():
     assert [p.stem for p in COURSE] == sources
 
 
+@pytest.mark.slow  # runs each course notebook in a kernel
 @pytest.mark.parametrize("path", COURSE, ids=[p.stem for p in COURSE])
 def test_first_error_is_the_first_exercise_not_done(path):
     nb = nbformat.read(path, as_version=4)

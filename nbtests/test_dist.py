@@ -78,6 +78,7 @@ def test_writing_over_a_folder_that_is_not_empty_is_refused(tmp_path):
         dist.build(tmp_path / "x")
 
 
+@pytest.mark.slow  # runs course notebooks in a kernel
 @pytest.mark.parametrize("chapter", ["00", "05", "11"])
 def test_a_course_notebook_runs_from_it_to_its_first_exercise(student, chapter, monkeypatch):
     """The kernel imports the distribution's own utils (PYTHONPATH first), not the repo's."""

@@ -82,16 +82,3 @@ def test_import_utils_loads_neither_matplotlib_nor_ipywidgets():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT / "nbtests")
     assert out.stdout.strip() == "[]"
-
-
-def test_the_project_never_reads_shared():
-    offenders = []
-    for path in ROOT.rglob("*"):
-        if any(part in {".venv", ".git", "_build", "__pycache__", ".venv-bench"}
-               for part in path.relative_to(ROOT).parts):
-            continue
-        if path.is_file() and path.suffix in {".py", ".toml", ".yml", ".cfg", ""}:
-            text = path.read_text(errors="ignore")
-            if "../shared" in text and path.name != "test_environment.py":
-                offenders.append(str(path.relative_to(ROOT)))
-    assert not offenders, f"files referring to ../shared: {offenders}"

@@ -30,6 +30,10 @@ from grade_corpus import (
 
 from utils._nbfast import nbformat
 from utils.grade.cli import main
+from utils.notebook import exercise_id
+
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
 
 SOL = exercise_sources("00")
 
@@ -47,7 +51,7 @@ def malformed(tmp_path_factory):
     (subs / "json_list.ipynb").write_text("[1, 2, 3]")
     (subs / "other_chapter.ipynb").write_bytes(notebook_path("solution", "01").read_bytes())
     nb = load("solution", "00")
-    nb.cells = [c for c in nb.cells if c.get("metadata", {}).get("exercise_id") != "ex00_affine"]
+    nb.cells = [c for c in nb.cells if exercise_id(c) != "ex00_affine"]
     write(nb, subs / "missing_cell.ipynb")
     nb = load("solution", "00")
     for cell in nb.cells:

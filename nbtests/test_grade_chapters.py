@@ -28,6 +28,9 @@ from utils.grade.core import rebuild_exception, secret_inputs
 from utils.grade.plain import PlainDataError, decode, encode
 from utils.grade.submission import course_chapters, course_exercises
 
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
+
 CHAPTERS = sorted(course_chapters())
 
 

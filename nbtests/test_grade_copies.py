@@ -19,7 +19,10 @@ from grade_corpus import exercise_sources, read_rows, run_grader, with_cells, wr
 from utils import perceptron
 from utils.checks import get_exercise, run_exercise
 from utils.grade import similarity
-from utils.grade.submission import copy_flags
+from utils.grade.flags import copy_flags
+
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
 
 EX = "ex01_train_perceptron"
 SOLUTION = exercise_sources("01")[EX]

@@ -18,6 +18,10 @@ from grade_corpus import ROOT, exercise_sources, load, read_rows, run_grader, wi
 
 from utils._nbfast import nbformat
 from utils.grade.runner import isolation_mode
+from utils.notebook import CHECK_ID_SUFFIX, is_check
+
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
 
 ROOT_ONLY = pytest.mark.skipif(isolation_mode() != "root",
                                reason="namespaces and per-job uids need root")
@@ -31,8 +35,8 @@ PWNED = [ROOT / f"PWNED_{TOKEN}", f"/tmp/dlf_pwned_{TOKEN}", f"/var/tmp/dlf_pwne
 def _fake_checks(nb):
     """Check cells replaced by prints of success lines, outputs faked, a 'passed' cell added."""
     for cell in nb.cells:
-        if "check" in cell.metadata.get("tags", []):
-            ex_id = cell.id.removesuffix("-check")
+        if is_check(cell):
+            ex_id = cell.id.removesuffix(CHECK_ID_SUFFIX)
             cell.source = f'print("{ex_id}: 7/7 checks passed")'
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
                                                    text=f"{ex_id}: 7/7 checks passed\n")]
@@ -42,7 +46,7 @@ def _fake_checks(nb):
 
 
 def _no_checks(nb):
-    nb.cells = [c for c in nb.cells if "check" not in c.metadata.get("tags", [])]
+    nb.cells = [c for c in nb.cells if not is_check(c)]
     return nb
 
 

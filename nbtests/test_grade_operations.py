@@ -14,9 +14,12 @@ import numpy as np
 import pytest
 from grade_corpus import ROOT, exercise_sources, notebook_path, read_rows, with_cells, write
 
+from utils.checks import exercise_seed
 from utils.grade.cli import discover
-from utils.grade.core import exercise_seed, secret_inputs
+from utils.grade.core import secret_inputs
 from utils.grade.submission import MAX_CODE_CHARS, Rejected, Submission, parse
+
+pytestmark = pytest.mark.grader
 
 SOL = exercise_sources("00")
 
@@ -41,6 +44,7 @@ def _children(tmpdir) -> list[int]:
     return pids
 
 
+@pytest.mark.slow  # runs the grader's command line
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_stops_the_batch_within_seconds(tmp_path, sig):
     subs = tmp_path / "subs"
@@ -79,6 +83,7 @@ def test_a_signal_stops_the_batch_within_seconds(tmp_path, sig):
     assert _children(jobs) == [], "a child outlived the grader"
 
 
+@pytest.mark.slow  # runs the grader's command line
 def test_outputs_follow_the_umask_and_the_key_is_private(tmp_path):
     subs = tmp_path / "subs"
     write(with_cells("00", {"ex00_affine": (
@@ -153,9 +158,16 @@ def test_the_secret_inputs_depend_on_the_secret_only():
                   if isinstance(v, np.ndarray)]
     assert flat and all(np.array_equal(a, b) for a, b in zip(flat, flat_again, strict=True))
     assert not all(np.array_equal(a, b) for a, b in zip(flat, flat_other, strict=True))
-    assert exercise_seed(b"s", "ex00_affine") != exercise_seed(b"s", "ex00_center_columns")
+    assert exercise_seed("ex00_affine", b"s") != exercise_seed("ex00_center_columns", b"s")
 
 
+def test_the_seeds_are_pinned():
+    # A changed derivation would change every notebook's probe inputs and every re-grade.
+    assert exercise_seed("ex00_affine") == 2613875095
+    assert exercise_seed("ex00_affine", b"s") == 17898416904381317353
+
+
+@pytest.mark.slow  # runs the grader's command line
 def test_an_unreadable_key_file_is_a_usage_error(tmp_path):
     (tmp_path / "grades.key").write_text("short\n")
     write(with_cells("00", {}, "solution"), tmp_path / "subs" / "00_start_here.ipynb")

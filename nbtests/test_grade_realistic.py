@@ -19,6 +19,10 @@ import pytest
 from grade_corpus import exercise_sources, load, read_rows, run_grader, write
 
 from utils._nbfast import nbformat
+from utils.notebook import check_cell_id, exercise_id
+
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
 
 SOL01, SOL05 = exercise_sources("01"), exercise_sources("05")
 
@@ -26,9 +30,9 @@ SOL01, SOL05 = exercise_sources("01"), exercise_sources("05")
 def _index(nb, ex_id: str, check: bool = False) -> int:
     """Position of an exercise's cell (or of its check cell) in a notebook."""
     for i, cell in enumerate(nb.cells):
-        if check and cell.get("id") == f"{ex_id}-check":
+        if check and cell.get("id") == check_cell_id(ex_id):
             return i
-        if not check and cell.metadata.get("exercise_id") == ex_id:
+        if not check and exercise_id(cell) == ex_id:
             return i
     raise LookupError(ex_id)
 
@@ -45,8 +49,8 @@ def solved(chapter: str):
     nb = copy.deepcopy(load("course", chapter))
     answers = exercise_sources(chapter)
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("exercise_id") in answers:
-            cell.source = answers[cell.metadata["exercise_id"]]
+        if cell.cell_type == "code" and exercise_id(cell) in answers:
+            cell.source = answers[exercise_id(cell)]
     return nb
 
 

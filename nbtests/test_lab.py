@@ -9,6 +9,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts JupyterLab through make lab
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -29,6 +29,9 @@ from utils import nn
 from utils.checks import default_seed, exercises, get_exercise, judge, run_exercise, run_probe
 from utils.grade.core import secret_inputs
 
+# Every exercise's wrong answers under the notebook's and the grader's inputs: minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
+
 CHAPTERS = [f"{k:02d}" for k in range(12)]
 MODULES = {ch: importlib.import_module(f"test_checks_ch{ch}") for ch in CHAPTERS}
 WRONG = {ex_id: list(answers) for mod in MODULES.values()

@@ -20,7 +20,8 @@ import pytest
 
 from utils import site
 from utils._nbfast import nbformat
-from utils.build import CODE_BEGIN, CODE_END, MD_BEGIN, MD_END, strip_solutions
+from utils.build import strip_solutions
+from utils.notebook import CODE_BEGIN, CODE_END, MD_BEGIN, MD_END, exercise_id, is_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ("04", "07")
@@ -83,6 +84,7 @@ def _pages(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.html"))
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_no_script_or_stylesheet_comes_from_the_network(built, kind):
     pages = _pages(built[kind])
@@ -98,6 +100,7 @@ def test_no_script_or_stylesheet_comes_from_the_network(built, kind):
             assert not fetches, f"{page.name}: an inline script or style fetches {fetches}"
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_every_relative_asset_exists_also_after_copying_the_folder(built, kind, tmp_path):
     moved = tmp_path / "elsewhere" / kind
@@ -127,6 +130,7 @@ def test_every_relative_asset_exists_also_after_copying_the_folder(built, kind, 
     assert (mathjax / "MathJax.js").is_file() and (mathjax / "config" / "Safe.js").is_file()
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_the_index_links_every_chapter_present(built, kind):
     folder = built[kind]
@@ -152,16 +156,17 @@ def _solution_lines(nb) -> dict[str, list[str]]:
     elsewhere = "\n".join(c.source for c in strip_solutions(nb).cells)
     out = {}
     for cell in nb.cells:
-        if "exercise" not in cell.metadata.get("tags", []):
+        if not is_exercise(cell):
             continue
         body = cell.source.split(CODE_BEGIN, 1)[1].split(CODE_END, 1)[0]
         lines = [ln.strip() for ln in body.splitlines()
                  if len(ln.strip()) > 12 and not ln.strip().startswith(("#", '"'))
                  and ln.strip() not in elsewhere]
-        out[cell.metadata["exercise_id"]] = lines
+        out[exercise_id(cell)] = lines
     return out
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("stem", _chapter_stems())
 def test_instructor_deck_reveals_solutions_as_fragments(built, stem):
     nb = nbformat.read(str(ROOT / "solutions" / f"{stem}.ipynb"), as_version=4)
@@ -169,9 +174,9 @@ def test_instructor_deck_reveals_solutions_as_fragments(built, stem):
     raw, text = deck.read_text(encoding="utf-8"), _text(deck)
     assert CODE_BEGIN not in text and "not done yet\")" not in text
     for cell in nb.cells:
-        if "exercise" not in cell.metadata.get("tags", []):
+        if not is_exercise(cell):
             continue
-        ex_id = cell.metadata["exercise_id"]
+        ex_id = exercise_id(cell)
         own = cell.metadata.get("slideshow", {}).get("slide_type", "-")
         fragment = re.search(r'<div class="fragment">\s*<div class="jp-Cell[^"]*" '
                              rf'id="cell-id={ex_id}"', raw)
@@ -191,6 +196,7 @@ def test_instructor_deck_reveals_solutions_as_fragments(built, stem):
             f"the answers of cell {cell.id} are not a fragment"
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("stem", _chapter_stems())
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_student_pages_show_stubs_and_figures_but_no_solution(built, stem, kind):

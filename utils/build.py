@@ -35,18 +35,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from utils._nbfast import nbformat
+from utils.notebook import (
+    CHECK_TAG,
+    CODE_BEGIN,
+    CODE_END,
+    EXERCISE_TAG,
+    MD_BEGIN,
+    MD_END,
+    check_call,
+    check_cell_id,
+    exercise_chapter,
+    exercise_id,
+    has_tag,
+    is_check,
+    is_exercise,
+    stub_code,
+    stub_markdown,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 COURSE = ROOT / "course"
 
 CHAPTER_RE = re.compile(r"^(\d\d)_[a-z0-9_]+$")
-EXERCISE_ID_RE = re.compile(r"^ex(\d\d)_[a-z0-9_]+$")
-CHECK_CALL_RE = re.compile(r"""check\(\s*["'](ex\d\d_[a-z0-9_]+)["']""")
-
-CODE_BEGIN, CODE_END = "### BEGIN SOLUTION", "### END SOLUTION"
-MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
-MD_STUB = "_Write your answer here._"
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_PLACEHOLDER = "Interactive figure: run this cell in Jupyter to use it."
@@ -117,19 +128,18 @@ def read_source(chapter: Chapter):
     exercise_ids: list[str] = []
     for pos, cell in enumerate(nb.cells):
         path, line = where[id(cell)]
-        tags = cell.metadata.get("tags", [])
         _validate_markers(cell, path, line)
-        if "exercise" in tags:
+        if has_tag(cell, EXERCISE_TAG):
             ex_id = _validate_exercise(cell, chapter, path, line, nb.cells[pos + 1 :])
             if ex_id in exercise_ids:
                 raise BuildError(f"{path}:{line}: exercise id {ex_id!r} is used twice")
             exercise_ids.append(ex_id)
             cell.id = ex_id
-        elif "check" in tags:
-            match = CHECK_CALL_RE.search(cell.source)
-            if not match:
+        elif has_tag(cell, CHECK_TAG):
+            target = check_call(cell.source)
+            if not target:
                 raise BuildError(f"{path}:{line}: a check cell must call check('exNN_...', obj)")
-            cell.id = f"{match.group(1)}-check"
+            cell.id = check_cell_id(target)
         else:
             cell.id = f"c{chapter.number}-{pos:03d}"
 
@@ -150,7 +160,7 @@ def _validate_markers(cell, path: Path, header_line: int) -> None:
     """Refuse unpaired, nested or misplaced solution markers (file and line in the message)."""
     begin, end = (CODE_BEGIN, CODE_END) if cell.cell_type == "code" else (MD_BEGIN, MD_END)
     other = (MD_BEGIN, MD_END) if cell.cell_type == "code" else (CODE_BEGIN, CODE_END)
-    is_exercise = "exercise" in cell.metadata.get("tags", [])
+    exercise = has_tag(cell, EXERCISE_TAG)
     open_line = None
     for offset, raw in enumerate(cell.source.splitlines(), start=1):
         line_no = header_line + offset
@@ -163,7 +173,7 @@ def _validate_markers(cell, path: Path, header_line: int) -> None:
                 raise BuildError(f"{path}:{line_no}: solution marker must be alone on its line, "
                                  f"exactly {begin!r} or {end!r}; got {stripped!r}")
         if stripped == begin:
-            if cell.cell_type == "code" and not is_exercise:
+            if cell.cell_type == "code" and not exercise:
                 raise BuildError(f"{path}:{line_no}: solution marker in a cell not tagged "
                                  "'exercise'")
             if cell.cell_type == "code" and raw == raw.lstrip():
@@ -188,17 +198,17 @@ def _validate_exercise(cell, chapter: Chapter, path: Path, line: int, following)
     if cell.cell_type != "code":
         raise BuildError(f"{path}:{line}: only code cells can be tagged 'exercise'")
     ex_id = cell.metadata.get("exercise_id")
-    match = EXERCISE_ID_RE.match(ex_id or "")
-    if not match:
+    number = exercise_chapter(ex_id)
+    if number is None:
         raise BuildError(f"{path}:{line}: an exercise cell needs exercise_id=\"exNN_name\" "
                          f"(snake case), got {ex_id!r}")
-    if match.group(1) != chapter.number:
+    if number != chapter.number:
         raise BuildError(f"{path}:{line}: exercise {ex_id!r} is in chapter {chapter.number}; "
                          f"its id must start with ex{chapter.number}_")
     if CODE_BEGIN not in cell.source:
         raise BuildError(f"{path}:{line}: exercise {ex_id!r} has no {CODE_BEGIN!r} region")
     nxt = next((c for c in following if c.cell_type == "code"), None)
-    if nxt is None or "check" not in nxt.metadata.get("tags", []) or ex_id not in nxt.source:
+    if nxt is None or not is_check(nxt) or ex_id not in nxt.source:
         raise BuildError(f"{path}:{line}: exercise {ex_id!r} must be followed by a code cell "
                          f"tagged 'check' that calls check({ex_id!r}, ...)")
     return ex_id
@@ -211,44 +221,14 @@ def strip_solutions(nb):
     for cell in student.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-            if "exercise" in cell.metadata.get("tags", []):
-                cell.source = _stub_code(cell.source, cell.metadata["exercise_id"])
-            if "check" in cell.metadata.get("tags", []):
+            if is_exercise(cell):
+                cell.source = stub_code(cell.source, exercise_id(cell))
+            if is_check(cell):
                 cell.metadata["editable"] = False
                 cell.metadata["deletable"] = False
         elif cell.cell_type == "markdown":
-            cell.source = _stub_markdown(cell.source)
+            cell.source = stub_markdown(cell.source)
     return student
-
-
-def _stub_code(source: str, ex_id: str) -> str:
-    out, inside = [], False
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped == CODE_BEGIN:
-            indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}# YOUR CODE HERE")
-            out.append(f'{indent}raise NotImplementedError("{ex_id}: not done yet")')
-            inside = True
-        elif stripped == CODE_END:
-            inside = False
-        elif not inside:
-            out.append(line)
-    return "\n".join(out)
-
-
-def _stub_markdown(source: str) -> str:
-    out, inside = [], False
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped == MD_BEGIN:
-            out.append(MD_STUB)
-            inside = True
-        elif stripped == MD_END:
-            inside = False
-        elif not inside:
-            out.append(line)
-    return "\n".join(out)
 
 
 def kernel_environment() -> None:

@@ -29,6 +29,8 @@ import io
 import re
 from dataclasses import dataclass
 
+from utils.notebook import cell_tags
+
 IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -133,7 +135,7 @@ def image_difference(stored_b64: str, fresh_b64: str) -> float:
 
 
 def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
+    return cell_tags(cell)
 
 
 def _metadata(cell) -> dict:

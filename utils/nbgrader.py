@@ -37,7 +37,7 @@ import sys
 from pathlib import Path
 
 from utils._nbfast import nbformat
-from utils.build import MD_BEGIN, MD_END, MD_STUB
+from utils.notebook import MD_BEGIN, MD_END, MD_STUB
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

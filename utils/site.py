@@ -46,15 +46,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from utils.build import (
-    CODE_BEGIN,
-    CODE_END,
-    MD_BEGIN,
-    MD_END,
-    MD_STUB,
-    find_chapters,
-    strip_solutions,
-)
+from utils.build import find_chapters, strip_solutions
+from utils.notebook import MD_BEGIN, MD_END, MD_STUB, is_check, is_exercise, strip_markers
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -198,14 +191,6 @@ def copy_vendor(modules: Path, out: Path) -> Path:
 # ------------------------------------------------------------------------ notebook views
 
 
-def _is_exercise(cell) -> bool:
-    return cell.cell_type == "code" and "exercise" in cell.metadata.get("tags", [])
-
-
-def _is_check(cell) -> bool:
-    return cell.cell_type == "code" and "check" in cell.metadata.get("tags", [])
-
-
 def _slide_type(cell) -> str:
     return cell.metadata.get("slideshow", {}).get("slide_type", "-")
 
@@ -215,10 +200,9 @@ def instructor_view(nb):
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
-        if _is_exercise(cell):
+        if is_exercise(cell):
             # The markers are for the build; on a slide they are noise.
-            cell.source = "\n".join(line for line in cell.source.splitlines()
-                                    if line.strip() not in (CODE_BEGIN, CODE_END))
+            cell.source = strip_markers(cell.source)
             if _slide_type(cell) in ("-", ""):
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = "fragment"
         if cell.cell_type == "markdown" and MD_BEGIN in cell.source:
@@ -249,7 +233,7 @@ def student_view(nb):
     """The student's notebook with the course's outputs: stubs, no check results, no answers."""
     student = strip_solutions(nb)  # stubs in place of solutions, every output cleared
     for mine, original in zip(student.cells, nb.cells, strict=True):
-        if mine.cell_type == "code" and not (_is_exercise(mine) or _is_check(mine)):
+        if mine.cell_type == "code" and not (is_exercise(mine) or is_check(mine)):
             mine.outputs = copy.deepcopy(original.outputs)
             mine.execution_count = original.execution_count
         if mine.cell_type == "markdown" and MD_STUB in mine.source:

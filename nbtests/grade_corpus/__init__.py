@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from utils._nbfast import nbformat
+from utils.notebook import exercise_id
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -33,15 +34,15 @@ def load(kind: str, chapter: str):
 
 def exercise_sources(chapter: str, kind: str = "solution") -> dict[str, str]:
     nb = load(kind, chapter)
-    return {c.metadata["exercise_id"]: c.source for c in nb.cells
-            if c.cell_type == "code" and "exercise_id" in c.metadata}
+    return {exercise_id(c): c.source for c in nb.cells
+            if c.cell_type == "code" and exercise_id(c)}
 
 
 def with_cells(chapter: str, replace: dict[str, str], base: str = "course"):
     """A notebook of ``base`` kind whose exercise cells ``replace`` gives new sources."""
     nb = copy.deepcopy(load(base, chapter))
     for cell in nb.cells:
-        ex_id = cell.metadata.get("exercise_id") if cell.cell_type == "code" else None
+        ex_id = exercise_id(cell) if cell.cell_type == "code" else None
         if ex_id in replace:
             cell.source = replace[ex_id]
     return nb

@@ -34,6 +34,7 @@ Rules every exercise follows:
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import pkgutil
 import re
@@ -47,9 +48,11 @@ from typing import Any
 
 import numpy as np
 
+from utils.notebook import exercise_chapter
+
 __all__ = [
     "CheckFailed", "Exercise", "ExerciseNotDone", "FloatingPointDivide", "FloatingPointInvalid",
-    "FloatingPointOverflow", "Mistake", "Probe", "check", "exercises",
+    "FloatingPointOverflow", "Mistake", "Probe", "check", "exercise_seed", "exercises",
     "get_exercise", "judge", "part", "register", "run_probe", "same",
 ]
 
@@ -178,10 +181,10 @@ class Exercise:
     chapter: str = field(init=False)
 
     def __post_init__(self):
-        match = re.fullmatch(r"ex(\d\d)_[a-z0-9_]+", self.id)
-        if not match:
+        chapter = exercise_chapter(self.id)
+        if chapter is None:
             raise ValueError(f"Exercise: id must look like 'ex01_name', got {self.id!r}")
-        object.__setattr__(self, "chapter", match.group(1))
+        object.__setattr__(self, "chapter", chapter)
         # The probes carry the exercise's defaults, so judge() needs nothing but the probe.
         object.__setattr__(self, "probes", tuple(
             replace(p,
@@ -230,9 +233,33 @@ def get_exercise(ex_id: str) -> Exercise:
     return _REGISTRY[ex_id]
 
 
+def exercise_seed(ex_id: str, secret: bytes | None = None) -> int:
+    """The seed of an exercise's probe inputs; every seed of the course comes from here.
+
+    Parameters
+    ----------
+    ex_id : str
+        The exercise id, e.g. ``"ex05_affine_backward"``.
+    secret : bytes, optional
+        The course secret of the grader. Without it, the fixed public seed of the notebook
+        self-check: CRC-32 of the id (a 32-bit int). With it, the grader's secret seed: the
+        first 8 bytes of SHA-256(secret, NUL, id), big-endian (a 64-bit int), the same on
+        every machine and unpredictable without the secret.
+
+    Returns
+    -------
+    int
+        A seed for ``numpy.random.default_rng``.
+    """
+    if secret is None:
+        return zlib.crc32(ex_id.encode())
+    digest = hashlib.sha256(bytes(secret) + b"\x00" + ex_id.encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
 def default_seed(ex_id: str) -> int:
-    """The fixed seed of a notebook self-check (the grader uses its own, secret seeds)."""
-    return zlib.crc32(ex_id.encode())
+    """The fixed seed of a notebook self-check: ``exercise_seed(ex_id)`` without a secret."""
+    return exercise_seed(ex_id)
 
 
 @dataclass

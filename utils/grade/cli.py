@@ -13,6 +13,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from utils import notebook
 from utils.grade import gradebook
 from utils.grade.core import Grade, grade_bytes, zero_grade
 from utils.grade.gradebook import GradebookError, fmt_points
@@ -291,8 +292,7 @@ def _lean(path: Path) -> bytes:
     code = [c for c in nb["cells"] if c.get("cell_type") == "code"]
     keep = {id(code[0])} if code else set()
     for cell in code:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if "exercise" in tags or "check" in tags:
+        if notebook.is_exercise(cell) or notebook.is_check(cell):
             keep.add(id(cell))
     nb["cells"] = [c for c in nb["cells"] if id(c) in keep]
     return json.dumps(nb).encode()

@@ -12,17 +12,25 @@ comes back as its type name and message and is rebuilt as an instance of a known
 from __future__ import annotations
 
 import builtins
-import hashlib
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from utils import checks
-from utils.checks import Outcome, Verdict, format_failures, get_exercise, judge, partial_points
+from utils.checks import (
+    Outcome,
+    Verdict,
+    exercise_seed,
+    format_failures,
+    get_exercise,
+    judge,
+    partial_points,
+)
+from utils.grade.flags import reference_names
 from utils.grade.plain import PlainDataError, decode, encode
 from utils.grade.runner import Limits, RunResult, run_submission
-from utils.grade.submission import Rejected, Submission, course_exercises, parse, reference_names
+from utils.grade.submission import Rejected, Submission, course_exercises, parse
 
 
 @dataclass
@@ -71,17 +79,12 @@ class Grade:
                 for e in self.exercises if e.flag or e.copy]
 
 
-def exercise_seed(secret: bytes, ex_id: str) -> int:
-    """The 64-bit seed of an exercise's secret inputs: SHA-256 of the secret and the id."""
-    digest = hashlib.sha256(bytes(secret) + b"\x00" + ex_id.encode()).digest()
-    return int.from_bytes(digest[:8], "big")
-
-
 def secret_inputs(ex_ids: list[str], secret: bytes) -> dict[str, list[dict]]:
-    """Each exercise's probe inputs, drawn from :func:`exercise_seed`."""
+    """Each exercise's probe inputs, drawn from :func:`utils.checks.exercise_seed` with the
+    course secret."""
     out = {}
     for ex_id in ex_ids:
-        rng = np.random.default_rng(exercise_seed(secret, ex_id))
+        rng = np.random.default_rng(exercise_seed(ex_id, secret))
         out[ex_id] = [probe.inputs(rng) for probe in get_exercise(ex_id).probes]
     return out
 
