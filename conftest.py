@@ -49,8 +49,10 @@ class StoredOutputs(pytest.Item):
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, NotebookOutputsDiffer):
-            return (f"{self.path.name}: a fresh run does not reproduce the stored outputs\n"
-                    f"{excinfo.value}")
+            return (
+                f"{self.path.name}: a fresh run does not reproduce the stored outputs\n"
+                f"{excinfo.value}"
+            )
         if excinfo.errisinstance(Exception) and type(excinfo.value).__name__ == "BuildError":
             return str(excinfo.value)
         return super().repr_failure(excinfo)

@@ -25,16 +25,27 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.xfail(
-    strict=False, reason="import rules land with the nn package and experiments")
+    strict=False, reason="import rules land with the nn package and experiments"
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 UTILS = ROOT / "utils"
 
 # The library, bottom up: each part may import the parts listed before it.
-LAYERS = ["_validate", "nn", "persistence", "perceptron", "data", "demos", "pretrain",
-          "experiments", "plots", "widgets"]
+LAYERS = [
+    "_validate",
+    "nn",
+    "persistence",
+    "perceptron",
+    "data",
+    "demos",
+    "pretrain",
+    "experiments",
+    "plots",
+    "widgets",
+]
 _LIBRARY = {part: set(LAYERS[:i]) for i, part in enumerate(LAYERS)}
-_BELOW_PLOTS = set(LAYERS[:LAYERS.index("plots")])
+_BELOW_PLOTS = set(LAYERS[: LAYERS.index("plots")])
 TOOLING = {"build", "site", "dist", "nbcompare"}
 
 ALLOWED: dict[str, set[str]] = {
@@ -74,12 +85,15 @@ def imports(path: Path, root: Path = ROOT) -> list[tuple[int, str, list[str]]]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [(node.lineno, a.name, []) for a in node.names
-                      if a.name == "utils" or a.name.startswith("utils.")]
+            found += [
+                (node.lineno, a.name, [])
+                for a in node.names
+                if a.name == "utils" or a.name.startswith("utils.")
+            ]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
-                base = base[:len(base) - (node.level - 1)]
+                base = base[: len(base) - (node.level - 1)]
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module or ""
@@ -99,29 +113,30 @@ def violations(root: Path = ROOT) -> list[str]:
         rel = path.relative_to(root).as_posix()
         here = part_of(module_name(path, root))
         if here not in ALLOWED:
-            found.append(f"{rel}:1 is in no part of the import rules (add {here!r} to ALLOWED "
-                         "in nbtests/test_architecture.py and to CONTRIBUTING.md)")
+            found.append(
+                f"{rel}:1 is in no part of the import rules (add {here!r} to ALLOWED "
+                "in nbtests/test_architecture.py and to CONTRIBUTING.md)"
+            )
             continue
         for line, module, names in imports(path, root):
             # `from utils import nn, data` imports the parts nn and data.
-            targets = ([f"utils.{n}" for n in names] if module == "utils" and names
-                       else [module])
+            targets = [f"utils.{n}" for n in names] if module == "utils" and names else [module]
             for target in targets:
                 there = part_of(target)
                 if there == here:
                     continue
                 if there not in ALLOWED.get(here, set()) and there not in ("",):
                     may = ", ".join(sorted(ALLOWED[here])) or "nothing in utils"
-                    found.append(f"{rel}:{line} imports {target} "
-                                 f"({here or 'utils'} may import only: {may})")
+                    found.append(
+                        f"{rel}:{line} imports {target} ({here or 'utils'} may import only: {may})"
+                    )
                     continue
                 dotted = target.split(".")[1:]
                 shared = any(target == s or target.startswith(s + ".") for s in SHARED_PRIVATE)
                 taken = [n for n in names if module != "utils" and _private(n)]
                 if not shared and (any(_private(p) for p in dotted) or taken):
                     what = f"{target}.{taken[0]}" if taken else target
-                    found.append(f"{rel}:{line} imports {what} "
-                                 f"(a private name of utils.{there})")
+                    found.append(f"{rel}:{line} imports {what} (a private name of utils.{there})")
     return found
 
 
@@ -136,7 +151,7 @@ def test_the_scan_reports_each_broken_rule_with_its_line(tmp_path):
         "utils/_validate.py": "",
         "utils/nn/__init__.py": "from . import layers\n",
         "utils/nn/layers.py": "from utils._validate import as_count\n\n\n"
-                              "def f():\n    from utils.plots import LossPlot\n",
+        "def f():\n    from utils.plots import LossPlot\n",
         "utils/plots/__init__.py": "from ._core import *\n",
         "utils/plots/_core.py": "from utils.checks.ch07 import _helper\n",
         "utils/widgets/x.py": "from utils.plots import _core\nimport utils.plots._core\n",
@@ -159,15 +174,25 @@ def test_imports_follow_the_rules():
     assert not found, "imports that break the rules of CONTRIBUTING.md:\n  " + "\n  ".join(found)
 
 
-@pytest.mark.parametrize("code", [
-    "import utils.checks; utils.checks.exercises()",
-    "import utils.grade, utils.grade.core, utils.grade.submission",
-    "import utils.notebook, utils.build, utils.dist",
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import utils.checks; utils.checks.exercises()",
+        "import utils.grade, utils.grade.core, utils.grade.submission",
+        "import utils.notebook, utils.build, utils.dist",
+    ],
+)
 def test_checks_and_grader_load_no_plotting(code):
-    probe = (f"import sys; {code}; "
-             "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          cwd=ROOT / "nbtests", timeout=120)
+    probe = (
+        f"import sys; {code}; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "nbtests",
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]", f"`{code}` loads {done.stdout.strip()}"

@@ -11,6 +11,7 @@ from utils.checks import check
 
 # ------------------------------------------------------------------ the initializers
 
+
 def xavier_misquoted(fan_in, fan_out, *, rng):
     return 2 / np.sqrt(fan_in + fan_out) * rng.standard_normal((fan_in, fan_out))
 
@@ -186,6 +187,7 @@ def test_he_uniform_mistakes(wrong, name):
 
 
 # ---------------------------------------------------------- ex07_activation_histograms
+
 
 def acts_activation_first(X, init, activation, *, n_layers=5, width=100, rng):
     H, out = X, []

@@ -104,6 +104,7 @@ def test_freeze_up_to_alternatives_pass(capsys):
 
 # ------------------------------------------------------------------ ex10_replace_head
 
+
 def head_kept(model, n_classes, *, rng):
     return model
 
@@ -177,6 +178,7 @@ def test_replace_head_alternatives_pass(capsys):
 
 # ------------------------------------------------------------------ ex10_grouped_sgd_step
 
+
 def sgd_first_lr(groups):
     lr = groups[0]["lr"]
     for group in groups:
@@ -247,8 +249,9 @@ def sgd_with_library_update(groups):  # new arrays put back into the dict: also 
     for group in groups:
         for layer, name in (pair for m in group["params"] for pair in m.parameters()):
             if not layer.frozen:
-                layer.params[name] = nn.sgd_update(layer.params[name], layer.grads[name], {},
-                                                   lr=group["lr"])[0]
+                layer.params[name] = nn.sgd_update(
+                    layer.params[name], layer.grads[name], {}, lr=group["lr"]
+                )[0]
 
 
 def test_grouped_sgd_step_alternatives_pass(capsys):
@@ -257,6 +260,7 @@ def test_grouped_sgd_step_alternatives_pass(capsys):
 
 
 # ------------------------------------------------------------------ ex10_evaluate
+
 
 def eval_no_eval(model, X, y):
     return nn.accuracy(model.forward(X), y)
@@ -304,10 +308,22 @@ def test_evaluate_alternatives_pass(capsys):
 
 # ------------------------------------------------------------------ ex10_fine_tune
 
+
 def _loop(kind):
     def fine_tune(model, X, y, optimizer, *, X_val, y_val, epochs, batch_size, rng):
-        return _fine_tune(model, X, y, optimizer, X_val=X_val, y_val=y_val, epochs=epochs,
-                          batch_size=batch_size, rng=rng, kind=kind)
+        return _fine_tune(
+            model,
+            X,
+            y,
+            optimizer,
+            X_val=X_val,
+            y_val=y_val,
+            epochs=epochs,
+            batch_size=batch_size,
+            rng=rng,
+            kind=kind,
+        )
+
     return fine_tune
 
 
@@ -324,8 +340,17 @@ def ft_zero_grad_between(model, X, y, optimizer, *, X_val, y_val, epochs, batch_
 
 
 def ft_last_only(model, X, y, optimizer, *, X_val, y_val, epochs, batch_size, rng):
-    return _fine_tune(model, X, y, optimizer, X_val=X_val, y_val=y_val, epochs=epochs,
-                      batch_size=batch_size, rng=rng)[-1]
+    return _fine_tune(
+        model,
+        X,
+        y,
+        optimizer,
+        X_val=X_val,
+        y_val=y_val,
+        epochs=epochs,
+        batch_size=batch_size,
+        rng=rng,
+    )[-1]
 
 
 WRONG_FINE_TUNE = [

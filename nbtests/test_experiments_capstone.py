@@ -23,12 +23,17 @@ def test_capstone_model_shape_and_parameter_count():
     rng = np.random.default_rng(0)
     model = experiments.capstone_model(13, 3, rng=rng)
     assert [type(layer).__name__ for layer in model.layers[:4]] == [
-        "Linear", "BatchNorm1d", "ReLU", "Dropout"]
+        "Linear",
+        "BatchNorm1d",
+        "ReLU",
+        "Dropout",
+    ]
     assert len(model.layers) == 13 and model.layers[3].p == 0.3
     assert experiments.count_parameters(model) == 25875
     plain = experiments.capstone_model(11, 6, rng=rng, batchnorm=False)
-    assert experiments.count_parameters(plain) == (11 * 144 + 144 + 144 * 144 + 144 + 144 * 16
-                                                   + 16 + 16 * 6 + 6)
+    assert experiments.count_parameters(plain) == (
+        11 * 144 + 144 + 144 * 144 + 144 + 144 * 16 + 16 + 16 * 6 + 6
+    )
     assert model.eval().forward(rng.standard_normal((4, 13))).shape == (4, 3)
     with pytest.raises(ValueError, match="capstone_model: n_classes"):
         experiments.capstone_model(13, 1, rng=rng)
@@ -59,14 +64,17 @@ def test_capstone_runs_are_padded_and_reproducible():
     X, y = data.gaussians(40, centers=((-2, 0), (2, 0)), std=0.8, rng=rng)
     Y = data.one_hot(y, 2)
     args = (X[:30], Y[:30], X[30:], Y[30:])
-    runs = experiments.capstone_runs(*args, ps=(0.0,), lrs=(1e-2, 1e3), batchnorm=(False,),
-                                     epochs=6, batch_size=10)
+    runs = experiments.capstone_runs(
+        *args, ps=(0.0,), lrs=(1e-2, 1e3), batchnorm=(False,), epochs=6, batch_size=10
+    )
     assert set(runs) == {(0.0, 1e-2, False), (0.0, 1e3, False)}
     for run in runs.values():
         assert set(run) == {"train_loss", "val_loss", "train_acc", "val_acc"}
         assert all(v.shape == (6,) and v.dtype == np.float64 for v in run.values())
     assert np.isfinite(runs[0.0, 1e-2, False]["val_loss"]).all()
-    again = experiments.capstone_runs(*args, ps=(0.0,), lrs=(1e-2,), batchnorm=(False,),
-                                      epochs=6, batch_size=10)
-    np.testing.assert_array_equal(again[0.0, 1e-2, False]["val_loss"],
-                                  runs[0.0, 1e-2, False]["val_loss"])
+    again = experiments.capstone_runs(
+        *args, ps=(0.0,), lrs=(1e-2,), batchnorm=(False,), epochs=6, batch_size=10
+    )
+    np.testing.assert_array_equal(
+        again[0.0, 1e-2, False]["val_loss"], runs[0.0, 1e-2, False]["val_loss"]
+    )

@@ -15,8 +15,9 @@ import utils.checks
 import utils.experiments
 
 ROOT = Path(utils.checks.__file__).resolve().parents[2]
-CHAPTERS = sorted(m.name for m in pkgutil.iter_modules(utils.checks.__path__)
-                  if m.name.startswith("ch"))
+CHAPTERS = sorted(
+    m.name for m in pkgutil.iter_modules(utils.checks.__path__) if m.name.startswith("ch")
+)
 # ch10's checks still share code with its figures; every other chapter must stay clean.
 CLEAN_CHAPTERS = [name for name in CHAPTERS if name != "ch10"]
 TOPICS = sorted(m.name for m in pkgutil.iter_modules(utils.experiments.__path__))
@@ -26,8 +27,14 @@ HEAVY = ("matplotlib", "ipywidgets")
 def _loaded_after(code: str) -> list[str]:
     """The HEAVY packages in ``sys.modules`` after running ``code`` in a fresh interpreter."""
     probe = f"{code}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         cwd=ROOT, check=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
     return out.stdout.split()
 
 
@@ -47,4 +54,5 @@ def test_experiments_load_no_plotting(topic):
 
 def test_experiments_package_is_documented():
     assert utils.experiments.__doc__ == (
-        "Training runs, sweeps and model builders the chapters and widgets use.")
+        "Training runs, sweeps and model builders the chapters and widgets use."
+    )

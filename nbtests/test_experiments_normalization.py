@@ -31,7 +31,7 @@ def test_norm_train_run_learns_and_detects_divergence():
     big = experiments.norm_mlp(30.0, batchnorm=False, rng=rng, n_in=4, width=64, depth=4, n_out=2)
     run = experiments.norm_train_run(big, 10 * X, y, lr=1.0, steps=20, batch_size=20, rng=rng)
     assert run["diverged_at"] is not None
-    assert np.all(np.isnan(run["loss"][run["diverged_at"]:]))
+    assert np.all(np.isnan(run["loss"][run["diverged_at"] :]))
     with pytest.raises(ValueError, match="norm_train_run: X must have shape"):
         experiments.norm_train_run(model, X[:, 0], y, lr=0.1, steps=1, batch_size=2, rng=rng)
 
@@ -63,13 +63,16 @@ def test_batch_stat_noise_scales_like_one_over_sqrt_b():
 def test_norm_init_sweep_builds_each_network_from_the_seed():
     rng = np.random.default_rng(2)
     X, y = rng.standard_normal((60, 5)), rng.integers(0, 3, 60)
-    runs, acts = experiments.norm_init_sweep(X, y, (0.1, 1.0), probe=X[:16], lr=0.1, steps=5,
-                                             batch_size=8, seed=4, width=6, depth=2)
+    runs, acts = experiments.norm_init_sweep(
+        X, y, (0.1, 1.0), probe=X[:16], lr=0.1, steps=5, batch_size=8, seed=4, width=6, depth=2
+    )
     assert set(runs) == set(acts) == {(s, bn) for s in (0.1, 1.0) for bn in (False, True)}
     assert all(len(a) == 2 and a[0].shape == (16, 6) for a in acts.values())
     assert all(run["loss"].shape == (5,) for run in runs.values())
-    model = experiments.norm_mlp(1.0, batchnorm=True, rng=np.random.default_rng(4), n_in=5,
-                                 width=6, depth=2)
-    for got, want in zip(acts[1.0, True], experiments.norm_preactivations(model, X[:16]),
-                         strict=True):
+    model = experiments.norm_mlp(
+        1.0, batchnorm=True, rng=np.random.default_rng(4), n_in=5, width=6, depth=2
+    )
+    for got, want in zip(
+        acts[1.0, True], experiments.norm_preactivations(model, X[:16]), strict=True
+    ):
         np.testing.assert_array_equal(got, want)

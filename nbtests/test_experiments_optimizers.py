@@ -20,8 +20,9 @@ def test_race_hyper_maps_the_sliders():
 
 def test_optimizer_path_matches_a_hand_written_loop():
     s = SURFACES["test"]
-    path, losses, diverged = optimizer_path(nn.adam_update, s["grad"], s["start"], 10,
-                                            loss=lambda w: s["f"](*w), lr=0.3)
+    path, losses, diverged = optimizer_path(
+        nn.adam_update, s["grad"], s["start"], 10, loss=lambda w: s["f"](*w), lr=0.3
+    )
     w, state = s["start"].copy(), {}
     for _ in range(10):
         w, state = nn.adam_update(w, s["grad"](w), state, lr=0.3)
@@ -36,11 +37,14 @@ def test_optimizer_path_stops_before_divergence():
     assert np.all(np.isfinite(path)) and np.abs(path).max() <= 1e3
 
 
-@pytest.mark.parametrize("args, error", [
-    (("not a function", SURFACES["test"]["grad"], [0.0, 0.0], 5), TypeError),
-    ((nn.sgd_update, SURFACES["test"]["grad"], [0.0, 0.0], -1), ValueError),
-    ((nn.sgd_update, SURFACES["test"]["grad"], [[0.0, 0.0]], 5), ValueError),
-])
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        (("not a function", SURFACES["test"]["grad"], [0.0, 0.0], 5), TypeError),
+        ((nn.sgd_update, SURFACES["test"]["grad"], [0.0, 0.0], -1), ValueError),
+        ((nn.sgd_update, SURFACES["test"]["grad"], [[0.0, 0.0]], 5), ValueError),
+    ],
+)
 def test_optimizer_path_rejects_bad_inputs(args, error):
     with pytest.raises(error, match="optimizer_path"):
         optimizer_path(*args)

@@ -14,23 +14,98 @@ RNG = np.random.default_rng
 
 #: Every public name of utils.nn before it became a package (the module utils/nn.py).
 NAMES_BEFORE = [
-    "AdaGrad", "Adam", "AdamW", "BatchNorm1d", "Dropout", "ELU", "EPS", "EarlyStopping",
-    "GradcheckError", "History", "INITIALIZERS", "LayerNorm", "LeakyReLU", "Linear", "Module",
-    "Momentum", "Nesterov", "Optimizer", "PReLU", "RMSProp", "ReLU", "SGD", "Sequential",
-    "Sigmoid", "SoftmaxCrossEntropy", "Tanh", "UPDATES", "accuracy", "adagrad_update",
-    "adam_update", "adamw_update", "batchnorm_backward", "batchnorm_forward",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "constant", "cross_entropy",
-    "describe_error", "dropout_backward", "dropout_forward", "elu", "elu_backward",
-    "elu_derivative", "elu_forward", "fit", "gradcheck", "gradcheck_layer", "he_normal",
-    "he_uniform", "l1_penalty", "l2_penalty", "layernorm_backward", "layernorm_forward",
-    "leaky_relu", "leaky_relu_backward", "leaky_relu_derivative", "leaky_relu_forward",
-    "linear_backward", "linear_forward", "log_softmax", "mae_loss", "momentum_update",
-    "mse_loss", "nesterov_update", "normal", "numerical_gradient", "prelu_backward",
-    "prelu_forward", "rel_error", "relu", "relu_backward", "relu_derivative", "relu_forward",
-    "replay_early_stopping", "rmsprop_update", "sgd_update", "sigmoid", "sigmoid_backward",
-    "sigmoid_derivative", "sigmoid_forward", "softmax", "softmax_cross_entropy", "step",
-    "step_derivative", "tanh", "tanh_backward", "tanh_derivative", "tanh_forward", "uniform",
-    "xavier_normal", "xavier_uniform", "zeros",
+    "AdaGrad",
+    "Adam",
+    "AdamW",
+    "BatchNorm1d",
+    "Dropout",
+    "ELU",
+    "EPS",
+    "EarlyStopping",
+    "GradcheckError",
+    "History",
+    "INITIALIZERS",
+    "LayerNorm",
+    "LeakyReLU",
+    "Linear",
+    "Module",
+    "Momentum",
+    "Nesterov",
+    "Optimizer",
+    "PReLU",
+    "RMSProp",
+    "ReLU",
+    "SGD",
+    "Sequential",
+    "Sigmoid",
+    "SoftmaxCrossEntropy",
+    "Tanh",
+    "UPDATES",
+    "accuracy",
+    "adagrad_update",
+    "adam_update",
+    "adamw_update",
+    "batchnorm_backward",
+    "batchnorm_forward",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "constant",
+    "cross_entropy",
+    "describe_error",
+    "dropout_backward",
+    "dropout_forward",
+    "elu",
+    "elu_backward",
+    "elu_derivative",
+    "elu_forward",
+    "fit",
+    "gradcheck",
+    "gradcheck_layer",
+    "he_normal",
+    "he_uniform",
+    "l1_penalty",
+    "l2_penalty",
+    "layernorm_backward",
+    "layernorm_forward",
+    "leaky_relu",
+    "leaky_relu_backward",
+    "leaky_relu_derivative",
+    "leaky_relu_forward",
+    "linear_backward",
+    "linear_forward",
+    "log_softmax",
+    "mae_loss",
+    "momentum_update",
+    "mse_loss",
+    "nesterov_update",
+    "normal",
+    "numerical_gradient",
+    "prelu_backward",
+    "prelu_forward",
+    "rel_error",
+    "relu",
+    "relu_backward",
+    "relu_derivative",
+    "relu_forward",
+    "replay_early_stopping",
+    "rmsprop_update",
+    "sgd_update",
+    "sigmoid",
+    "sigmoid_backward",
+    "sigmoid_derivative",
+    "sigmoid_forward",
+    "softmax",
+    "softmax_cross_entropy",
+    "step",
+    "step_derivative",
+    "tanh",
+    "tanh_backward",
+    "tanh_derivative",
+    "tanh_forward",
+    "uniform",
+    "xavier_normal",
+    "xavier_uniform",
+    "zeros",
 ]
 
 
@@ -42,8 +117,9 @@ def test_every_name_of_the_old_module_is_still_public():
 def test_all_lists_every_public_name_once_and_each_exists():
     assert len(nn.__all__) == len(set(nn.__all__))
     assert all(hasattr(nn, name) for name in nn.__all__)
-    assert {"Module", "Linear", "Sequential", "fit", "minibatch_indices", "freeze_up_to"} \
-        <= set(nn.__all__)
+    assert {"Module", "Linear", "Sequential", "fit", "minibatch_indices", "freeze_up_to"} <= set(
+        nn.__all__
+    )
 
 
 def test_names_keep_reading_as_nn_names():
@@ -58,9 +134,11 @@ def test_no_module_of_the_package_passes_500_lines():
 
 
 def test_importing_nn_loads_neither_matplotlib_nor_the_data_module():
-    code = ("import sys, utils.nn; "
-            "assert 'matplotlib' not in sys.modules, 'matplotlib'; "
-            "assert 'utils.plots' not in sys.modules and 'utils.data' not in sys.modules")
+    code = (
+        "import sys, utils.nn; "
+        "assert 'matplotlib' not in sys.modules, 'matplotlib'; "
+        "assert 'utils.plots' not in sys.modules and 'utils.data' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -71,19 +149,29 @@ def test_data_re_exports_the_minibatch_indices_of_nn():
 
 
 def _nested(rng, dtype=np.float64):
-    inner = nn.Sequential(nn.Linear(4, 6, rng=rng, dtype=dtype), nn.BatchNorm1d(6, dtype=dtype),
-                          nn.ReLU())
-    return nn.Sequential(nn.Linear(3, 4, rng=rng, dtype=dtype), inner,
-                         nn.Linear(6, 2, rng=rng, dtype=dtype))
+    inner = nn.Sequential(
+        nn.Linear(4, 6, rng=rng, dtype=dtype), nn.BatchNorm1d(6, dtype=dtype), nn.ReLU()
+    )
+    return nn.Sequential(
+        nn.Linear(3, 4, rng=rng, dtype=dtype), inner, nn.Linear(6, 2, rng=rng, dtype=dtype)
+    )
 
 
 def test_named_parameters_and_buffers_walk_nested_sequentials():
     model = _nested(RNG(0))
     assert [name for name, _ in model.named_parameters()] == [
-        "0.W", "0.b", "1.0.W", "1.0.b", "1.1.gamma", "1.1.beta", "2.W", "2.b"]
+        "0.W",
+        "0.b",
+        "1.0.W",
+        "1.0.b",
+        "1.1.gamma",
+        "1.1.beta",
+        "2.W",
+        "2.b",
+    ]
     assert [name for name, _ in model.named_buffers()] == ["1.1.running_mean", "1.1.running_var"]
     assert [name for name, _ in model[1].named_parameters(prefix="x")][:1] == ["x.0.W"]
-    assert list(nn.Linear(2, 2, rng=RNG(0)).named_parameters()) [0][0] == "W"
+    assert list(nn.Linear(2, 2, rng=RNG(0)).named_parameters())[0][0] == "W"
     pairs = list(model.parameters())
     assert len(pairs) == 8 and pairs[2] == (model[1][0], "W")
 
@@ -103,8 +191,9 @@ def test_load_state_dict_names_what_differs_and_keeps_the_dtype():
     model = _nested(RNG(0))
     state = model.state_dict()
     with pytest.raises(ValueError, match=r"missing \['2.b'\], unexpected \['2.c'\]"):
-        model.load_state_dict({**{k: v for k, v in state.items() if k != "2.b"},
-                               "2.c": state["2.b"]})
+        model.load_state_dict(
+            {**{k: v for k, v in state.items() if k != "2.b"}, "2.c": state["2.b"]}
+        )
     with pytest.raises(ValueError, match=r"'0.W' has shape \(4, 3\), expected \(3, 4\)"):
         model.load_state_dict({**state, "0.W": np.zeros((4, 3))})
     with pytest.raises(TypeError, match=r"'0.b' must be a NumPy array of numbers"):
@@ -123,8 +212,10 @@ def test_config_is_json_and_rebuilds_the_same_architecture():
     config = json.loads(json.dumps(model.config()))
     assert config["type"] == "Sequential"
     assert config["args"]["layers"][0] == {
-        "type": "Linear", "args": {"in_features": 3, "out_features": 4, "dtype": "float32"},
-        "frozen": True}
+        "type": "Linear",
+        "args": {"in_features": 3, "out_features": 4, "dtype": "float32"},
+        "frozen": True,
+    }
     rebuilt = nn.Module.from_config(config, rng=RNG(5))
     assert rebuilt.config() == config
     assert rebuilt[1][1].params["gamma"].dtype == np.float32
@@ -135,11 +226,13 @@ def test_config_is_json_and_rebuilds_the_same_architecture():
 
 def test_from_config_errors_name_the_layer():
     with pytest.raises(ValueError, match=r"layer 1 has unknown type 'Conv2d'"):
-        nn.Module.from_config({"type": "Sequential", "args": {"layers": [
-            {"type": "ReLU"}, {"type": "Conv2d"}]}})
+        nn.Module.from_config(
+            {"type": "Sequential", "args": {"layers": [{"type": "ReLU"}, {"type": "Conv2d"}]}}
+        )
     with pytest.raises(ValueError, match=r"layer 0 is Dropout, which draws random masks"):
-        nn.Module.from_config({"type": "Sequential", "args": {"layers": [
-            {"type": "Dropout", "args": {"p": 0.5}}]}})
+        nn.Module.from_config(
+            {"type": "Sequential", "args": {"layers": [{"type": "Dropout", "args": {"p": 0.5}}]}}
+        )
     with pytest.raises(ValueError, match=r"layer \(top\) \(LeakyReLU\) has bad arguments"):
         nn.Module.from_config({"type": "LeakyReLU", "args": {"slope": 0.5}})
 
@@ -171,12 +264,24 @@ def test_a_layer_defined_outside_the_library_saves_loads_and_early_stops(tmp_pat
     from utils import data
 
     rng = RNG(0)
-    model = nn.Sequential(nn.Linear(2, 8, rng=rng), Scale(8, start=0.5), nn.ReLU(),
-                          nn.Sequential(Scale(8), nn.Linear(8, 3, rng=rng)))
+    model = nn.Sequential(
+        nn.Linear(2, 8, rng=rng),
+        Scale(8, start=0.5),
+        nn.ReLU(),
+        nn.Sequential(Scale(8), nn.Linear(8, 3, rng=rng)),
+    )
     X, y = data.gaussians(90, centers=[(-1, -1), (1, 1), (1, -1)], std=0.8, rng=RNG(1))
     stopper = nn.EarlyStopping(patience=2)
-    history = nn.fit(model, X[:60], y[:60], epochs=30, rng=rng, validation=(X[60:], y[60:]),
-                     optimizer=nn.Adam(model, lr=0.05), early_stopping=stopper)
+    history = nn.fit(
+        model,
+        X[:60],
+        y[:60],
+        epochs=30,
+        rng=rng,
+        validation=(X[60:], y[60:]),
+        optimizer=nn.Adam(model, lr=0.05),
+        early_stopping=stopper,
+    )
     assert stopper.best_state["1.calls"].shape == (1,)
     assert np.array_equal(model[1].params["s"], stopper.best_state["1.s"])
     assert np.array_equal(model[1].calls, stopper.best_state["1.calls"])

@@ -15,10 +15,12 @@ RNG = np.random.default_rng
 
 
 def _nested(rng, dtype=np.float64):
-    inner = nn.Sequential(nn.Linear(4, 6, rng=rng, dtype=dtype), nn.BatchNorm1d(6, dtype=dtype),
-                          nn.ReLU())
-    return nn.Sequential(nn.Linear(3, 4, rng=rng, dtype=dtype), inner,
-                         nn.Linear(6, 2, rng=rng, dtype=dtype))
+    inner = nn.Sequential(
+        nn.Linear(4, 6, rng=rng, dtype=dtype), nn.BatchNorm1d(6, dtype=dtype), nn.ReLU()
+    )
+    return nn.Sequential(
+        nn.Linear(3, 4, rng=rng, dtype=dtype), inner, nn.Linear(6, 2, rng=rng, dtype=dtype)
+    )
 
 
 def test_early_stopping_restores_running_statistics_inside_a_nested_sequential():
@@ -40,8 +42,12 @@ def test_early_stopping_restores_running_statistics_inside_a_nested_sequential()
 
 def test_a_saved_float32_model_loads_as_float32(tmp_path):
     rng, f32 = RNG(0), np.float32
-    model = nn.Sequential(nn.Linear(3, 4, rng=rng, dtype=f32), nn.BatchNorm1d(4, dtype=f32),
-                          nn.ReLU(), nn.Linear(4, 2, rng=rng, dtype=f32))
+    model = nn.Sequential(
+        nn.Linear(3, 4, rng=rng, dtype=f32),
+        nn.BatchNorm1d(4, dtype=f32),
+        nn.ReLU(),
+        nn.Linear(4, 2, rng=rng, dtype=f32),
+    )
     model.train().forward(RNG(1).standard_normal((8, 3)).astype(f32))
     loaded = load(save(model, tmp_path / "f32.npz"))
     assert loaded[0].params["W"].dtype == f32

@@ -39,22 +39,28 @@ def test_exercise_ids_name_their_chapter():
 
 
 def test_stubs_replace_each_region_at_its_indentation():
-    source = ("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
-              "\n\ndef g(x):\n        ### BEGIN SOLUTION\n        y = x\n        ### END SOLUTION")
+    source = (
+        "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
+        "\n\ndef g(x):\n        ### BEGIN SOLUTION\n        y = x\n        ### END SOLUTION"
+    )
     assert notebook.stub_code(source, "ex05_f") == (
-        "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError(\"ex05_f: not done yet\")\n"
+        'def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError("ex05_f: not done yet")\n'
         "\n\ndef g(x):\n        # YOUR CODE HERE\n"
-        "        raise NotImplementedError(\"ex05_f: not done yet\")")
+        '        raise NotImplementedError("ex05_f: not done yet")'
+    )
     md = "Why?\n<!-- BEGIN SOLUTION -->\nBecause.\n<!-- END SOLUTION -->\nNext."
     assert notebook.stub_markdown(md) == "Why?\n_Write your answer here._\nNext."
     assert notebook.strip_markers(source).count("SOLUTION") == 0
-    assert list(notebook.regions(source.splitlines(), notebook.CODE_BEGIN,
-                                 notebook.CODE_END)) == [(1, 3), (7, 9)]
+    assert list(notebook.regions(source.splitlines(), notebook.CODE_BEGIN, notebook.CODE_END)) == [
+        (1, 3),
+        (7, 9),
+    ]
 
 
 def test_the_contract_imports_only_the_standard_library():
-    code = ("import sys, utils.notebook; "
-            "print(sorted(m for m in ('numpy', 'nbformat', 'matplotlib') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    code = (
+        "import sys, utils.notebook; "
+        "print(sorted(m for m in ('numpy', 'nbformat', 'matplotlib') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -38,11 +38,16 @@ def test_subset_draws_n_per_class_and_refuses_too_many():
         experiments.transfer_subset(Xp, yp, 200, rng=np.random.default_rng(0))
 
 
-@pytest.mark.parametrize(("method", "frozen"), [
-    ("from scratch", [False, False, False]), ("fine-tune all", [False, False, False]),
-    ("freeze layer 1", [True, False, False]), ("frozen features", [True, True, False]),
-    ("freeze all", [True, True, True]),
-])
+@pytest.mark.parametrize(
+    ("method", "frozen"),
+    [
+        ("from scratch", [False, False, False]),
+        ("fine-tune all", [False, False, False]),
+        ("freeze layer 1", [True, False, False]),
+        ("frozen features", [True, True, False]),
+        ("freeze all", [True, True, True]),
+    ],
+)
 def test_transfer_model_freezes_and_groups(method, frozen):
     model, groups = experiments.transfer_model(method, rng=np.random.default_rng(0))
     assert [layer.frozen for layer in model.layers if isinstance(layer, nn.Linear)] == frozen
@@ -76,18 +81,25 @@ def test_linear_probe_depths():
     from utils.persistence import load
 
     (Xs, ys), _, (Xt, yt) = pretrain.source_data()
-    acc = experiments.linear_probe_accuracy(load(pretrain.WEIGHTS), 2, Xs, ys, Xt, yt,
-                                      rng=np.random.default_rng(0), steps=60)
+    acc = experiments.linear_probe_accuracy(
+        load(pretrain.WEIGHTS), 2, Xs, ys, Xt, yt, rng=np.random.default_rng(0), steps=60
+    )
     assert acc > 0.9  # the source's own features separate its classes
     with pytest.raises(ValueError, match=r"depth must be in \[0, 2\]"):
-        experiments.linear_probe_accuracy(load(pretrain.WEIGHTS), 3, Xs, ys, Xt, yt,
-                                    rng=np.random.default_rng(0))
+        experiments.linear_probe_accuracy(
+            load(pretrain.WEIGHTS), 3, Xs, ys, Xt, yt, rng=np.random.default_rng(0)
+        )
 
 
 def _model():
     rng = RNG(0)
-    return nn.Sequential(nn.Linear(6, 5, rng=rng), nn.ReLU(), nn.Linear(5, 4, rng=rng),
-                         nn.ReLU(), nn.Linear(4, 3, rng=rng))
+    return nn.Sequential(
+        nn.Linear(6, 5, rng=rng),
+        nn.ReLU(),
+        nn.Linear(5, 4, rng=rng),
+        nn.ReLU(),
+        nn.Linear(4, 3, rng=rng),
+    )
 
 
 def test_freeze_up_to_freezes_the_first_k_linear_layers_and_unfreezes_the_rest():
@@ -122,6 +134,8 @@ def test_head_and_body_groups_give_the_head_its_own_learning_rate():
 
 
 def test_the_checks_and_the_experiment_import_no_plotting():
-    code = ("import sys, utils.checks.ch10, utils.experiments.transfer; "
-            "assert 'utils.plots' not in sys.modules and 'matplotlib' not in sys.modules")
+    code = (
+        "import sys, utils.checks.ch10, utils.experiments.transfer; "
+        "assert 'utils.plots' not in sys.modules and 'matplotlib' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -26,16 +26,19 @@ def test_explorer_has_its_controls_and_draws(explorer):
     assert "sigmoid layers, init std 1" in explorer.figure.texts[0].get_text()
 
 
-@pytest.mark.parametrize(("activation", "init", "words"), [
-    ("sigmoid", "std 1", "saturated"),
-    ("sigmoid", "std 0.01", "near 0.5"),
-    ("tanh", "std 1", "saturated"),
-    ("tanh", "std 0.01", "near 0"),
-    ("tanh", "Xavier", "survives"),
-    ("relu", "std 1", "explodes"),
-    ("relu", "std 0.01", "near 0"),
-    ("relu", "He", "survives"),
-])
+@pytest.mark.parametrize(
+    ("activation", "init", "words"),
+    [
+        ("sigmoid", "std 1", "saturated"),
+        ("sigmoid", "std 0.01", "near 0.5"),
+        ("tanh", "std 1", "saturated"),
+        ("tanh", "std 0.01", "near 0"),
+        ("tanh", "Xavier", "survives"),
+        ("relu", "std 1", "explodes"),
+        ("relu", "std 0.01", "near 0"),
+        ("relu", "He", "survives"),
+    ],
+)
 def test_explorer_status_names_what_happens(explorer, activation, init, words):
     _set(explorer, activation=activation, init=init)
     assert words in explorer.message
@@ -74,18 +77,33 @@ def test_plot_histograms_and_grid():
     plt.close("all")
 
 
-@pytest.mark.parametrize(("call", "error", "words"), [
-    (lambda: plots.plot_activation_histograms(np.zeros((3, 3))), TypeError, "non-empty list"),
-    (lambda: plots.plot_activation_histograms([np.zeros(3)], value_range=(1, 0)), ValueError,
-     "low < high"),
-    (lambda: plots.plot_activation_histograms([np.zeros(3)] * 2, axes=[None]), ValueError,
-     "need 2 axes"),
-    (lambda: plots.plot_histogram_grid({"a": [np.zeros(3)]}, activation="elu"), ValueError,
-     "activation must be one of"),
-    (lambda: plots.plot_histogram_grid({"a": [np.zeros(3)], "b": []}, activation="relu"),
-     ValueError, "same number of layers"),
-    (lambda: plots.plot_weight_matrix(np.zeros(3)), ValueError, "must be 2-D"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: plots.plot_activation_histograms(np.zeros((3, 3))), TypeError, "non-empty list"),
+        (
+            lambda: plots.plot_activation_histograms([np.zeros(3)], value_range=(1, 0)),
+            ValueError,
+            "low < high",
+        ),
+        (
+            lambda: plots.plot_activation_histograms([np.zeros(3)] * 2, axes=[None]),
+            ValueError,
+            "need 2 axes",
+        ),
+        (
+            lambda: plots.plot_histogram_grid({"a": [np.zeros(3)]}, activation="elu"),
+            ValueError,
+            "activation must be one of",
+        ),
+        (
+            lambda: plots.plot_histogram_grid({"a": [np.zeros(3)], "b": []}, activation="relu"),
+            ValueError,
+            "same number of layers",
+        ),
+        (lambda: plots.plot_weight_matrix(np.zeros(3)), ValueError, "must be 2-D"),
+    ],
+)
 def test_plot_functions_reject_bad_input(call, error, words):
     with pytest.raises(error, match=words):
         call()

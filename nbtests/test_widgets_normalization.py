@@ -71,8 +71,11 @@ def test_explorer_image_changes_and_is_deterministic(explorer):
 
 
 def _panel_stds(w) -> list[float]:
-    return [float(t.get_text().split()[1]) for t in w.figure.axes[1].texts
-            if t.get_text().startswith("std")]
+    return [
+        float(t.get_text().split()[1])
+        for t in w.figure.axes[1].texts
+        if t.get_text().startswith("std")
+    ]
 
 
 def test_explorer_bn_histograms_are_normalised(explorer):
@@ -92,8 +95,9 @@ def test_explorer_rejects_bad_arguments():
 
 
 def test_describe_norm_run():
-    assert "diverged at step 3" in describe_norm_run({"loss": np.full(5, np.nan),
-                                                      "diverged_at": 3}, batchnorm=False)
+    assert "diverged at step 3" in describe_norm_run(
+        {"loss": np.full(5, np.nan), "diverged_at": 3}, batchnorm=False
+    )
     stuck = {"loss": np.full(40, np.log(10)), "diverged_at": None}
     assert "stuck" in describe_norm_run(stuck, batchnorm=True)
     falling = {"loss": np.linspace(2.0, 0.5, 40), "diverged_at": None}
@@ -104,8 +108,12 @@ def test_describe_norm_run():
 
 def test_plot_functions_draw_and_label():
     rng = np.random.default_rng(4)
-    runs = {(lr, s, bn): {"loss": rng.uniform(0.1, 2.0, 10), "diverged_at": None}
-            for lr in (0.1, 1.0) for s in (0.1, 1.0) for bn in (False, True)}
+    runs = {
+        (lr, s, bn): {"loss": rng.uniform(0.1, 2.0, 10), "diverged_at": None}
+        for lr in (0.1, 1.0)
+        for s in (0.1, 1.0)
+        for bn in (False, True)
+    }
     runs[1.0, 1.0, False] = {"loss": np.r_[2.0, np.full(9, np.nan)], "diverged_at": 1}
     axes = plots.plot_norm_loss_grid(runs, stds=(0.1, 1.0), lrs=(0.1, 1.0))
     assert axes.shape == (2, 2) and axes[1, 0].get_xlabel() == "SGD step"
@@ -114,23 +122,32 @@ def test_plot_functions_draw_and_label():
     assert "without BN (diverged at step 1)" in labels
     with pytest.raises(KeyError, match="no run for"):
         plots.plot_norm_loss_grid(runs, stds=(0.5,), lrs=(0.1,))
-    ax = plots.plot_batch_stat_noise({"batch_size": np.array([2, 4]), "mean_std": np.ones(2),
-                                      "var_std": np.ones(2)})
+    ax = plots.plot_batch_stat_noise(
+        {"batch_size": np.array([2, 4]), "mean_std": np.ones(2), "var_std": np.ones(2)}
+    )
     assert ax.get_xlabel() == "batch size B"
     left, right = plots.plot_norm_axes()
     assert "batch norm" in left.get_title() and "layer norm" in right.get_title()
     ax = plots.plot_norm_histograms([np.full(4, np.inf), np.zeros(3)], title="t")
     assert [t.get_text() for t in ax.texts if t.get_text()[:3] in ("std", "ove")] == [
-        "overflow", "std 0"]
+        "overflow",
+        "std 0",
+    ]
     plt.close("all")
 
 
-@pytest.mark.parametrize(("call", "error", "words"), [
-    (lambda: plots.plot_norm_histograms(np.zeros(3)), TypeError, "non-empty list"),
-    (lambda: plots.plot_norm_histograms([np.zeros(3)], value_range=(1, 0)), ValueError,
-     "low < high"),
-    (lambda: plots.plot_batch_stat_noise({}), KeyError, "use batch_stat_noise"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: plots.plot_norm_histograms(np.zeros(3)), TypeError, "non-empty list"),
+        (
+            lambda: plots.plot_norm_histograms([np.zeros(3)], value_range=(1, 0)),
+            ValueError,
+            "low < high",
+        ),
+        (lambda: plots.plot_batch_stat_noise({}), KeyError, "use batch_stat_noise"),
+    ],
+)
 def test_plot_functions_reject_bad_input(call, error, words):
     with pytest.raises(error, match=words):
         call()

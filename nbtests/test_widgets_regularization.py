@@ -45,8 +45,9 @@ def test_penalty_explorer_draws_fit_and_histogram(explorer):
     k = int(np.argmin(np.abs(LAMBDA_EXPONENTS - explorer.controls["log10_lambda"].value)))
     b, W = fits[explorer.controls["kind"].value]
     grid = np.asarray(model.get_xdata())
-    np.testing.assert_allclose(model.get_ydata(),
-                               np.clip(experiments.rbf_features(grid) @ W[k] + b[k], -3, 3))
+    np.testing.assert_allclose(
+        model.get_ydata(), np.clip(experiments.rbf_features(grid) @ W[k] + b[k], -3, 3)
+    )
 
 
 def _sine_train():

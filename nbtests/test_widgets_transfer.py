@@ -26,7 +26,9 @@ def test_explorer_draws_both_panels(explorer):
     curves_ax, labels_ax = explorer.figure.axes
     assert curves_ax.get_xlabel() == "gradient steps"
     assert [t.get_text() for t in curves_ax.get_legend().get_texts()] == [
-        "from scratch", "frozen features"]
+        "from scratch",
+        "frozen features",
+    ]
     assert len(labels_ax.lines) == 3  # two methods and the marker of the chosen label count
     assert explorer.message.startswith("5 labels per class. from scratch:")
 

@@ -32,8 +32,19 @@ from pathlib import Path
 from utils.notebook import CODE_BEGIN, CODE_END, MD_BEGIN, MD_END, regions
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ["course", "utils", "etc", "README.md", "GLOSSARY.md", "pyproject.toml",
-           "constraints.txt", "environment.yml", "postBuild", "Makefile", "jupytext.toml"]
+SHIPPED = [
+    "course",
+    "utils",
+    "etc",
+    "README.md",
+    "GLOSSARY.md",
+    "pyproject.toml",
+    "constraints.txt",
+    "environment.yml",
+    "postBuild",
+    "Makefile",
+    "jupytext.toml",
+]
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
 SHORT = 40  # a one-line body shorter than this many characters is not looked for
 
@@ -65,10 +76,13 @@ def solution_bodies(solutions: Path = ROOT / "solutions") -> list[tuple[str, lis
     for source in sorted(solutions.glob("[0-9][0-9]_*.py")):
         lines = source.read_text(encoding="utf-8").splitlines()
         plain = [_unhashed(line) for line in lines]
-        found = sorted((i, j, kind) for kind, (begin, end) in markers.items()
-                       for i, j in regions(plain, begin, end))
+        found = sorted(
+            (i, j, kind)
+            for kind, (begin, end) in markers.items()
+            for i, j in regions(plain, begin, end)
+        )
         for i, j, kind in found:
-            region = lines[i + 1:j]
+            region = lines[i + 1 : j]
             if kind == "markdown":
                 region = [re.sub(r"^\s*# ?", "", x) for x in region]
                 body = [re.sub(r"\s+", " ", x).strip() for x in region if x.strip()]
@@ -93,8 +107,9 @@ def _texts(dist: Path) -> dict[str, list[str]]:
                 source = cell.get("source", "")
                 source = "".join(source) if isinstance(source, list) else source
                 if cell.get("cell_type") == "markdown":
-                    lines += [re.sub(r"\s+", " ", x).strip() for x in source.splitlines()
-                              if x.strip()]
+                    lines += [
+                        re.sub(r"\s+", " ", x).strip() for x in source.splitlines() if x.strip()
+                    ]
                 else:
                     lines += _normal_lines(source)
             texts[rel.as_posix()] = lines
@@ -103,15 +118,16 @@ def _texts(dist: Path) -> dict[str, list[str]]:
                 text = path.read_text(encoding="utf-8")
             except UnicodeDecodeError:
                 continue
-            texts[rel.as_posix()] = [re.sub(r"\s+", " ", x).strip() for x in text.splitlines()
-                                     if x.strip()] + _normal_lines(text)
+            texts[rel.as_posix()] = [
+                re.sub(r"\s+", " ", x).strip() for x in text.splitlines() if x.strip()
+            ] + _normal_lines(text)
     return texts
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
     n = len(needle)
     first = needle[0]
-    return any(haystack[i:i + n] == needle for i, line in enumerate(haystack) if line == first)
+    return any(haystack[i : i + n] == needle for i, line in enumerate(haystack) if line == first)
 
 
 def check(dist: Path) -> list[str]:
@@ -145,11 +161,18 @@ def build(out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.dist", description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "dist-student",
-                        help="where to write it (default _build/dist-student)")
-    parser.add_argument("--check", type=Path, metavar="DIR",
-                        help="only check an existing distribution for answers")
+    parser = argparse.ArgumentParser(
+        prog="python -m utils.dist", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "_build" / "dist-student",
+        help="where to write it (default _build/dist-student)",
+    )
+    parser.add_argument(
+        "--check", type=Path, metavar="DIR", help="only check an existing distribution for answers"
+    )
     args = parser.parse_args(argv)
     try:
         if args.check:
@@ -165,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     n = len(list((out / "course").glob("*.ipynb")))
-    print(f"wrote {out}: {n} course notebooks, the utils package, environment files; "
-          f"checked: no solution body in its notebooks or documents")
+    print(
+        f"wrote {out}: {n} course notebooks, the utils package, environment files; "
+        f"checked: no solution body in its notebooks or documents"
+    )
     return 0
 
 

@@ -45,10 +45,30 @@ EXERCISE_ID_RE = re.compile(r"ex(\d\d)_[a-z0-9_]+")
 CHECK_CALL_RE = re.compile(r"""check\(\s*["'](ex\d\d_[a-z0-9_]+)["']""")
 
 __all__ = [
-    "CHECK_CALL_RE", "CHECK_ID_SUFFIX", "CHECK_TAG", "CODE_BEGIN", "CODE_END", "CODE_STUB",
-    "EXERCISE_ID_RE", "EXERCISE_TAG", "MD_BEGIN", "MD_END", "MD_STUB", "cell_tags",
-    "check_call", "check_cell_id", "exercise_chapter", "exercise_id", "has_tag", "is_check",
-    "is_exercise", "not_done_line", "regions", "replace_regions", "strip_markers", "stub_code",
+    "CHECK_CALL_RE",
+    "CHECK_ID_SUFFIX",
+    "CHECK_TAG",
+    "CODE_BEGIN",
+    "CODE_END",
+    "CODE_STUB",
+    "EXERCISE_ID_RE",
+    "EXERCISE_TAG",
+    "MD_BEGIN",
+    "MD_END",
+    "MD_STUB",
+    "cell_tags",
+    "check_call",
+    "check_cell_id",
+    "exercise_chapter",
+    "exercise_id",
+    "has_tag",
+    "is_check",
+    "is_exercise",
+    "not_done_line",
+    "regions",
+    "replace_regions",
+    "strip_markers",
+    "stub_code",
     "stub_markdown",
 ]
 
@@ -131,8 +151,9 @@ def regions(lines: list[str], begin: str, end: str) -> Iterator[tuple[int, int]]
             start = None
 
 
-def replace_regions(source: str, begin: str, end: str,
-                    replacement: Callable[[str], list[str]]) -> str:
+def replace_regions(
+    source: str, begin: str, end: str, replacement: Callable[[str], list[str]]
+) -> str:
     """``source`` with each region between ``begin`` and ``end`` (markers included) replaced
     by ``replacement(indent)``, where ``indent`` is the leading whitespace of the ``begin``
     line. Lines after an unclosed ``begin`` are dropped, as a region's are."""
@@ -151,9 +172,12 @@ def replace_regions(source: str, begin: str, end: str,
 
 def stub_code(source: str, ex_id: str) -> str:
     """An exercise cell's source with each solution region replaced by the stub."""
-    return replace_regions(source, CODE_BEGIN, CODE_END,
-                           lambda indent: [f"{indent}{CODE_STUB}",
-                                           f"{indent}{not_done_line(ex_id)}"])
+    return replace_regions(
+        source,
+        CODE_BEGIN,
+        CODE_END,
+        lambda indent: [f"{indent}{CODE_STUB}", f"{indent}{not_done_line(ex_id)}"],
+    )
 
 
 def stub_markdown(source: str) -> str:
@@ -163,5 +187,6 @@ def stub_markdown(source: str) -> str:
 
 def strip_markers(source: str) -> str:
     """A solution cell's source without its code marker lines (the solution stays)."""
-    return "\n".join(line for line in source.splitlines()
-                     if line.strip() not in (CODE_BEGIN, CODE_END))
+    return "\n".join(
+        line for line in source.splitlines() if line.strip() not in (CODE_BEGIN, CODE_END)
+    )

@@ -13,8 +13,15 @@ from utils import nn
 from utils._validate import as_float_matrix, as_float_vector, as_scalar
 
 __all__ = [
-    "GATE_WEIGHTS", "XOR_HIDDEN_B", "XOR_HIDDEN_W", "XOR_OUT_B", "XOR_OUT_W", "perceptron",
-    "step", "train_perceptron", "xor_network",
+    "GATE_WEIGHTS",
+    "XOR_HIDDEN_B",
+    "XOR_HIDDEN_W",
+    "XOR_OUT_B",
+    "XOR_OUT_W",
+    "perceptron",
+    "step",
+    "train_perceptron",
+    "xor_network",
 ]
 
 #: Hand-chosen weights ``(w, b)`` for the gates a single perceptron can compute.
@@ -122,8 +129,9 @@ def train_perceptron(X, y, *, lr: float = 1.0, epochs: int = 10):
     X = as_float_matrix(X, "train_perceptron", "X")
     y = as_float_vector(y, "train_perceptron", "y", length=X.shape[0])
     if not np.isin(y, (0.0, 1.0)).all():
-        raise ValueError("train_perceptron: y must contain only 0 and 1, "
-                         f"got values {np.unique(y)[:5].tolist()}")
+        raise ValueError(
+            f"train_perceptron: y must contain only 0 and 1, got values {np.unique(y)[:5].tolist()}"
+        )
     lr = as_scalar(lr, "train_perceptron", "lr")
     if lr <= 0:
         raise ValueError(f"train_perceptron: lr must be > 0, got {lr}")

@@ -37,8 +37,9 @@ def save(model: nn.Sequential, path) -> Path:
         try:
             layers.append(layer.config())
         except TypeError as exc:
-            raise TypeError(f"save: layer {i} is a {type(layer).__name__}, which cannot be "
-                            f"saved: {exc}") from None
+            raise TypeError(
+                f"save: layer {i} is a {type(layer).__name__}, which cannot be saved: {exc}"
+            ) from None
     arrays = model.state_dict()
     header = {"format": "dlf-model", "version": FORMAT_VERSION, "layers": layers}
     arrays["__architecture__"] = np.array(json.dumps(header))
@@ -71,8 +72,10 @@ def load(path, *, rng: np.random.Generator | None = None) -> nn.Sequential:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ValueError(f"load: {path} is not a readable model file (truncated, or not an "
-                         f".npz written by utils.persistence.save): {exc}") from None
+        raise ValueError(
+            f"load: {path} is not a readable model file (truncated, or not an "
+            f".npz written by utils.persistence.save): {exc}"
+        ) from None
     header = _header(arrays, path)
     state = {key: value for key, value in arrays.items() if key != "__architecture__"}
     floats = {value.dtype for value in state.values() if value.dtype.kind == "f"}
@@ -93,9 +96,11 @@ def load(path, *, rng: np.random.Generator | None = None) -> nn.Sequential:
         if key not in state:
             raise ValueError(f"load: {path} lacks the array {key!r} of layer {i} ({spec['type']})")
         if state[key].shape != target.shape:
-            raise ValueError(f"load: {path}: array {key!r} has shape {state[key].shape}, but "
-                             f"layer {i} ({spec['type']} {spec.get('args', {})}) needs "
-                             f"{target.shape}")
+            raise ValueError(
+                f"load: {path}: array {key!r} has shape {state[key].shape}, but "
+                f"layer {i} ({spec['type']} {spec.get('args', {})}) needs "
+                f"{target.shape}"
+            )
     model.load_state_dict(state, strict=False)
     return model
 
@@ -113,8 +118,10 @@ def _layer_message(i: int, spec, exc: ValueError) -> str:
 
 def _header(arrays: dict, path: Path) -> dict:
     if "__architecture__" not in arrays:
-        raise ValueError(f"load: {path} has no architecture record: not a model file written "
-                         "by utils.persistence.save")
+        raise ValueError(
+            f"load: {path} has no architecture record: not a model file written "
+            "by utils.persistence.save"
+        )
     try:
         header = json.loads(str(arrays["__architecture__"]))
     except json.JSONDecodeError as exc:
@@ -122,8 +129,10 @@ def _header(arrays: dict, path: Path) -> dict:
     if not isinstance(header, dict) or header.get("format") != "dlf-model":
         raise ValueError(f"load: {path} is not a dlf-model file")
     if header.get("version") != FORMAT_VERSION:
-        raise ValueError(f"load: {path} has format version {header.get('version')}; this "
-                         f"library reads version {FORMAT_VERSION}")
+        raise ValueError(
+            f"load: {path} has format version {header.get('version')}; this "
+            f"library reads version {FORMAT_VERSION}"
+        )
     if not isinstance(header.get("layers"), list):
         raise ValueError(f"load: {path} has no layer list")
     return header

@@ -34,8 +34,7 @@ def load(kind: str, chapter: str):
 
 def exercise_sources(chapter: str, kind: str = "solution") -> dict[str, str]:
     nb = load(kind, chapter)
-    return {exercise_id(c): c.source for c in nb.cells
-            if c.cell_type == "code" and exercise_id(c)}
+    return {exercise_id(c): c.source for c in nb.cells if c.cell_type == "code" and exercise_id(c)}
 
 
 def with_cells(chapter: str, replace: dict[str, str], base: str = "course"):
@@ -54,14 +53,21 @@ def write(nb, path: Path) -> Path:
     return path
 
 
-def run_grader(*args: str, timeout: float = 600, uids: str | None = None
-               ) -> subprocess.CompletedProcess:
+def run_grader(
+    *args: str, timeout: float = 600, uids: str | None = None
+) -> subprocess.CompletedProcess:
     """``python -m utils.grade ARGS`` as an instructor runs it (a separate process)."""
     env = dict(os.environ)
     if uids:
         env["DLF_GRADE_UIDS"] = uids
-    return subprocess.run([sys.executable, "-m", "utils.grade", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "utils.grade", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 def read_rows(path: Path) -> dict[str, dict]:
@@ -74,6 +80,17 @@ def read_rows(path: Path) -> dict[str, dict]:
 
 def nb3_text() -> str:
     """A minimal notebook in the old nbformat 3 layout."""
-    return json.dumps({"metadata": {}, "nbformat": 3, "nbformat_minor": 0,
-                       "worksheets": [{"cells": [{"cell_type": "code", "input": "1 + 1",
-                                                  "language": "python", "outputs": []}]}]})
+    return json.dumps(
+        {
+            "metadata": {},
+            "nbformat": 3,
+            "nbformat_minor": 0,
+            "worksheets": [
+                {
+                    "cells": [
+                        {"cell_type": "code", "input": "1 + 1", "language": "python", "outputs": []}
+                    ]
+                }
+            ],
+        }
+    )

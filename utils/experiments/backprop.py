@@ -9,8 +9,9 @@ from utils import nn
 __all__ = ["two_layer_predict", "two_layer_snapshots"]
 
 
-def two_layer_snapshots(X, y, hidden: int, *, epochs: int, every: int, lr: float,
-                         batch_size: int, seed: int) -> dict:
+def two_layer_snapshots(
+    X, y, hidden: int, *, epochs: int, every: int, lr: float, batch_size: int, seed: int
+) -> dict:
     """Train Linear(D, hidden) -> ReLU -> Linear(hidden, C) with SGD; keep snapshots.
 
     Parameters
@@ -35,17 +36,21 @@ def two_layer_snapshots(X, y, hidden: int, *, epochs: int, every: int, lr: float
     """
     rng = np.random.default_rng(seed)
     n_classes = int(y.max()) + 1
-    model = nn.Sequential(nn.Linear(X.shape[1], hidden, rng=rng), nn.ReLU(),
-                          nn.Linear(hidden, n_classes, rng=rng))
+    model = nn.Sequential(
+        nn.Linear(X.shape[1], hidden, rng=rng), nn.ReLU(), nn.Linear(hidden, n_classes, rng=rng)
+    )
 
     def copy():
         return tuple(model[i].params[k].copy() for i in (0, 2) for k in ("W", "b"))
 
     with np.errstate(all="ignore"):
         scores = model.forward(X)
-    snaps = {"epochs": [0], "params": [copy()],
-             "loss": [nn.softmax_cross_entropy(scores, y)[0]],
-             "accuracy": [nn.accuracy(scores, y)]}
+    snaps = {
+        "epochs": [0],
+        "params": [copy()],
+        "loss": [nn.softmax_cross_entropy(scores, y)[0]],
+        "accuracy": [nn.accuracy(scores, y)],
+    }
 
     def callback(epoch, history, _model):
         snaps["loss"].append(history["train_loss"][-1])
@@ -55,12 +60,22 @@ def two_layer_snapshots(X, y, hidden: int, *, epochs: int, every: int, lr: float
             snaps["params"].append(copy())
 
     with np.errstate(all="ignore"):
-        history = nn.fit(model, X, y, optimizer=nn.SGD(model, lr=lr), epochs=epochs,
-                         batch_size=batch_size, rng=rng, callback=callback, metric=nn.accuracy)
+        history = nn.fit(
+            model,
+            X,
+            y,
+            optimizer=nn.SGD(model, lr=lr),
+            epochs=epochs,
+            batch_size=batch_size,
+            rng=rng,
+            callback=callback,
+            metric=nn.accuracy,
+        )
     snaps["stopped_at"] = history["stopped_at"]
     snaps["loss"] = np.array(snaps["loss"] + [np.nan] * (epochs + 1 - len(snaps["loss"])))
-    snaps["accuracy"] = np.array(snaps["accuracy"]
-                                 + [np.nan] * (epochs + 1 - len(snaps["accuracy"])))
+    snaps["accuracy"] = np.array(
+        snaps["accuracy"] + [np.nan] * (epochs + 1 - len(snaps["accuracy"]))
+    )
     snaps["epochs"] = np.array(snaps["epochs"])
     return snaps
 

@@ -19,7 +19,11 @@ from utils import nn
 from utils._validate import as_count, as_float_matrix
 
 __all__ = [
-    "CAPSTONE_HIDDEN", "capstone_model", "capstone_runs", "confusion_matrix", "count_parameters",
+    "CAPSTONE_HIDDEN",
+    "capstone_model",
+    "capstone_runs",
+    "confusion_matrix",
+    "count_parameters",
     "early_stopping_epochs",
 ]
 
@@ -28,9 +32,15 @@ __all__ = [
 CAPSTONE_HIDDEN = (144, 144, 16)
 
 
-def capstone_model(n_features: int, n_classes: int, *, rng: np.random.Generator,
-                   p: float = 0.3, batchnorm: bool = True,
-                   hidden: Sequence[int] = CAPSTONE_HIDDEN) -> nn.Sequential:
+def capstone_model(
+    n_features: int,
+    n_classes: int,
+    *,
+    rng: np.random.Generator,
+    p: float = 0.3,
+    batchnorm: bool = True,
+    hidden: Sequence[int] = CAPSTONE_HIDDEN,
+) -> nn.Sequential:
     """The chapter's MLP: per hidden size ``Linear -> BatchNorm1d -> ReLU -> Dropout(p)``.
 
     The last layer is ``Linear(hidden[-1], n_classes)`` and returns raw class scores (the
@@ -63,8 +73,9 @@ def capstone_model(n_features: int, n_classes: int, *, rng: np.random.Generator,
 def count_parameters(model: nn.Module) -> int:
     """The number of learned numbers (every entry of every ``params`` array) of a model."""
     if not isinstance(model, nn.Module):
-        raise TypeError(f"count_parameters: model must be a layer or Sequential, "
-                        f"got {type(model).__name__}")
+        raise TypeError(
+            f"count_parameters: model must be a layer or Sequential, got {type(model).__name__}"
+        )
     return int(sum(layer.params[name].size for layer, name in model.parameters()))
 
 
@@ -86,20 +97,34 @@ def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
     c = as_count(n_classes, "confusion_matrix", "n_classes")
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.ndim != 1 or y_true.shape != y_pred.shape:
-        raise ValueError(f"confusion_matrix: y_true and y_pred must be label vectors of the same "
-                         f"shape (N,), got {y_true.shape} and {y_pred.shape}")
+        raise ValueError(
+            f"confusion_matrix: y_true and y_pred must be label vectors of the same "
+            f"shape (N,), got {y_true.shape} and {y_pred.shape}"
+        )
     for name, y in (("y_true", y_true), ("y_pred", y_pred)):
         if y.size and (not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= c):
-            raise ValueError(f"confusion_matrix: {name} must hold integer labels in "
-                             f"[0, {c - 1}], got dtype {y.dtype}, values {y.min()} to {y.max()}")
+            raise ValueError(
+                f"confusion_matrix: {name} must hold integer labels in "
+                f"[0, {c - 1}], got dtype {y.dtype}, values {y.min()} to {y.max()}"
+            )
     counts = np.zeros((c, c), dtype=np.int64)
     np.add.at(counts, (y_true, y_pred), 1)  # add.at counts repeated (i, j) pairs; += would not
     return counts
 
 
-def capstone_runs(X_train, Y_train, X_val, Y_val, *, ps=(0.0, 0.3, 0.6, 0.9),
-                  lrs=(1e-4, 1e-3, 1e-1), batchnorm=(True, False), epochs: int = 120,
-                  batch_size: int = 128, seed: int = 0) -> dict:
+def capstone_runs(
+    X_train,
+    Y_train,
+    X_val,
+    Y_val,
+    *,
+    ps=(0.0, 0.3, 0.6, 0.9),
+    lrs=(1e-4, 1e-3, 1e-1),
+    batchnorm=(True, False),
+    epochs: int = 120,
+    batch_size: int = 128,
+    seed: int = 0,
+) -> dict:
     """Train :func:`capstone_model` once per (dropout p, learning rate, batch norm) with Adam.
 
     Every run starts from the same seed and records, per epoch, the loss and accuracy on the
@@ -122,29 +147,56 @@ def capstone_runs(X_train, Y_train, X_val, Y_val, *, ps=(0.0, 0.3, 0.6, 0.9),
     runs = {}
     # Many small matrix products: one BLAS thread is faster, and much faster on a busy machine.
     with threadpool_limits(limits=1, user_api="blas"):
-        runs.update(_runs(X_train, Y_train, X_val, Y_val, ps, lrs, batchnorm, epochs,
-                          batch_size, seed, n_classes))
+        runs.update(
+            _runs(
+                X_train,
+                Y_train,
+                X_val,
+                Y_val,
+                ps,
+                lrs,
+                batchnorm,
+                epochs,
+                batch_size,
+                seed,
+                n_classes,
+            )
+        )
     return runs
 
 
-def _runs(X_train, Y_train, X_val, Y_val, ps, lrs, batchnorm, epochs, batch_size, seed,
-          n_classes) -> dict:
+def _runs(
+    X_train, Y_train, X_val, Y_val, ps, lrs, batchnorm, epochs, batch_size, seed, n_classes
+) -> dict:
     runs = {}
     for bn in batchnorm:
         for p in ps:
             for lr in lrs:
                 rng = np.random.default_rng(seed)
-                model = capstone_model(X_train.shape[1], n_classes, rng=rng, p=float(p),
-                                       batchnorm=bool(bn))
+                model = capstone_model(
+                    X_train.shape[1], n_classes, rng=rng, p=float(p), batchnorm=bool(bn)
+                )
                 with np.errstate(all="ignore"):
-                    hist = nn.fit(model, X_train, Y_train, epochs=epochs, batch_size=batch_size,
-                                  rng=rng, optimizer=nn.Adam(model, lr=float(lr)),
-                                  validation=(X_val, Y_val), metric=nn.accuracy)
+                    hist = nn.fit(
+                        model,
+                        X_train,
+                        Y_train,
+                        epochs=epochs,
+                        batch_size=batch_size,
+                        rng=rng,
+                        optimizer=nn.Adam(model, lr=float(lr)),
+                        validation=(X_val, Y_val),
+                        metric=nn.accuracy,
+                    )
                 run = {}
-                for key, name in (("train_loss", "train_loss"), ("val_loss", "val_loss"),
-                                  ("train_metric", "train_acc"), ("val_metric", "val_acc")):
+                for key, name in (
+                    ("train_loss", "train_loss"),
+                    ("val_loss", "val_loss"),
+                    ("train_metric", "train_acc"),
+                    ("val_metric", "val_acc"),
+                ):
                     values = np.full(epochs, np.nan)
-                    values[:len(hist[key])] = hist[key]
+                    values[: len(hist[key])] = hist[key]
                     run[name] = np.where(np.isfinite(values), values, np.nan)
                 runs[float(p), float(lr), bool(bn)] = run
     return runs
@@ -169,5 +221,5 @@ def early_stopping_epochs(val_loss, patience: int) -> tuple[int, int | None]:
     """
     val_loss = np.asarray(val_loss, dtype=np.float64).ravel()
     ended = np.flatnonzero(~np.isfinite(val_loss))
-    finite_part = val_loss[:ended[0]] if ended.size else val_loss
+    finite_part = val_loss[: ended[0]] if ended.size else val_loss
     return nn.replay_early_stopping(finite_part, patience)

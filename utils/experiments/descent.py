@@ -18,8 +18,9 @@ __all__ = ["BLOWUP", "DIVERGED_FACTOR", "QUADRATICS", "descent_path", "fit_line_
 DIVERGED_FACTOR = 1e4
 
 
-def fit_line_sgd(x, t, *, lr: float = 0.1, batch_size: int = 8, steps: int = 60,
-                 rng: np.random.Generator) -> dict:
+def fit_line_sgd(
+    x, t, *, lr: float = 0.1, batch_size: int = 8, steps: int = 60, rng: np.random.Generator
+) -> dict:
     """Fit ``t ≈ w x + b`` by mini-batch gradient descent on the mean squared error.
 
     Each step: draw a mini-batch of ``batch_size`` indices without replacement; compute the

@@ -39,8 +39,9 @@ EXPERIMENT_INITS = {
 HISTOGRAM_ACTIVATIONS = {"sigmoid": nn.sigmoid, "tanh": nn.tanh, "relu": nn.relu}
 
 
-def layer_activations(X, init, activation, *, n_layers: int = 5, width: int = 100,
-                      rng: np.random.Generator) -> list[np.ndarray]:
+def layer_activations(
+    X, init, activation, *, n_layers: int = 5, width: int = 100, rng: np.random.Generator
+) -> list[np.ndarray]:
     """The activations of each layer of a deep stack without biases.
 
     Layer k computes ``H_k = activation(H_{k-1} @ W_k)`` with ``H_0 = X`` and

@@ -21,8 +21,12 @@ from utils import nn
 from utils._validate import as_count, as_generator, as_scalar
 
 __all__ = [
-    "NORM_DIVERGED_LOSS", "batch_stat_noise", "norm_init_sweep", "norm_mlp",
-    "norm_preactivations", "norm_train_run",
+    "NORM_DIVERGED_LOSS",
+    "batch_stat_noise",
+    "norm_init_sweep",
+    "norm_mlp",
+    "norm_preactivations",
+    "norm_train_run",
 ]
 
 
@@ -31,8 +35,16 @@ __all__ = [
 NORM_DIVERGED_LOSS = 1000.0
 
 
-def norm_mlp(init_std: float, *, batchnorm: bool, rng: np.random.Generator, n_in: int = 64,
-             width: int = 64, depth: int = 4, n_out: int = 10) -> nn.Sequential:
+def norm_mlp(
+    init_std: float,
+    *,
+    batchnorm: bool,
+    rng: np.random.Generator,
+    n_in: int = 64,
+    width: int = 64,
+    depth: int = 4,
+    n_out: int = 10,
+) -> nn.Sequential:
     """``depth`` hidden layers ``Linear -> [BatchNorm1d ->] ReLU`` and a ``Linear`` output.
 
     The hidden weights are normal with mean 0 and std ``init_std`` (the scale under study);
@@ -61,8 +73,9 @@ def norm_mlp(init_std: float, *, batchnorm: bool, rng: np.random.Generator, n_in
     return nn.Sequential(*layers)
 
 
-def norm_train_run(model: nn.Module, X, y, *, lr: float, steps: int, batch_size: int,
-                   rng: np.random.Generator) -> dict:
+def norm_train_run(
+    model: nn.Module, X, y, *, lr: float, steps: int, batch_size: int, rng: np.random.Generator
+) -> dict:
     """SGD on mini-batches drawn at random; the training-mode loss of every step.
 
     Parameters
@@ -84,8 +97,10 @@ def norm_train_run(model: nn.Module, X, y, *, lr: float, steps: int, batch_size:
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     if X.ndim != 2 or y.shape != (X.shape[0],):
-        raise ValueError(f"norm_train_run: X must have shape (N, D) and y shape (N,), got "
-                         f"{X.shape} and {y.shape}")
+        raise ValueError(
+            f"norm_train_run: X must have shape (N, D) and y shape (N,), got "
+            f"{X.shape} and {y.shape}"
+        )
     steps = as_count(steps, "norm_train_run", "steps")
     batch_size = as_count(batch_size, "norm_train_run", "batch_size")
     rng = as_generator(rng, "norm_train_run")
@@ -112,8 +127,11 @@ def norm_preactivations(model: nn.Sequential, X) -> list[np.ndarray]:
     running statistics are left as they were.
     """
     h = np.asarray(X, dtype=np.float64)
-    saved = [(layer, layer.running_mean.copy(), layer.running_var.copy())
-             for layer in model.layers if isinstance(layer, nn.BatchNorm1d)]
+    saved = [
+        (layer, layer.running_mean.copy(), layer.running_var.copy())
+        for layer in model.layers
+        if isinstance(layer, nn.BatchNorm1d)
+    ]
     out = []
     with np.errstate(all="ignore"):
         for layer in model.layers:
@@ -126,8 +144,7 @@ def norm_preactivations(model: nn.Sequential, X) -> list[np.ndarray]:
     return out
 
 
-def batch_stat_noise(values, batch_sizes, *, draws: int = 2000,
-                     rng: np.random.Generator) -> dict:
+def batch_stat_noise(values, batch_sizes, *, draws: int = 2000, rng: np.random.Generator) -> dict:
     """How far a batch's mean and (biased) variance fall from the whole data's.
 
     For each batch size ``B``, ``draws`` batches of ``B`` distinct values are cut from
@@ -144,24 +161,44 @@ def batch_stat_noise(values, batch_sizes, *, draws: int = 2000,
     v = np.asarray(values, dtype=np.float64).ravel()
     sizes = np.array([as_count(b, "batch_stat_noise", "batch size") for b in batch_sizes])
     if v.size < 2 or sizes.max() > v.size:
-        raise ValueError(f"batch_stat_noise: need more values ({v.size}) than the largest "
-                         f"batch ({sizes.max()})")
+        raise ValueError(
+            f"batch_stat_noise: need more values ({v.size}) than the largest batch ({sizes.max()})"
+        )
     rng = as_generator(rng, "batch_stat_noise")
     var = v.var()
     mean_std, var_std, var_ratio = [], [], []
     for b in sizes:
         per_pass = v.size // b  # as in training: shuffle, then cut into batches of b
-        batches = np.concatenate([rng.permutation(v)[: per_pass * b].reshape(per_pass, b)
-                                  for _ in range(-(-draws // per_pass))])[:draws]
+        batches = np.concatenate(
+            [
+                rng.permutation(v)[: per_pass * b].reshape(per_pass, b)
+                for _ in range(-(-draws // per_pass))
+            ]
+        )[:draws]
         mean_std.append(batches.mean(axis=1).std() / np.sqrt(var))
         var_std.append(batches.var(axis=1).std() / var)
         var_ratio.append(batches.var(axis=1).mean() / var)
-    return {"batch_size": sizes, "mean_std": np.array(mean_std), "var_std": np.array(var_std),
-            "var_ratio": np.array(var_ratio)}
+    return {
+        "batch_size": sizes,
+        "mean_std": np.array(mean_std),
+        "var_std": np.array(var_std),
+        "var_ratio": np.array(var_ratio),
+    }
 
 
-def norm_init_sweep(X, y, stds, *, probe, lr: float, steps: int, batch_size: int, seed: int,
-                    width: int = 32, depth: int = 4) -> tuple[dict, dict]:
+def norm_init_sweep(
+    X,
+    y,
+    stds,
+    *,
+    probe,
+    lr: float,
+    steps: int,
+    batch_size: int,
+    seed: int,
+    width: int = 32,
+    depth: int = 4,
+) -> tuple[dict, dict]:
     """:func:`norm_mlp` for each init std, with and without batch norm: histograms and runs.
 
     Each network is built from ``default_rng(seed)``; its pre-activations on ``probe`` are
@@ -190,9 +227,11 @@ def norm_init_sweep(X, y, stds, *, probe, lr: float, steps: int, batch_size: int
     for std in stds:
         for bn in (False, True):
             rng = np.random.default_rng(seed)
-            model = norm_mlp(std, batchnorm=bn, rng=rng, n_in=np.shape(X)[1], width=width,
-                             depth=depth)
+            model = norm_mlp(
+                std, batchnorm=bn, rng=rng, n_in=np.shape(X)[1], width=width, depth=depth
+            )
             acts[std, bn] = norm_preactivations(model, probe)
-            runs[std, bn] = norm_train_run(model, X, y, lr=lr, steps=steps,
-                                           batch_size=batch_size, rng=rng)
+            runs[std, bn] = norm_train_run(
+                model, X, y, lr=lr, steps=steps, batch_size=batch_size, rng=rng
+            )
     return runs, acts

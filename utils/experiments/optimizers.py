@@ -35,7 +35,8 @@ SURFACES = {
         "f": lambda x, y: x**2 / 20 + y**2,
         "grad": lambda w: np.array([w[0] / 10, 2 * w[1]]),
         "start": np.array([-7.0, 2.0]),
-        "xlim": (-8.0, 8.0), "ylim": (-3.0, 3.0),
+        "xlim": (-8.0, 8.0),
+        "ylim": (-3.0, 3.0),
         "levels": np.array([0.05, 0.2, 0.5, 1, 2, 3.5, 5.5, 8]),
     },
     "saddle": {
@@ -43,7 +44,8 @@ SURFACES = {
         "f": lambda x, y: x**2 - y**2,
         "grad": lambda w: np.array([2 * w[0], -2 * w[1]]),
         "start": np.array([-1.5, 1e-3]),
-        "xlim": (-2.0, 2.0), "ylim": (-2.0, 2.0),
+        "xlim": (-2.0, 2.0),
+        "ylim": (-2.0, 2.0),
         "levels": np.linspace(-3.5, 3.5, 15),
     },
     "local minimum": {
@@ -51,14 +53,23 @@ SURFACES = {
         "f": _local_min_f,
         "grad": _local_min_grad,
         "start": np.array([2.6, 1.5]),
-        "xlim": (-2.6, 3.0), "ylim": (-2.0, 2.0),
+        "xlim": (-2.6, 3.0),
+        "ylim": (-2.0, 2.0),
         "levels": np.array([-1.3, -1.0, -0.5, 0, 0.5, 1, 2, 3, 4.5]),
     },
 }
 
 
-def optimizer_path(update: Callable, grad: Callable, w0, steps: int, *,
-                   loss: Callable | None = None, bound: float = 1e3, **hyper):
+def optimizer_path(
+    update: Callable,
+    grad: Callable,
+    w0,
+    steps: int,
+    *,
+    loss: Callable | None = None,
+    bound: float = 1e3,
+    **hyper,
+):
     """Run ``steps`` steps of a functional update from ``w0``; stop when the run blows up.
 
     Parameters
@@ -86,8 +97,10 @@ def optimizer_path(update: Callable, grad: Callable, w0, steps: int, *,
         The step at which the run left the bound.
     """
     if not callable(update) or not callable(grad):
-        raise TypeError("optimizer_path: update and grad must be functions, got "
-                        f"{type(update).__name__} and {type(grad).__name__}")
+        raise TypeError(
+            "optimizer_path: update and grad must be functions, got "
+            f"{type(update).__name__} and {type(grad).__name__}"
+        )
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
         raise ValueError(f"optimizer_path: steps must be an int >= 0, got {steps!r}")
     w = np.array(w0, dtype=np.float64)
@@ -114,14 +127,17 @@ def race_hyper(name: str, lr: float, beta1: float, beta2: float) -> dict:
     """
     if name not in nn.UPDATES:
         raise ValueError(f"race_hyper: name must be one of {list(nn.UPDATES)}, got {name!r}")
-    return {"sgd": {"lr": lr}, "adagrad": {"lr": lr},
-            "momentum": {"lr": lr, "beta": beta1}, "nesterov": {"lr": lr, "beta": beta1},
-            "rmsprop": {"lr": lr, "rho": beta2},
-            "adam": {"lr": lr, "beta1": beta1, "beta2": beta2}}[name]
+    return {
+        "sgd": {"lr": lr},
+        "adagrad": {"lr": lr},
+        "momentum": {"lr": lr, "beta": beta1},
+        "nesterov": {"lr": lr, "beta": beta1},
+        "rmsprop": {"lr": lr, "rho": beta2},
+        "adam": {"lr": lr, "beta1": beta1, "beta2": beta2},
+    }[name]
 
 
-def race_runs(surface: str, names, *, lr: float, beta1: float, beta2: float,
-              steps: int) -> dict:
+def race_runs(surface: str, names, *, lr: float, beta1: float, beta2: float, steps: int) -> dict:
     """Run each named optimizer on a surface of :data:`SURFACES`, from its start point.
 
     Parameters
@@ -142,15 +158,19 @@ def race_runs(surface: str, names, *, lr: float, beta1: float, beta2: float,
         window by ten times its size counts as diverging.
     """
     if surface not in SURFACES:
-        raise ValueError(f"race_runs: surface must be one of {list(SURFACES)}, "
-                         f"got {surface!r}")
+        raise ValueError(f"race_runs: surface must be one of {list(SURFACES)}, got {surface!r}")
     s = SURFACES[surface]
     # Leaving the window far behind counts as diverging (the saddle has no bottom at all).
     bound = 10.0 * max(abs(v) for v in (*s["xlim"], *s["ylim"]))
     runs = {}
     for name in names:
         runs[name] = optimizer_path(
-            nn.UPDATES[name], s["grad"], s["start"], int(steps),
-            loss=lambda w, f=s["f"]: f(w[0], w[1]), bound=bound,
-            **race_hyper(name, lr, beta1, beta2))
+            nn.UPDATES[name],
+            s["grad"],
+            s["start"],
+            int(steps),
+            loss=lambda w, f=s["f"]: f(w[0], w[1]),
+            bound=bound,
+            **race_hyper(name, lr, beta1, beta2),
+        )
     return runs

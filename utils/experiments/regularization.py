@@ -18,8 +18,14 @@ import numpy as np
 from utils._validate import as_count, as_float_vector, as_generator, as_scalar
 
 __all__ = [
-    "LAMBDA_EXPONENTS", "PENALTY_KINDS", "cutout", "lasso_weights", "penalty_grid",
-    "rbf_features", "ridge_weights", "soft_threshold",
+    "LAMBDA_EXPONENTS",
+    "PENALTY_KINDS",
+    "cutout",
+    "lasso_weights",
+    "penalty_grid",
+    "rbf_features",
+    "ridge_weights",
+    "soft_threshold",
 ]
 
 
@@ -41,8 +47,10 @@ def soft_threshold(w, threshold: float) -> np.ndarray:
     numpy.ndarray, shape of ``w``
     """
     if not isinstance(w, np.ndarray) or not np.issubdtype(w.dtype, np.number):
-        raise TypeError(f"soft_threshold: w must be a NumPy array of numbers, got "
-                        f"{getattr(w, 'dtype', type(w).__name__)}")
+        raise TypeError(
+            f"soft_threshold: w must be a NumPy array of numbers, got "
+            f"{getattr(w, 'dtype', type(w).__name__)}"
+        )
     threshold = as_scalar(threshold, "soft_threshold", "threshold")
     if threshold < 0:
         raise ValueError(f"soft_threshold: threshold must be >= 0, got {threshold}")
@@ -75,8 +83,9 @@ def _design(Phi, t, func: str) -> tuple[np.ndarray, np.ndarray]:
     Phi = np.asarray(Phi, dtype=np.float64)
     t = np.asarray(t, dtype=np.float64)
     if Phi.ndim != 2 or t.shape != (Phi.shape[0],):
-        raise ValueError(f"{func}: Phi must have shape (N, K) and t shape (N,), "
-                         f"got {Phi.shape} and {t.shape}")
+        raise ValueError(
+            f"{func}: Phi must have shape (N, K) and t shape (N,), got {Phi.shape} and {t.shape}"
+        )
     return Phi, t
 
 
@@ -102,8 +111,9 @@ def ridge_weights(Phi, t, lam: float) -> tuple[float, np.ndarray]:
     return float(t_mean - mu @ w), w
 
 
-def lasso_weights(Phi, t, lams, *, iterations: int = 3000,
-                  method: str = "proximal") -> tuple[np.ndarray, np.ndarray]:
+def lasso_weights(
+    Phi, t, lams, *, iterations: int = 3000, method: str = "proximal"
+) -> tuple[np.ndarray, np.ndarray]:
     """Minimise ``mean((Phi @ w + b - t)**2) + lam * sum(|w|)`` for every ``lam`` at once.
 
     Gradient descent with step ``1 / L`` (``L`` the largest curvature of the data term),
@@ -132,7 +142,9 @@ def lasso_weights(Phi, t, lams, *, iterations: int = 3000,
     if np.any(lams < 0):
         raise ValueError("lasso_weights: every lam must be >= 0")
     if method not in ("proximal", "subgradient"):
-        raise ValueError(f"lasso_weights: method must be 'proximal' or 'subgradient', got {method!r}")
+        raise ValueError(
+            f"lasso_weights: method must be 'proximal' or 'subgradient', got {method!r}"
+        )
     iterations = as_count(iterations, "lasso_weights", "iterations")
     n, k = Phi.shape
     mu, t_mean = Phi.mean(axis=0), t.mean()
@@ -177,7 +189,7 @@ def cutout(images, size: int, *, rng: np.random.Generator) -> np.ndarray:
     cols = rng.integers(0, width, size=n)
     for k in range(n):
         r0, c0 = max(rows[k] - size // 2, 0), max(cols[k] - size // 2, 0)
-        out[k, r0:rows[k] - size // 2 + size, c0:cols[k] - size // 2 + size] = 0.0
+        out[k, r0 : rows[k] - size // 2 + size, c0 : cols[k] - size // 2 + size] = 0.0
     return out
 
 
@@ -189,8 +201,9 @@ LAMBDA_EXPONENTS = np.round(np.arange(-6.0, 0.0001, 0.25), 2)
 PENALTY_KINDS = ("L2 (ridge)", "L1 (lasso)")
 
 
-def penalty_grid(x, t, *, lams=None, centers: int = 40, width: float = 0.05,
-                 iterations: int = 3000) -> dict:
+def penalty_grid(
+    x, t, *, lams=None, centers: int = 40, width: float = 0.05, iterations: int = 3000
+) -> dict:
     """Fit the feature model for every lambda of a grid, with L2 and with L1.
 
     Parameters
@@ -208,9 +221,11 @@ def penalty_grid(x, t, *, lams=None, centers: int = 40, width: float = 0.05,
     """
     x = as_float_vector(x, "penalty_grid", "x")
     t = as_float_vector(t, "penalty_grid", "t", length=x.shape[0])
-    lams = 10.0 ** LAMBDA_EXPONENTS if lams is None else as_float_vector(lams, "penalty_grid", "lams")
+    lams = 10.0**LAMBDA_EXPONENTS if lams is None else as_float_vector(lams, "penalty_grid", "lams")
     Phi = rbf_features(x, centers=centers, width=width)
     ridge = [ridge_weights(Phi, t, lam) for lam in lams]
-    return {"lams": lams,
-            PENALTY_KINDS[0]: (np.array([b for b, _ in ridge]), np.array([w for _, w in ridge])),
-            PENALTY_KINDS[1]: lasso_weights(Phi, t, lams, iterations=iterations)}
+    return {
+        "lams": lams,
+        PENALTY_KINDS[0]: (np.array([b for b, _ in ridge]), np.array([w for _, w in ridge])),
+        PENALTY_KINDS[1]: lasso_weights(Phi, t, lams, iterations=iterations),
+    }

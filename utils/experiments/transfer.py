@@ -24,14 +24,25 @@ import numpy as np
 from utils import data, nn
 
 __all__ = [
-    "TRANSFER_METHODS", "linear_probe_accuracy", "steps_to_reach", "transfer_experiment",
-    "transfer_model", "transfer_run", "transfer_subset", "transfer_target_data",
+    "TRANSFER_METHODS",
+    "linear_probe_accuracy",
+    "steps_to_reach",
+    "transfer_experiment",
+    "transfer_model",
+    "transfer_run",
+    "transfer_subset",
+    "transfer_target_data",
 ]
 
 #: The methods compared: label -> number of pre-trained Linear layers frozen (None: from
 #: scratch, no pre-training). "freeze all" freezes the new head too: nothing can learn.
-TRANSFER_METHODS = {"from scratch": None, "fine-tune all": 0, "freeze layer 1": 1,
-                    "frozen features": 2, "freeze all": 3}
+TRANSFER_METHODS = {
+    "from scratch": None,
+    "fine-tune all": 0,
+    "freeze layer 1": 1,
+    "frozen features": 2,
+    "freeze all": 3,
+}
 
 
 def transfer_target_data(*, test_per_class: int = 40, seed: int = 10):
@@ -53,9 +64,11 @@ def transfer_target_data(*, test_per_class: int = 40, seed: int = 10):
     for c in range(5):
         idx = rng.permutation(np.flatnonzero(y == c))
         if not 0 < test_per_class < len(idx):
-            raise ValueError(f"transfer_target_data: test_per_class must be in [1, "
-                             f"{len(idx) - 1}] (digit {c + 5} has {len(idx)} images), "
-                             f"got {test_per_class}")
+            raise ValueError(
+                f"transfer_target_data: test_per_class must be in [1, "
+                f"{len(idx) - 1}] (digit {c + 5} has {len(idx)} images), "
+                f"got {test_per_class}"
+            )
         test.append(idx[:test_per_class])
         pool.append(idx[test_per_class:])
     test_idx, pool_idx = np.sort(np.concatenate(test)), np.sort(np.concatenate(pool))
@@ -66,15 +79,19 @@ def transfer_subset(X, y, n_per_class: int, *, rng: np.random.Generator):
     """``n_per_class`` rows of each class of ``(X, y)``, drawn without replacement."""
     counts = np.bincount(y)
     if not 1 <= n_per_class <= counts.min():
-        raise ValueError(f"transfer_subset: n_per_class must be in [1, {counts.min()}] (the "
-                         f"smallest class has {counts.min()} rows), got {n_per_class}")
-    idx = np.concatenate([rng.choice(np.flatnonzero(y == c), n_per_class, replace=False)
-                          for c in range(len(counts))])
+        raise ValueError(
+            f"transfer_subset: n_per_class must be in [1, {counts.min()}] (the "
+            f"smallest class has {counts.min()} rows), got {n_per_class}"
+        )
+    idx = np.concatenate(
+        [rng.choice(np.flatnonzero(y == c), n_per_class, replace=False) for c in range(len(counts))]
+    )
     return X[idx], y[idx]
 
 
-def transfer_model(method: str, *, rng: np.random.Generator, lr: float = 0.01,
-                   body_lr: float = 0.003):
+def transfer_model(
+    method: str, *, rng: np.random.Generator, lr: float = 0.01, body_lr: float = 0.003
+):
     """A network for one method and the parameter groups of its optimizer.
 
     ``"from scratch"``: a fresh 64-64-32-5 network (He initialization), one group with ``lr``.
@@ -90,8 +107,9 @@ def transfer_model(method: str, *, rng: np.random.Generator, lr: float = 0.01,
     from utils.pretrain import WEIGHTS, build_model
 
     if method not in TRANSFER_METHODS:
-        raise ValueError(f"transfer_model: method must be one of {list(TRANSFER_METHODS)}, "
-                         f"got {method!r}")
+        raise ValueError(
+            f"transfer_model: method must be one of {list(TRANSFER_METHODS)}, got {method!r}"
+        )
     if TRANSFER_METHODS[method] is None:
         model = build_model(rng)
         return model, [{"params": model, "lr": lr}]
@@ -100,9 +118,20 @@ def transfer_model(method: str, *, rng: np.random.Generator, lr: float = 0.01,
     return model, nn.head_and_body_groups(model, lr=lr, body_lr=body_lr)
 
 
-def transfer_run(method: str, X, y, X_test, y_test, *, rng: np.random.Generator,
-                 steps: int = 150, eval_every: int = 10, batch_size: int = 32,
-                 lr: float = 0.01, body_lr: float = 0.003) -> np.ndarray:
+def transfer_run(
+    method: str,
+    X,
+    y,
+    X_test,
+    y_test,
+    *,
+    rng: np.random.Generator,
+    steps: int = 150,
+    eval_every: int = 10,
+    batch_size: int = 32,
+    lr: float = 0.01,
+    body_lr: float = 0.003,
+) -> np.ndarray:
     """Train one network with Adam; the test accuracy every ``eval_every`` steps.
 
     Returns
@@ -134,8 +163,16 @@ def transfer_run(method: str, X, y, X_test, y_test, *, rng: np.random.Generator,
     return np.array(curve)
 
 
-def transfer_experiment(label_counts=(10, 50, 130), methods=None, seeds=(0, 1, 2), *,
-                        data=None, steps: int = 150, eval_every: int = 10, **kwargs) -> dict:
+def transfer_experiment(
+    label_counts=(10, 50, 130),
+    methods=None,
+    seeds=(0, 1, 2),
+    *,
+    data=None,
+    steps: int = 150,
+    eval_every: int = 10,
+    **kwargs,
+) -> dict:
     """Every method, label count and seed: the test-accuracy curves.
 
     For each seed the labelled set (``n`` images per class from the pool) comes from
@@ -153,18 +190,33 @@ def transfer_experiment(label_counts=(10, 50, 130), methods=None, seeds=(0, 1, 2
     methods = tuple(TRANSFER_METHODS) if methods is None else tuple(methods)
     (X_pool, y_pool), (X_test, y_test) = transfer_target_data() if data is None else data
     if X_pool.shape[1:] != (64,) or X_test.shape[1:] != (64,):
-        raise ValueError(f"transfer_experiment: data must hold rows of 64 pixels, got X of "
-                         f"shapes {X_pool.shape} and {X_test.shape}")
+        raise ValueError(
+            f"transfer_experiment: data must hold rows of 64 pixels, got X of "
+            f"shapes {X_pool.shape} and {X_test.shape}"
+        )
     curves = {m: np.zeros((len(label_counts), len(seeds), steps // eval_every)) for m in methods}
     for a, n in enumerate(label_counts):
         for b, seed in enumerate(seeds):
             X, y = transfer_subset(X_pool, y_pool, n, rng=np.random.default_rng(seed))
             for m in methods:
-                curves[m][a, b] = transfer_run(m, X, y, X_test, y_test,
-                                               rng=np.random.default_rng(1000 + seed),
-                                               steps=steps, eval_every=eval_every, **kwargs)
-    return {"label_counts": tuple(label_counts), "methods": methods, "seeds": tuple(seeds),
-            "steps": eval_every * np.arange(1, steps // eval_every + 1), "curves": curves}
+                curves[m][a, b] = transfer_run(
+                    m,
+                    X,
+                    y,
+                    X_test,
+                    y_test,
+                    rng=np.random.default_rng(1000 + seed),
+                    steps=steps,
+                    eval_every=eval_every,
+                    **kwargs,
+                )
+    return {
+        "label_counts": tuple(label_counts),
+        "methods": methods,
+        "seeds": tuple(seeds),
+        "steps": eval_every * np.arange(1, steps // eval_every + 1),
+        "curves": curves,
+    }
 
 
 def steps_to_reach(curve, steps, level: float) -> float:
@@ -174,8 +226,18 @@ def steps_to_reach(curve, steps, level: float) -> float:
     return float(steps[hit[0]]) if hit.size else float("nan")
 
 
-def linear_probe_accuracy(model: nn.Sequential, depth: int, X, y, X_test, y_test, *,
-                          rng: np.random.Generator, steps: int = 150, lr: float = 0.01) -> float:
+def linear_probe_accuracy(
+    model: nn.Sequential,
+    depth: int,
+    X,
+    y,
+    X_test,
+    y_test,
+    *,
+    rng: np.random.Generator,
+    steps: int = 150,
+    lr: float = 0.01,
+) -> float:
     """Test accuracy of a new linear head on the features after ``depth`` Linear+ReLU pairs.
 
     ``depth = 0`` is the raw pixels (a logistic regression). The layers below stay frozen;
@@ -183,9 +245,10 @@ def linear_probe_accuracy(model: nn.Sequential, depth: int, X, y, X_test, y_test
     """
     linears = nn.linear_layers(model)
     if not 0 <= depth < len(linears):
-        raise ValueError(f"linear_probe_accuracy: depth must be in [0, {len(linears) - 1}], "
-                         f"got {depth}")
-    body = model.layers[:model.layers.index(linears[depth])]
+        raise ValueError(
+            f"linear_probe_accuracy: depth must be in [0, {len(linears) - 1}], got {depth}"
+        )
+    body = model.layers[: model.layers.index(linears[depth])]
     width = linears[depth].in_features
     head = nn.Linear(width, int(np.max(y)) + 1, rng=rng)
     probe = nn.Sequential(*[layer.freeze() for layer in body], head)

@@ -55,6 +55,7 @@ def copy_flags(chapter: str, cells: dict[str, str], static: dict[str, str]) -> d
 
 # ------------------------------------------------------------------ reference detection
 
+
 def reference_names(ex_id: str, chapter: str) -> set[str]:
     """Names of the course's reference implementation(s) of an exercise.
 
@@ -76,8 +77,7 @@ def _reference_names(ex_id: str, chapter: str) -> frozenset[str]:
     names.update(name for name, _ in _called_references(ex_id))
     given = _setup_imports(chapter)
     stem = ex.obj_name.lower()
-    related = {n for n in names
-               if n == ex.obj_name or stem in n.lower()}
+    related = {n for n in names if n == ex.obj_name or stem in n.lower()}
     return frozenset(n for n in related if n == ex.obj_name or n not in given)
 
 
@@ -101,9 +101,12 @@ def _called_references(ex_id: str) -> tuple:
         if _is_utils_callable(val):
             return val
         for mod in list(glb.values()):
-            if isinstance(mod, types.ModuleType) and mod.__name__.startswith("utils.") \
-                    and not mod.__name__.startswith("utils.checks") \
-                    and _is_utils_callable(getattr(mod, name, None)):
+            if (
+                isinstance(mod, types.ModuleType)
+                and mod.__name__.startswith("utils.")
+                and not mod.__name__.startswith("utils.checks")
+                and _is_utils_callable(getattr(mod, name, None))
+            ):
                 return getattr(mod, name)
         return None
 
@@ -115,8 +118,9 @@ def _called_references(ex_id: str) -> tuple:
         for code in _codes(func.__code__):
             for name in code.co_names:
                 val = glb.get(name)
-                if isinstance(val, types.FunctionType) and \
-                        str(val.__module__).startswith("utils.checks"):
+                if isinstance(val, types.FunctionType) and str(val.__module__).startswith(
+                    "utils.checks"
+                ):
                     visit(val, depth + 1)
                 else:
                     target = utils_callable(name, glb)
@@ -149,8 +153,11 @@ def _is_utils_callable(val) -> bool:
     if not callable(val) or isinstance(val, types.ModuleType):
         return False
     module = getattr(val, "__module__", None)
-    return isinstance(module, str) and module.startswith("utils.") \
+    return (
+        isinstance(module, str)
+        and module.startswith("utils.")
         and not module.startswith("utils.checks")
+    )
 
 
 @cache
@@ -178,8 +185,13 @@ def static_flags(chapter: str, code: list[_Cell], cells: dict[str, str]) -> dict
     objects = {get_exercise(ex).obj_name for ex in course_exercises(chapter)}
     # Helper cells: written or edited by the student, defining no exercise's object (an
     # exercise's own cell may use another exercise's reference, which the course allows).
-    own = [c.source for c in code if _normal(c.source) not in course
-           and not c.exercise_id and not (_defined_names(c.source) & objects)]
+    own = [
+        c.source
+        for c in code
+        if _normal(c.source) not in course
+        and not c.exercise_id
+        and not (_defined_names(c.source) & objects)
+    ]
     trees = [t for t in map(_parse_cell, own) if t is not None]
     setup_tree = _parse_cell(_course_setup(chapter))
     base_aliases = set().union(*(_utils_aliases(t) for t in [setup_tree, *trees] if t))
@@ -205,8 +217,9 @@ def static_flags(chapter: str, code: list[_Cell], cells: dict[str, str]) -> dict
                 fname = _dotted(node.func) or ""
                 args = [a.value for a in node.args if isinstance(a, ast.Constant)]
                 strs = [a for a in args if isinstance(a, str)]
-                if fname in ("__import__", "importlib.import_module", "import_module") and \
-                        any(s.split(".")[0] == "utils" for s in strs):
+                if fname in ("__import__", "importlib.import_module", "import_module") and any(
+                    s.split(".")[0] == "utils" for s in strs
+                ):
                     reasons.append(f"imports a course module dynamically ({fname})")
                 elif fname == "getattr" and any(s in refs for s in strs):
                     reasons.append("looks up the reference with getattr")
@@ -229,8 +242,11 @@ def solution_sources(chapter: str) -> dict[str, str]:
     if not paths:
         return {}
     nb = nbformat.read(str(paths[0]), as_version=4)
-    return {notebook.exercise_id(c): c.source for c in nb.cells
-            if c.cell_type == "code" and notebook.exercise_id(c)}
+    return {
+        notebook.exercise_id(c): c.source
+        for c in nb.cells
+        if c.cell_type == "code" and notebook.exercise_id(c)
+    }
 
 
 def _same_code(tree, published: str) -> bool:
@@ -242,8 +258,11 @@ def _same_code(tree, published: str) -> bool:
     if other is None:
         return False
     a, b = _without_docstrings(tree), _without_docstrings(other)
-    statements = [n for n in ast.walk(ast.parse(b)) if isinstance(n, ast.stmt)
-                  and not isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Pass))]
+    statements = [
+        n
+        for n in ast.walk(ast.parse(b))
+        if isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Pass))
+    ]
     return len(statements) >= 3 and a == b
 
 

@@ -88,8 +88,9 @@ def course_exercises(chapter: str) -> list[str]:
     return list(course_notebook(chapter).metadata["dlf"]["exercises"])
 
 
-def parse(raw: bytes, name: str, forced_chapter: str | None,
-          max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> Submission | Rejected:
+def parse(
+    raw: bytes, name: str, forced_chapter: str | None, max_bytes: int = DEFAULT_MAX_FILE_MB << 20
+) -> Submission | Rejected:
     """Validate a submission's bytes and plan its run."""
     sub = _parse(raw, name, forced_chapter, max_bytes)
     if isinstance(sub, Rejected) and not sub.chapter:
@@ -100,13 +101,15 @@ def parse(raw: bytes, name: str, forced_chapter: str | None,
     return sub
 
 
-def _parse(raw: bytes, name: str, forced_chapter: str | None,
-           max_bytes: int) -> Submission | Rejected:
+def _parse(
+    raw: bytes, name: str, forced_chapter: str | None, max_bytes: int
+) -> Submission | Rejected:
     if not raw.strip():
         return Rejected("empty file")
     if len(raw) > max_bytes:
-        return Rejected("file too large", detail=f"{len(raw)} bytes; the limit is {max_bytes} "
-                        "(--max-size)")
+        return Rejected(
+            "file too large", detail=f"{len(raw)} bytes; the limit is {max_bytes} (--max-size)"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -114,23 +117,29 @@ def _parse(raw: bytes, name: str, forced_chapter: str | None,
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        return Rejected("malformed notebook", detail=f"not valid JSON ({exc}); "
-                        "the file may be truncated")
+        return Rejected(
+            "malformed notebook", detail=f"not valid JSON ({exc}); the file may be truncated"
+        )
     del text
     if not isinstance(data, dict):
         return Rejected("malformed notebook", detail="the JSON is not a notebook object")
     version = data.get("nbformat")
     if version == 3 or (version is None and "worksheets" in data):
-        return Rejected("nbformat 3", detail="an old notebook format (nbformat 3); open it in "
-                        "JupyterLab and save it again, which writes nbformat 4")
+        return Rejected(
+            "nbformat 3",
+            detail="an old notebook format (nbformat 3); open it in "
+            "JupyterLab and save it again, which writes nbformat 4",
+        )
     if version != 4:
         return Rejected("malformed notebook", detail=f"unsupported nbformat {version!r}")
     if not isinstance(data.get("cells"), list):
         return Rejected("malformed notebook", detail="no list of cells")
     code_chars = _drop_outputs(data)
     if code_chars > MAX_CODE_CHARS:
-        return Rejected("code too large", detail=f"{code_chars} characters of code; the limit "
-                        f"is {MAX_CODE_CHARS}")
+        return Rejected(
+            "code too large",
+            detail=f"{code_chars} characters of code; the limit is {MAX_CODE_CHARS}",
+        )
     warnings = []
     try:
         nb = nbformat.reads(json.dumps(data), as_version=nbformat.NO_CONVERT)
@@ -139,8 +148,10 @@ def _parse(raw: bytes, name: str, forced_chapter: str | None,
     try:
         nbformat.validate(nb)
     except Exception as exc:  # ValidationError, or worse on very odd input
-        warnings.append("the notebook does not fully validate against the nbformat schema "
-                        f"(graded anyway): {str(exc).splitlines()[0][:200]}")
+        warnings.append(
+            "the notebook does not fully validate against the nbformat schema "
+            f"(graded anyway): {str(exc).splitlines()[0][:200]}"
+        )
 
     code = _code_cells(nb)
     chapter, reason, how = _chapter(nb, code, name, forced_chapter)
@@ -148,8 +159,11 @@ def _parse(raw: bytes, name: str, forced_chapter: str | None,
         # A notebook of another chapter is a wrong answer to this batch's chapter: its row
         # goes in that chapter's gradebook, with 0 points.
         row_chapter = forced_chapter if reason == "wrong chapter" else chapter
-        return Rejected(reason, chapter=row_chapter or "",
-                        detail=_chapter_detail(reason, chapter, forced_chapter))
+        return Rejected(
+            reason,
+            chapter=row_chapter or "",
+            detail=_chapter_detail(reason, chapter, forced_chapter),
+        )
     if how:
         warnings.append(how)
     return plan(chapter, code, warnings)
@@ -193,9 +207,15 @@ def _code_cells(nb) -> list[_Cell]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         cell_id = cell.get("id")
-        out.append(_Cell(number, _source(cell), notebook.is_check(cell),
-                         cell_id if isinstance(cell_id, str) else "",
-                         notebook.exercise_id(cell)))
+        out.append(
+            _Cell(
+                number,
+                _source(cell),
+                notebook.is_check(cell),
+                cell_id if isinstance(cell_id, str) else "",
+                notebook.exercise_id(cell),
+            )
+        )
     return out
 
 
@@ -224,8 +244,12 @@ def plan(chapter: str, code: list[_Cell], warnings: list[str]) -> Submission:
     for i, c in enumerate(code):
         if not checks[i]:
             target = notebook.check_call(c.source)
-            if target and target in ids and target not in tagged \
-                    and c.source.lstrip().startswith("check("):
+            if (
+                target
+                and target in ids
+                and target not in tagged
+                and c.source.lstrip().startswith("check(")
+            ):
                 checks[i] = target
     defines = {i: _defined_names(c.source) for i, c in enumerate(code)}
     position: dict[str, int] = {}  # probes of ex run after code cell index (exclusive end)
@@ -235,11 +259,14 @@ def plan(chapter: str, code: list[_Cell], warnings: list[str]) -> Submission:
     for ex in ids:
         if ex in position:
             continue
-        where = [i for i in range(len(code)) if obj_names[ex] in defines[i]
-                 or code[i].exercise_id == ex]
+        where = [
+            i for i in range(len(code)) if obj_names[ex] in defines[i] or code[i].exercise_id == ex
+        ]
         position[ex] = (where[-1] + 1) if where else len(code)
-        warnings.append(f"{ex}: no check cell found; checked after cell "
-                        f"{code[where[-1]].number if where else code[-1].number if code else 0}")
+        warnings.append(
+            f"{ex}: no check cell found; checked after cell "
+            f"{code[where[-1]].number if where else code[-1].number if code else 0}"
+        )
     steps: list[dict] = []
     cells: dict[str, str] = {}
     by_position: dict[int, list[str]] = {}
@@ -254,14 +281,23 @@ def plan(chapter: str, code: list[_Cell], warnings: list[str]) -> Submission:
                 steps.append({"kind": "probes", "key": checks[i]})
             continue  # a check cell is the course's: never the student's code
         label = f"cell {c.number}" + (f" ({c.exercise_id})" if c.exercise_id else "")
-        steps.append({"kind": "cell", "key": f"cell {c.number}", "label": label,
-                      "source": c.source[:MAX_CODE_CHARS]})
+        steps.append(
+            {
+                "kind": "cell",
+                "key": f"cell {c.number}",
+                "label": label,
+                "source": c.source[:MAX_CODE_CHARS],
+            }
+        )
     for ex in by_position.get(len(code), []):
         steps.append({"kind": "probes", "key": ex})
     missing = []
     for ex in ids:
-        before = [i for i in range(min(position[ex], len(code)))
-                  if obj_names[ex] in defines[i] and not checks[i]]
+        before = [
+            i
+            for i in range(min(position[ex], len(code)))
+            if obj_names[ex] in defines[i] and not checks[i]
+        ]
         tagged_cell = [i for i in range(len(code)) if code[i].exercise_id == ex]
         if before:
             cells[ex] = code[before[-1]].source
@@ -304,22 +340,25 @@ def _unchanged(chapter: str, code: list[_Cell]) -> bool:
     (an edited check cell is not graded, so it does not count as work)."""
     ids = course_exercises(chapter)
     course = {_normal(c.source) for c in _code_cells(course_notebook(chapter))}
-    return all(_normal(c.source) in course for c in code
-               if c.source.strip() and not _check_target(c, ids))
+    return all(
+        _normal(c.source) in course for c in code if c.source.strip() and not _check_target(c, ids)
+    )
 
 
 def _normal(source: str) -> str:
     return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
-def _chapter(nb, code: list[_Cell], name: str,
-             forced: str | None) -> tuple[str | None, str, str]:
+def _chapter(nb, code: list[_Cell], name: str, forced: str | None) -> tuple[str | None, str, str]:
     """(chapter, rejection reason or '', how it was told when not by metadata or name)."""
     known = course_chapters()
     dlf = nb.metadata.get("dlf") if isinstance(nb.metadata, dict) else None
     found, how = None, ""
-    if isinstance(dlf, dict) and isinstance(dlf.get("chapter"), str) \
-            and re.fullmatch(r"\d\d", dlf["chapter"]):
+    if (
+        isinstance(dlf, dict)
+        and isinstance(dlf.get("chapter"), str)
+        and re.fullmatch(r"\d\d", dlf["chapter"])
+    ):
         found = dlf["chapter"]
     if found is None:
         match = NAME_RE.match(Path(name).name)
@@ -347,8 +386,10 @@ def _chapter_from_cells(code: list[_Cell], known) -> tuple[str | None, str]:
                 votes[number] = votes.get(number, 0) + 1
     if votes:
         best = max(votes, key=votes.get)
-        return best, (f"chapter {best} told by the exercise ids in the cells' metadata "
-                      "(the notebook's own chapter metadata is missing)")
+        return best, (
+            f"chapter {best} told by the exercise ids in the cells' metadata "
+            "(the notebook's own chapter metadata is missing)"
+        )
     from utils.checks import exercises
 
     defined = set().union(*(_defined_names(c.source) for c in code)) if code else set()
@@ -360,8 +401,10 @@ def _chapter_from_cells(code: list[_Cell], known) -> tuple[str | None, str]:
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if ranked and ranked[0][1] >= 0.5 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
         best = ranked[0][0]
-        return best, (f"chapter {best} told by the functions the notebook defines (its "
-                      "chapter metadata and exercise ids are missing)")
+        return best, (
+            f"chapter {best} told by the functions the notebook defines (its "
+            "chapter metadata and exercise ids are missing)"
+        )
     return None, ""
 
 
@@ -370,8 +413,10 @@ def _chapter_detail(reason: str, chapter: str | None, forced: str | None) -> str
         return f"this notebook is chapter {chapter}, the batch is chapter {forced}"
     if chapter:
         return f"no course notebook for chapter {chapter}"
-    return ("no chapter in the notebook's metadata, its exercise cells or its file name "
-            "(NN_topic.ipynb); pass --chapter NN")
+    return (
+        "no chapter in the notebook's metadata, its exercise cells or its file name "
+        "(NN_topic.ipynb); pass --chapter NN"
+    )
 
 
 def _parse_cell(source: str):

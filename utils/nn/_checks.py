@@ -25,8 +25,10 @@ def _float_array(x, func: str, name: str = "x", ndim: int | None = None) -> np.n
 
 def _same_shape(a: np.ndarray, b: np.ndarray, func: str, names=("pred", "target")) -> None:
     if a.shape != b.shape:
-        raise ValueError(f"{func}: {names[0]} and {names[1]} must have the same shape, "
-                         f"got {a.shape} and {b.shape}")
+        raise ValueError(
+            f"{func}: {names[0]} and {names[1]} must have the same shape, "
+            f"got {a.shape} and {b.shape}"
+        )
 
 
 def _width(x, d: int, func: str) -> np.ndarray:
@@ -61,13 +63,11 @@ def _alpha(alpha, func: str, minimum: float = 0.0) -> float:
     return alpha
 
 
-
 def _check_dout(dout, like: np.ndarray, func: str) -> np.ndarray:
     dout = _float_array(dout, func, "dout")
     if dout.shape != like.shape:
         raise ValueError(f"{func}: dout must have shape {like.shape}, got {dout.shape}")
     return dout
-
 
 
 def _positive(value, func: str, name: str) -> float:
@@ -82,7 +82,6 @@ def _fraction(value, func: str, name: str) -> float:
     if not 0 <= value < 1:
         raise ValueError(f"{func}: {name} must be in [0, 1), got {value}")
     return value
-
 
 
 def _nonnegative(lam, func: str) -> float:
@@ -100,12 +99,13 @@ def _weight_list(weights, func: str) -> list[np.ndarray]:
     return [_float_array(w, func, f"weights[{i}]") for i, w in enumerate(weights)]
 
 
-
 def _vector_of(v, x: np.ndarray, func: str, name: str) -> np.ndarray:
     """``v`` as one entry per feature (column) of ``x``, or an error naming both shapes."""
     v = _float_array(v, func, name, ndim=1)
     d = x.shape[1]
     if v.shape != (d,):
-        raise ValueError(f"{func}: {name} must have shape ({d},), got {v.shape} (one entry per "
-                         f"feature of x, whose shape is {x.shape})")
+        raise ValueError(
+            f"{func}: {name} must have shape ({d},), got {v.shape} (one entry per "
+            f"feature of x, whose shape is {x.shape})"
+        )
     return v

@@ -122,7 +122,6 @@ def log_softmax(x) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
-
 def linear_forward(x, W, b):
     """Affine map of a batch: ``out = x @ W + b``.
 
@@ -142,11 +141,15 @@ def linear_forward(x, W, b):
     W = _float_array(W, "linear_forward", "W", ndim=2)
     b = _float_array(b, "linear_forward", "b", ndim=1)
     if W.shape[0] != x.shape[1]:
-        raise ValueError(f"linear_forward: W must have shape ({x.shape[1]}, M) to match x of "
-                         f"shape {x.shape}, got {W.shape}")
+        raise ValueError(
+            f"linear_forward: W must have shape ({x.shape[1]}, M) to match x of "
+            f"shape {x.shape}, got {W.shape}"
+        )
     if b.shape != (W.shape[1],):
-        raise ValueError(f"linear_forward: b must have shape ({W.shape[1]},) to match W of "
-                         f"shape {W.shape}, got {b.shape}")
+        raise ValueError(
+            f"linear_forward: b must have shape ({W.shape[1]},) to match W of "
+            f"shape {W.shape}, got {b.shape}"
+        )
     out = x @ W
     out += b  # in place: one array fewer per call, the same sums
     return out, (x, W)
@@ -172,10 +175,10 @@ def linear_backward(dout, cache):
     x, W = cache
     dout = _float_array(dout, "linear_backward", "dout", ndim=2)
     if dout.shape != (x.shape[0], W.shape[1]):
-        raise ValueError(f"linear_backward: dout must have shape {(x.shape[0], W.shape[1])}, "
-                         f"got {dout.shape}")
+        raise ValueError(
+            f"linear_backward: dout must have shape {(x.shape[0], W.shape[1])}, got {dout.shape}"
+        )
     return dout @ W.T, x.T @ dout, dout.sum(axis=0)
-
 
 
 def relu_forward(x):
@@ -245,8 +248,10 @@ def prelu_forward(x, alpha):
     x = _float_array(x, "prelu_forward", ndim=2)
     alpha = _float_array(alpha, "prelu_forward", "alpha", ndim=1)
     if alpha.shape != (x.shape[1],):
-        raise ValueError(f"prelu_forward: alpha must have shape ({x.shape[1]},) to match x of "
-                         f"shape {x.shape}, got {alpha.shape}")
+        raise ValueError(
+            f"prelu_forward: alpha must have shape ({x.shape[1]},) to match x of "
+            f"shape {x.shape}, got {alpha.shape}"
+        )
     return np.where(x > 0, x, alpha * x), (x, alpha)
 
 
@@ -295,9 +300,14 @@ def elu_backward(dout, cache):
     return np.where(x > 0, dout, dout * (alpha * np.exp(np.minimum(x, 0.0))))
 
 
-
-def dropout_forward(x, p: float, *, training: bool, rng: np.random.Generator | None = None,
-                    mask: np.ndarray | None = None):
+def dropout_forward(
+    x,
+    p: float,
+    *,
+    training: bool,
+    rng: np.random.Generator | None = None,
+    mask: np.ndarray | None = None,
+):
     """Inverted dropout: in training, zero each entry with probability ``p`` and scale the
     survivors by ``1 / (1 - p)``, so the expected output equals ``x``; in evaluation, identity.
 
@@ -339,9 +349,17 @@ def dropout_backward(dout, cache):
     return _check_dout(dout, cache, "dropout_backward") * cache
 
 
-
-def batchnorm_forward(x, gamma, beta, *, eps: float = 1e-5, training: bool = True,
-                      running_mean=None, running_var=None, momentum: float = 0.1):
+def batchnorm_forward(
+    x,
+    gamma,
+    beta,
+    *,
+    eps: float = 1e-5,
+    training: bool = True,
+    running_mean=None,
+    running_var=None,
+    momentum: float = 0.1,
+):
     """Batch normalization over the batch axis, for x of shape (N, D).
 
     Training: ``mu = mean(x, axis=0)``, ``var = mean((x - mu)**2, axis=0)`` (the biased
@@ -363,12 +381,16 @@ def batchnorm_forward(x, gamma, beta, *, eps: float = 1e-5, training: bool = Tru
     eps = _positive(eps, "batchnorm_forward", "eps")
     if not training:
         if running_mean is None or running_var is None:
-            raise ValueError("batchnorm_forward: evaluation mode needs running_mean and running_var")
+            raise ValueError(
+                "batchnorm_forward: evaluation mode needs running_mean and running_var"
+            )
         x_hat = (x - running_mean) / np.sqrt(running_var + eps)
         return gamma * x_hat + beta, None
     if x.shape[0] < 2:
-        raise ValueError("batchnorm_forward: training needs a batch of N >= 2 (the variance of "
-                         f"one sample is 0), got N = {x.shape[0]}; use eval() for single samples")
+        raise ValueError(
+            "batchnorm_forward: training needs a batch of N >= 2 (the variance of "
+            f"one sample is 0), got N = {x.shape[0]}; use eval() for single samples"
+        )
     mu = x.mean(axis=0)
     var = x.var(axis=0)
     inv_std = 1.0 / np.sqrt(var + eps)
@@ -432,6 +454,13 @@ def layernorm_backward(dout, cache):
     dout = _check_dout(dout, x_hat, "layernorm_backward")
     d = dout.shape[1]
     dx_hat = dout * gamma
-    dx = inv_std / d * (d * dx_hat - dx_hat.sum(axis=1, keepdims=True)
-                        - x_hat * (dx_hat * x_hat).sum(axis=1, keepdims=True))
+    dx = (
+        inv_std
+        / d
+        * (
+            d * dx_hat
+            - dx_hat.sum(axis=1, keepdims=True)
+            - x_hat * (dx_hat * x_hat).sum(axis=1, keepdims=True)
+        )
+    )
     return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)

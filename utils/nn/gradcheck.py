@@ -40,17 +40,20 @@ def describe_error(err, *, below: float = 1e-7) -> str:
     return f"{value:.1e}"
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
-                       h: float = 1e-5) -> np.ndarray:
+def numerical_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5
+) -> np.ndarray:
     """Central differences: ``(f(x + h e_i) - f(x - h e_i)) / (2 h)`` for every entry i.
 
     Costs two evaluations of ``f`` per entry of ``x``. ``x`` is changed in place during the
     computation and restored after each entry; it must be float64.
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError("numerical_gradient: x must be a float64 NumPy array (float32 rounding "
-                        f"swamps central differences), got "
-                        f"{getattr(x, 'dtype', type(x).__name__)}")
+        raise TypeError(
+            "numerical_gradient: x must be a float64 NumPy array (float32 rounding "
+            f"swamps central differences), got "
+            f"{getattr(x, 'dtype', type(x).__name__)}"
+        )
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
@@ -65,9 +68,16 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
     return grad
 
 
-def gradcheck(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndarray, *,
-              tol: float = 1e-7, h: float = 1e-5, floor: float = 1e-3,
-              atol: float | None = None) -> float:
+def gradcheck(
+    f: Callable[[np.ndarray], float],
+    x: np.ndarray,
+    analytic: np.ndarray,
+    *,
+    tol: float = 1e-7,
+    h: float = 1e-5,
+    floor: float = 1e-3,
+    atol: float | None = None,
+) -> float:
     """Compare an analytic gradient with central differences of ``f`` at ``x``.
 
     An entry passes when its relative error is at most ``tol`` or when the two values differ
@@ -112,11 +122,15 @@ def gradcheck(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndar
         Naming the worst entry, both values and the error. A NaN or infinite gradient fails.
     """
     if not isinstance(analytic, np.ndarray) or analytic.dtype != np.float64:
-        raise TypeError("gradcheck: the analytic gradient must be a float64 array, got "
-                        f"{getattr(analytic, 'dtype', type(analytic).__name__)}")
+        raise TypeError(
+            "gradcheck: the analytic gradient must be a float64 array, got "
+            f"{getattr(analytic, 'dtype', type(analytic).__name__)}"
+        )
     if analytic.shape != np.shape(x):
-        raise ValueError(f"gradcheck: the analytic gradient has shape {analytic.shape}, "
-                         f"x has shape {np.shape(x)}")
+        raise ValueError(
+            f"gradcheck: the analytic gradient has shape {analytic.shape}, "
+            f"x has shape {np.shape(x)}"
+        )
     if atol is not None:
         atol = as_scalar(atol, "gradcheck", "atol")
         if not atol >= 0:
@@ -133,8 +147,9 @@ def gradcheck(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndar
     numeric = numerical_gradient(tracked, x, h=h)
     if atol is None:
         atol = 1e-14 * largest_f / h
-    scale = max(float(np.max(np.abs(analytic), initial=0.0)),
-                float(np.max(np.abs(numeric), initial=0.0)))
+    scale = max(
+        float(np.max(np.abs(analytic), initial=0.0)), float(np.max(np.abs(numeric), initial=0.0))
+    )
     err = rel_error(analytic, numeric, eps=max(floor * scale, 1e-300))
     # NaN compares False both ways: a NaN entry keeps a NaN error, made inf so it fails.
     err = np.where(np.abs(analytic - numeric) <= atol, 0.0, err)
@@ -144,13 +159,19 @@ def gradcheck(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: np.ndar
     if max_err > tol:
         raise GradcheckError(
             f"gradcheck: relative error {max_err:.3e} > {tol:.0e} at index {tuple(map(int, worst))}:"
-            f" analytic {analytic[worst]:.10g}, numerical {numeric[worst]:.10g}")
+            f" analytic {analytic[worst]:.10g}, numerical {numeric[worst]:.10g}"
+        )
     return max_err
 
 
-
-def gradcheck_layer(layer, x: np.ndarray, *, rng: np.random.Generator | None = None,
-                    tol: float = 1e-7, h: float = 1e-5) -> dict[str, float]:
+def gradcheck_layer(
+    layer,
+    x: np.ndarray,
+    *,
+    rng: np.random.Generator | None = None,
+    tol: float = 1e-7,
+    h: float = 1e-5,
+) -> dict[str, float]:
     """Gradient-check a layer (or model) for its input and every parameter.
 
     Uses the scalar ``f = sum(layer.forward(x) * dout)`` for a random ``dout``, whose
@@ -179,8 +200,10 @@ def gradcheck_layer(layer, x: np.ndarray, *, rng: np.random.Generator | None = N
         Sequential). Raises :class:`GradcheckError` naming the worst entry on failure.
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError("gradcheck_layer: x must be a float64 array, got "
-                        f"{getattr(x, 'dtype', type(x).__name__)}")
+        raise TypeError(
+            "gradcheck_layer: x must be a float64 array, got "
+            f"{getattr(x, 'dtype', type(x).__name__)}"
+        )
     rng = rng or np.random.default_rng(0)
     out = layer.forward(x)
     dout = rng.standard_normal(out.shape)
@@ -195,8 +218,14 @@ def gradcheck_layer(layer, x: np.ndarray, *, rng: np.random.Generator | None = N
         target = x if owner is None else owner.params[name]
         label = "x" if owner is None else names[(id(owner), name)]
         try:
-            errors[label] = gradcheck(lambda _: float(np.sum(layer.forward(x) * dout)),
-                                      target, grad, tol=tol, h=h, atol=atol)
+            errors[label] = gradcheck(
+                lambda _: float(np.sum(layer.forward(x) * dout)),
+                target,
+                grad,
+                tol=tol,
+                h=h,
+                atol=atol,
+            )
         except GradcheckError as exc:
             raise GradcheckError(f"{label}: {exc}") from None
     return errors
@@ -206,5 +235,8 @@ def _param_names(layer) -> dict:
     """``(id(module), name) -> dotted name`` (``"0.W"``) for a module, else the bare names."""
     if not hasattr(layer, "named_modules"):
         return {(id(owner), name): name for owner, name in layer.parameters()}
-    return {(id(module), name): f"{path}.{name}" if path else name
-            for path, module in layer.named_modules() for name in module.params}
+    return {
+        (id(module), name): f"{path}.{name}" if path else name
+        for path, module in layer.named_modules()
+        for name in module.params
+    }

@@ -25,15 +25,15 @@ def zeros(fan_in: int, fan_out: int, *, rng: np.random.Generator | None = None) 
     return np.zeros(_fans(fan_in, fan_out, "zeros"))
 
 
-def constant(fan_in: int, fan_out: int, *, rng: np.random.Generator | None = None,
-             value: float = 0.0) -> np.ndarray:
+def constant(
+    fan_in: int, fan_out: int, *, rng: np.random.Generator | None = None, value: float = 0.0
+) -> np.ndarray:
     """All weights ``value`` (symmetric like zeros: the units stay identical while the next
     layer's weights are equal too)."""
     return np.full(_fans(fan_in, fan_out, "constant"), as_scalar(value, "constant", "value"))
 
 
-def normal(fan_in: int, fan_out: int, *, rng: np.random.Generator,
-           std: float = 0.01) -> np.ndarray:
+def normal(fan_in: int, fan_out: int, *, rng: np.random.Generator, std: float = 0.01) -> np.ndarray:
     """Gaussian weights with mean 0 and a fixed ``std``, whatever the layer's size."""
     shape = _fans(fan_in, fan_out, "normal")
     std = as_scalar(std, "normal", "std")
@@ -42,8 +42,9 @@ def normal(fan_in: int, fan_out: int, *, rng: np.random.Generator,
     return std * _rng_for(rng, "normal").standard_normal(shape)
 
 
-def uniform(fan_in: int, fan_out: int, *, rng: np.random.Generator,
-            limit: float = 0.05) -> np.ndarray:
+def uniform(
+    fan_in: int, fan_out: int, *, rng: np.random.Generator, limit: float = 0.05
+) -> np.ndarray:
     """Weights uniform in ``[-limit, limit]`` (variance ``limit**2 / 3``)."""
     shape = _fans(fan_in, fan_out, "uniform")
     limit = as_scalar(limit, "uniform", "limit")
@@ -84,15 +85,23 @@ def he_uniform(fan_in: int, fan_out: int, *, rng: np.random.Generator) -> np.nda
 #: Initializers by name, as ``Linear(init=...)`` accepts them ("he" and "xavier" mean the
 #: normal versions, "small" is normal with std 0.01).
 INITIALIZERS = {
-    "zeros": zeros, "constant": constant, "normal": normal, "uniform": uniform,
-    "xavier_normal": xavier_normal, "xavier_uniform": xavier_uniform,
-    "he_normal": he_normal, "he_uniform": he_uniform,
-    "he": he_normal, "xavier": xavier_normal, "small": normal,
+    "zeros": zeros,
+    "constant": constant,
+    "normal": normal,
+    "uniform": uniform,
+    "xavier_normal": xavier_normal,
+    "xavier_uniform": xavier_uniform,
+    "he_normal": he_normal,
+    "he_uniform": he_uniform,
+    "he": he_normal,
+    "xavier": xavier_normal,
+    "small": normal,
 }
 
 
-def _init_weights(init, fan_in: int, fan_out: int, rng: np.random.Generator,
-                  dtype=np.float64) -> np.ndarray:
+def _init_weights(
+    init, fan_in: int, fan_out: int, rng: np.random.Generator, dtype=np.float64
+) -> np.ndarray:
     """Weights of shape (fan_in, fan_out) from an initializer name or callable.
 
     The initializer draws in float64; a float32 layer gets those values rounded, so the
@@ -100,8 +109,10 @@ def _init_weights(init, fan_in: int, fan_out: int, rng: np.random.Generator,
     """
     if isinstance(init, str):
         if init not in INITIALIZERS:
-            raise ValueError(f"Linear: init must be one of {sorted(INITIALIZERS)} or a callable "
-                             f"init(fan_in, fan_out, rng=rng), got {init!r}")
+            raise ValueError(
+                f"Linear: init must be one of {sorted(INITIALIZERS)} or a callable "
+                f"init(fan_in, fan_out, rng=rng), got {init!r}"
+            )
         init = INITIALIZERS[init]
     if not callable(init):
         raise TypeError(f"Linear: init must be a name or a callable, got {type(init).__name__}")

@@ -52,8 +52,15 @@ class Linear(Module):
 
     RNG = "init"
 
-    def __init__(self, in_features: int, out_features: int, *, rng: np.random.Generator,
-                 init="he", dtype=np.float64):
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        *,
+        rng: np.random.Generator,
+        init="he",
+        dtype=np.float64,
+    ):
         super().__init__()
         from utils._validate import as_count, as_generator
 
@@ -61,8 +68,10 @@ class Linear(Module):
         self.out_features = as_count(out_features, "Linear", "out_features")
         rng = as_generator(rng, "Linear")
         self.dtype = dtype = _float_dtype(dtype, "Linear")
-        self.params = {"W": _init_weights(init, self.in_features, self.out_features, rng, dtype),
-                       "b": np.zeros(self.out_features, dtype=dtype)}
+        self.params = {
+            "W": _init_weights(init, self.in_features, self.out_features, rng, dtype),
+            "b": np.zeros(self.out_features, dtype=dtype),
+        }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
     def forward(self, x):
@@ -188,8 +197,10 @@ class Sequential(Module):
         super().__init__()
         for i, layer in enumerate(layers):
             if not isinstance(layer, Module):
-                raise TypeError(f"Sequential: layer {i} must be a layer (Linear, ReLU, ...), "
-                                f"got {type(layer).__name__}")
+                raise TypeError(
+                    f"Sequential: layer {i} must be a layer (Linear, ReLU, ...), "
+                    f"got {type(layer).__name__}"
+                )
         self.layers = list(layers)
 
     def forward(self, x):
@@ -218,17 +229,25 @@ class Sequential(Module):
 
     def config(self) -> dict:
         """``{"type": "Sequential", "args": {"layers": [each layer's config]}, "frozen": ...}``."""
-        return {"type": "Sequential", "args": {"layers": [layer.config() for layer in self.layers]},
-                "frozen": bool(self.frozen)}
+        return {
+            "type": "Sequential",
+            "args": {"layers": [layer.config() for layer in self.layers]},
+            "frozen": bool(self.frozen),
+        }
 
     @classmethod
     def _from_args(cls, args, rng, dtype, path):
         layers = args.get("layers")
         if not isinstance(layers, list) or set(args) != {"layers"}:
-            raise TypeError(f"Sequential takes one argument, layers (a list of configs), "
-                            f"got {sorted(args)}")
-        return cls(*[_build(spec, rng, dtype, f"{path}.{i}" if path else str(i))
-                     for i, spec in enumerate(layers)])
+            raise TypeError(
+                f"Sequential takes one argument, layers (a list of configs), got {sorted(args)}"
+            )
+        return cls(
+            *[
+                _build(spec, rng, dtype, f"{path}.{i}" if path else str(i))
+                for i, spec in enumerate(layers)
+            ]
+        )
 
     def _first_trainable(self) -> int:
         """Index of the lowest layer that has parameters and is not frozen (0 if none frozen)."""

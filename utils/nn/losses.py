@@ -86,8 +86,10 @@ def binary_cross_entropy(prob, target):
     _same_shape(p, t, "binary_cross_entropy", ("prob", "target"))
     n = _batch(p, "binary_cross_entropy", "prob")
     if np.any((p < 0) | (p > 1)) or np.any((t < 0) | (t > 1)):
-        raise ValueError("binary_cross_entropy: prob and target must lie in [0, 1] "
-                         "(pass scores to binary_cross_entropy_with_logits)")
+        raise ValueError(
+            "binary_cross_entropy: prob and target must lie in [0, 1] "
+            "(pass scores to binary_cross_entropy_with_logits)"
+        )
     p = np.clip(p, EPS, 1.0 - EPS)
     loss = -np.sum(t * np.log(p) + (1.0 - t) * np.log1p(-p)) / n
     return float(loss), (p - t) / (p * (1.0 - p)) / n
@@ -123,11 +125,14 @@ def _class_targets(target, n: int, c: int, func: str, dtype=np.float64) -> np.nd
     t = np.asarray(target)
     if t.ndim == 1:
         if t.shape != (n,) or not (np.issubdtype(t.dtype, np.integer)):
-            raise ValueError(f"{func}: integer labels must have shape ({n},) and an integer "
-                             f"dtype, got shape {t.shape} and dtype {t.dtype}")
+            raise ValueError(
+                f"{func}: integer labels must have shape ({n},) and an integer "
+                f"dtype, got shape {t.shape} and dtype {t.dtype}"
+            )
         if t.min() < 0 or t.max() >= c:
-            raise ValueError(f"{func}: labels must lie in [0, {c - 1}], got values from "
-                             f"{t.min()} to {t.max()}")
+            raise ValueError(
+                f"{func}: labels must lie in [0, {c - 1}], got values from {t.min()} to {t.max()}"
+            )
         one_hot = np.zeros((n, c), dtype=dtype)
         one_hot[np.arange(n), t] = 1.0
         return one_hot
@@ -157,9 +162,11 @@ def cross_entropy(prob, target):
     n, c = p.shape
     _batch(p, "cross_entropy", "prob")
     if np.any((p < 0) | (p > 1)):
-        raise ValueError("cross_entropy: prob must hold probabilities in [0, 1] (e.g. a softmax "
-                         f"output), got values from {p.min():.4g} to {p.max():.4g}; for raw "
-                         "scores use softmax_cross_entropy(scores, target)")
+        raise ValueError(
+            "cross_entropy: prob must hold probabilities in [0, 1] (e.g. a softmax "
+            f"output), got values from {p.min():.4g} to {p.max():.4g}; for raw "
+            "scores use softmax_cross_entropy(scores, target)"
+        )
     y = _class_targets(target, n, c, "cross_entropy", p.dtype)
     p = np.clip(p, EPS, 1.0)
     return float(-np.sum(y * np.log(p)) / n), -y / p / n
@@ -189,7 +196,6 @@ def softmax_cross_entropy(scores, target):
     y = _class_targets(target, n, c, "softmax_cross_entropy", s.dtype)
     logp = log_softmax(s)
     return float(-np.sum(y * logp) / n), (np.exp(logp) - y) / n
-
 
 
 def l2_penalty(weights, lam: float):

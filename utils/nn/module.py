@@ -33,8 +33,10 @@ def _json_value(value, where: str):
         return [_json_value(v, where) for v in value]
     if isinstance(value, dict):
         return {str(k): _json_value(v, where) for k, v in value.items()}
-    raise TypeError(f"{where}: {type(value).__name__} cannot be written as JSON; override "
-                    "config() to describe it with numbers and strings")
+    raise TypeError(
+        f"{where}: {type(value).__name__} cannot be written as JSON; override "
+        "config() to describe it with numbers and strings"
+    )
 
 
 class Module:
@@ -204,26 +206,32 @@ class Module:
         """
         where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, dict):
-            raise TypeError(f"{where}: state must be a dict name -> array, got "
-                            f"{type(state).__name__}")
+            raise TypeError(
+                f"{where}: state must be a dict name -> array, got {type(state).__name__}"
+            )
         targets = dict(self._named_state())
         if strict:
             missing = [name for name in targets if name not in state]
             unexpected = [name for name in state if name not in targets]
             if missing or unexpected:
-                raise ValueError(f"{where}: expected the names {list(targets)}; missing "
-                                 f"{missing}, unexpected {unexpected}")
+                raise ValueError(
+                    f"{where}: expected the names {list(targets)}; missing "
+                    f"{missing}, unexpected {unexpected}"
+                )
         pairs = []
         for name, target in targets.items():
             if name not in state:
                 continue
             value = state[name]
             if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu":
-                raise TypeError(f"{where}: {name!r} must be a NumPy array of numbers, got "
-                                f"{getattr(value, 'dtype', type(value).__name__)}")
+                raise TypeError(
+                    f"{where}: {name!r} must be a NumPy array of numbers, got "
+                    f"{getattr(value, 'dtype', type(value).__name__)}"
+                )
             if value.shape != target.shape:
-                raise ValueError(f"{where}: {name!r} has shape {value.shape}, expected "
-                                 f"{target.shape}")
+                raise ValueError(
+                    f"{where}: {name!r} has shape {value.shape}, expected {target.shape}"
+                )
             pairs.append((target, value))
         for target, value in pairs:
             target[...] = value
@@ -246,8 +254,10 @@ class Module:
                 continue
             if not hasattr(self, name):
                 if p.default is p.empty:
-                    raise TypeError(f"{where}: the constructor argument {name!r} is not stored "
-                                    f"as self.{name}; store it or override config()")
+                    raise TypeError(
+                        f"{where}: the constructor argument {name!r} is not stored "
+                        f"as self.{name}; store it or override config()"
+                    )
                 continue
             value = _json_value(getattr(self, name), where)
             if p.default is p.empty or value != _json_value(p.default, where):
@@ -255,8 +265,7 @@ class Module:
         return {"type": type(self).__name__, "args": args, "frozen": bool(self.frozen)}
 
     @staticmethod
-    def from_config(config: dict, *, rng: np.random.Generator | None = None,
-                    dtype=None) -> Module:
+    def from_config(config: dict, *, rng: np.random.Generator | None = None, dtype=None) -> Module:
         """The module a :meth:`config` describes, with fresh parameters.
 
         Parameters
@@ -288,8 +297,10 @@ class Module:
             args["dtype"] = dtype
         if "rng" in params:
             if rng is None and cls.RNG == "masks":
-                raise ValueError(f"Module.from_config: layer {path or '(top)'} is "
-                                 f"{cls.__name__}, which draws random masks; pass rng=")
+                raise ValueError(
+                    f"Module.from_config: layer {path or '(top)'} is "
+                    f"{cls.__name__}, which draws random masks; pass rng="
+                )
             args["rng"] = rng if rng is not None else np.random.default_rng(0)
         return cls(**args)
 

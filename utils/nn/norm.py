@@ -62,8 +62,9 @@ class BatchNorm1d(Module):
 
     BUFFERS = ("running_mean", "running_var")
 
-    def __init__(self, num_features: int, *, eps: float = 1e-5, momentum: float = 0.1,
-                 dtype=np.float64):
+    def __init__(
+        self, num_features: int, *, eps: float = 1e-5, momentum: float = 0.1, dtype=np.float64
+    ):
         super().__init__()
         from utils._validate import as_count
 
@@ -79,14 +80,23 @@ class BatchNorm1d(Module):
     def forward(self, x):
         x = _width(x, self.params["gamma"].shape[0], "BatchNorm1d.forward")
         out, self._cache = batchnorm_forward(
-            x, self.params["gamma"], self.params["beta"], eps=self.eps, training=self.training,
-            running_mean=self.running_mean, running_var=self.running_var, momentum=self.momentum)
+            x,
+            self.params["gamma"],
+            self.params["beta"],
+            eps=self.eps,
+            training=self.training,
+            running_mean=self.running_mean,
+            running_var=self.running_var,
+            momentum=self.momentum,
+        )
         return out
 
     def backward(self, dout):
         if not self.training:
-            raise RuntimeError("BatchNorm1d.backward: the forward pass ran in eval mode; "
-                               "call train() before training")
+            raise RuntimeError(
+                "BatchNorm1d.backward: the forward pass ran in eval mode; "
+                "call train() before training"
+            )
         dx, self.grads["gamma"], self.grads["beta"] = batchnorm_backward(dout, self._need_cache())
         return dx
 
@@ -112,8 +122,9 @@ class LayerNorm(Module):
 
     def forward(self, x):
         x = _width(x, self.params["gamma"].shape[0], "LayerNorm.forward")
-        out, self._cache = layernorm_forward(x, self.params["gamma"], self.params["beta"],
-                                             eps=self.eps)
+        out, self._cache = layernorm_forward(
+            x, self.params["gamma"], self.params["beta"], eps=self.eps
+        )
         return out
 
     def backward(self, dout):

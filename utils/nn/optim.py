@@ -12,16 +12,17 @@ from utils.nn._checks import _float_array, _fraction, _positive
 # array (a network's weight or a 2-D point), never modify w in place, and keep what they
 # remember between steps in the dict ``state`` (pass {} at the first step).
 
+
 def _update_args(w, dw, state, func: str):
     w = _float_array(w, func, "w")
     dw = _float_array(dw, func, "dw")
     if w.shape != dw.shape:
         raise ValueError(f"{func}: w and dw must have the same shape, got {w.shape} and {dw.shape}")
     if not isinstance(state, dict):
-        raise TypeError(f"{func}: state must be a dict ({{}} at the first step), "
-                        f"got {type(state).__name__}")
+        raise TypeError(
+            f"{func}: state must be a dict ({{}} at the first step), got {type(state).__name__}"
+        )
     return w, dw
-
 
 
 def sgd_update(w, dw, state, *, lr: float = 0.01):
@@ -97,8 +98,9 @@ def _adam_step(w, dw, state, func: str, lr, beta1, beta2, eps):
     return lr * m_hat / (np.sqrt(v_hat) + eps), {**state, "t": t, "m": m, "v": v}
 
 
-def adam_update(w, dw, state, *, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                eps: float = 1e-8):
+def adam_update(
+    w, dw, state, *, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+):
     """Adam: momentum on the gradient, RMSProp on its square, both bias-corrected.
 
     ``t = t + 1`` (the first step has ``t = 1``); ``m = beta1 m + (1 - beta1) dw``;
@@ -111,8 +113,17 @@ def adam_update(w, dw, state, *, lr: float = 0.001, beta1: float = 0.9, beta2: f
     return w - step, state
 
 
-def adamw_update(w, dw, state, *, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8, weight_decay: float = 0.01):
+def adamw_update(
+    w,
+    dw,
+    state,
+    *,
+    lr: float = 0.001,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    weight_decay: float = 0.01,
+):
     """AdamW: Adam with decoupled weight decay.
 
     The step of :func:`adam_update` from the gradient alone, and separately a shrinking of
@@ -151,16 +162,25 @@ def adamw_update(w, dw, state, *, lr: float = 0.001, beta1: float = 0.9, beta2: 
 #: The functional updates by name: the six optimizers raced on the 2-D test surfaces, whose
 #: figures and widget draw one path per entry. :func:`adamw_update` stays outside, with
 #: :class:`AdamW`, so those comparisons keep the six.
-UPDATES = {"sgd": sgd_update, "momentum": momentum_update, "nesterov": nesterov_update,
-           "adagrad": adagrad_update, "rmsprop": rmsprop_update, "adam": adam_update}
+UPDATES = {
+    "sgd": sgd_update,
+    "momentum": momentum_update,
+    "nesterov": nesterov_update,
+    "adagrad": adagrad_update,
+    "rmsprop": rmsprop_update,
+    "adam": adam_update,
+}
 
 
 #: Keyword names other libraries give this library's hyperparameters, for the hint of an
 #: optimizer's error: ``name -> (our name, whose name it is)``.
 _OTHER_NAMES = {
-    "momentum": ("beta", "PyTorch's"), "alpha": ("rho", "PyTorch's RMSprop"),
-    "learning_rate": ("lr", "Keras's"), "beta_1": ("beta1", "Keras's"),
-    "beta_2": ("beta2", "Keras's"), "epsilon": ("eps", "Keras's"),
+    "momentum": ("beta", "PyTorch's"),
+    "alpha": ("rho", "PyTorch's RMSprop"),
+    "learning_rate": ("lr", "Keras's"),
+    "beta_1": ("beta1", "Keras's"),
+    "beta_2": ("beta2", "Keras's"),
+    "epsilon": ("eps", "Keras's"),
 }
 
 
@@ -168,28 +188,35 @@ def _keyword_error(where: str, key: str, valid: list[str]) -> TypeError:
     """An unknown optimizer keyword: name it, suggest the keyword meant, list the valid ones."""
     hint = ""
     if key == "betas" and {"beta1", "beta2"} <= set(valid):
-        hint = ("; did you mean beta1=..., beta2=...? (PyTorch's betas=(b1, b2) is two "
-                "keywords here)")
+        hint = (
+            "; did you mean beta1=..., beta2=...? (PyTorch's betas=(b1, b2) is two keywords here)"
+        )
     elif key == "nesterov":
         hint = "; Nesterov momentum is its own class here: Nesterov(model, lr=..., beta=0.9)"
     elif key == "momentum" and "beta" not in valid:
-        hint = ("; this optimizer has no momentum term. SGD with momentum is "
-                "Momentum(model, lr=..., beta=0.9) (PyTorch's SGD(momentum=0.9))")
+        hint = (
+            "; this optimizer has no momentum term. SGD with momentum is "
+            "Momentum(model, lr=..., beta=0.9) (PyTorch's SGD(momentum=0.9))"
+        )
     elif key == "weight_decay":
         hint = "; weight_decay is set once for every group, as a keyword of the optimizer"
     elif key in _OTHER_NAMES and _OTHER_NAMES[key][0] in valid:
         ours, whose = _OTHER_NAMES[key]
         hint = f"; did you mean {ours}=? ({key}= is {whose} name for it)"
-    return TypeError(f"{where}: unexpected keyword argument {key!r}{hint}. "
-                     f"Valid keywords: {', '.join(valid)}")
+    return TypeError(
+        f"{where}: unexpected keyword argument {key!r}{hint}. Valid keywords: {', '.join(valid)}"
+    )
 
 
 def _update_keywords(update) -> list[str]:
     """The hyperparameters of a functional update: its keyword-only parameters."""
     import inspect
 
-    return [p.name for p in inspect.signature(update).parameters.values()
-            if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    return [
+        p.name
+        for p in inspect.signature(update).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
 
 
 class Optimizer:
@@ -228,8 +255,12 @@ class Optimizer:
         import inspect
 
         params = list(inspect.signature(cls.__init__).parameters.values())
-        named = [p.name for p in params[1:] if p.name != "model" and p.kind in
-                 (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)]
+        named = [
+            p.name
+            for p in params[1:]
+            if p.name != "model"
+            and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        ]
         if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
             named += [k for k in cls._group_keywords() if k not in named]
         return named
@@ -280,12 +311,17 @@ class Optimizer:
                 modules = group.get("params")
                 modules = [modules] if hasattr(modules, "parameters") else modules
                 if not isinstance(modules, list | tuple) or not all(
-                        hasattr(m, "parameters") for m in modules):
-                    raise TypeError(f"{name}: group {k} needs 'params': a layer or a list of layers")
+                    hasattr(m, "parameters") for m in modules
+                ):
+                    raise TypeError(
+                        f"{name}: group {k} needs 'params': a layer or a list of layers"
+                    )
                 groups.append((list(modules), {k2: v for k2, v in group.items() if k2 != "params"}))
             return groups
-        raise TypeError(f"{name}: model must be a layer or Sequential, or a list of groups "
-                        f"{{'params': layers, 'lr': ...}}; got {type(model).__name__}")
+        raise TypeError(
+            f"{name}: model must be a layer or Sequential, or a list of groups "
+            f"{{'params': layers, 'lr': ...}}; got {type(model).__name__}"
+        )
 
     def _parameters(self):
         for modules, overrides in self.groups:
@@ -387,8 +423,15 @@ class RMSProp(Optimizer):
 
     update = staticmethod(rmsprop_update)
 
-    def __init__(self, model, lr: float = 0.01, rho: float = 0.99, eps: float = 1e-8, *,
-                 weight_decay: float = 0.0):
+    def __init__(
+        self,
+        model,
+        lr: float = 0.01,
+        rho: float = 0.99,
+        eps: float = 1e-8,
+        *,
+        weight_decay: float = 0.0,
+    ):
         super().__init__(model, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
 
 
@@ -402,10 +445,17 @@ class Adam(Optimizer):
 
     update = staticmethod(adam_update)
 
-    def __init__(self, model, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8, *, weight_decay: float = 0.0):
-        super().__init__(model, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
-                         weight_decay=weight_decay)
+    def __init__(
+        self,
+        model,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        *,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(model, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
 
 
 class AdamW(Optimizer):
@@ -420,10 +470,17 @@ class AdamW(Optimizer):
     update = staticmethod(adamw_update)
     _DECOUPLED_DECAY = True
 
-    def __init__(self, model, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8, *, weight_decay: float = 0.01):
-        super().__init__(model, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
-                         weight_decay=weight_decay)
+    def __init__(
+        self,
+        model,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        *,
+        weight_decay: float = 0.01,
+    ):
+        super().__init__(model, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
 
     def _apply(self, p, g, state, hyper):
         new, state = adamw_update(p, g, state, weight_decay=self.weight_decay, **hyper)

@@ -28,8 +28,10 @@ def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
     y = np.asarray(y)
     labels = y.argmax(axis=1) if y.ndim == 2 else y
     if labels.shape != (scores.shape[0],):
-        raise ValueError(f"accuracy: y must have shape ({scores.shape[0]},) or "
-                         f"({scores.shape[0]}, C), got {y.shape}")
+        raise ValueError(
+            f"accuracy: y must have shape ({scores.shape[0]},) or "
+            f"({scores.shape[0]}, C), got {y.shape}"
+        )
     return float(np.mean(scores.argmax(axis=1) == labels))
 
 
@@ -79,8 +81,10 @@ class EarlyStopping:
                 self.best_state = model.state_dict()
                 self._param_keys = [name for name, _ in model.named_parameters()]
             else:
-                self.best_state = {str(k): layer.params[name].copy()
-                                   for k, (layer, name) in enumerate(model.parameters())}
+                self.best_state = {
+                    str(k): layer.params[name].copy()
+                    for k, (layer, name) in enumerate(model.parameters())
+                }
                 self._param_keys = list(self.best_state)
         return epoch - self.best_epoch >= self.patience
 
@@ -95,8 +99,9 @@ class EarlyStopping:
             layer.params[name][...] = best
 
 
-def replay_early_stopping(val_loss, patience: int, min_delta: float = 0.0
-                          ) -> tuple[int, int | None]:
+def replay_early_stopping(
+    val_loss, patience: int, min_delta: float = 0.0
+) -> tuple[int, int | None]:
     """``(best_epoch, stopped_at)`` that :class:`EarlyStopping` gives on these losses.
 
     ``val_loss`` holds one validation loss per epoch (epoch 1 first). ``stopped_at`` is the
@@ -110,10 +115,21 @@ def replay_early_stopping(val_loss, patience: int, min_delta: float = 0.0
     return stopper.best_epoch, None
 
 
-def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entropy,
-        optimizer=None, epochs: int = 10, batch_size: int = 32, rng: np.random.Generator,
-        validation: tuple[np.ndarray, np.ndarray] | None = None, callback=None, metric=None,
-        early_stopping: EarlyStopping | None = None) -> History:
+def fit(
+    model: Module,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    loss=softmax_cross_entropy,
+    optimizer=None,
+    epochs: int = 10,
+    batch_size: int = 32,
+    rng: np.random.Generator,
+    validation: tuple[np.ndarray, np.ndarray] | None = None,
+    callback=None,
+    metric=None,
+    early_stopping: EarlyStopping | None = None,
+) -> History:
     """Train ``model`` with mini-batches shuffled every epoch; return the history.
 
     Each epoch: shuffle the rows with ``rng``; for each mini-batch, forward, loss and its
@@ -166,8 +182,10 @@ def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entro
     batch_size = as_count(batch_size, "fit", "batch_size")
     rng = as_generator(rng, "fit")
     if early_stopping is not None and validation is None:
-        raise ValueError("fit: early_stopping needs validation=(X_val, y_val): stopping on the "
-                         "training (or test) loss would defeat its purpose")
+        raise ValueError(
+            "fit: early_stopping needs validation=(X_val, y_val): stopping on the "
+            "training (or test) loss would defeat its purpose"
+        )
     optimizer = optimizer if optimizer is not None else SGD(model, lr=0.1)
     history = History(train_loss=[], stopped_at=None)
     if validation is not None:
@@ -196,8 +214,9 @@ def fit(model: Module, X: np.ndarray, y: np.ndarray, *, loss=softmax_cross_entro
         if callback is not None and callback(epoch, history, model):
             history["stopped_at"] = epoch
             break
-        if early_stopping is not None and early_stopping.update(epoch, history["val_loss"][-1],
-                                                                model):
+        if early_stopping is not None and early_stopping.update(
+            epoch, history["val_loss"][-1], model
+        ):
             history["stopped_at"] = epoch
             break
     if early_stopping is not None:
@@ -224,8 +243,9 @@ def _record(history, split, model, X, y, loss, metric) -> None:
             history[f"{split}_metric"].append(metric(pred, y))
 
 
-def minibatch_indices(n: int, batch_size: int, *, rng: np.random.Generator | None,
-                      shuffle: bool = True):
+def minibatch_indices(
+    n: int, batch_size: int, *, rng: np.random.Generator | None, shuffle: bool = True
+):
     """Yield index arrays covering ``range(n)`` once, in batches of ``batch_size``.
 
     With ``shuffle`` the order is a fresh permutation drawn from ``rng`` (call once per
@@ -243,4 +263,4 @@ def minibatch_indices(n: int, batch_size: int, *, rng: np.random.Generator | Non
     else:
         order = np.arange(n)
     for start in range(0, n, batch_size):
-        yield order[start:start + batch_size]
+        yield order[start : start + batch_size]

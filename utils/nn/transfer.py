@@ -33,8 +33,10 @@ def freeze_up_to(model: Sequential, k: int) -> Sequential:
     """
     linears = linear_layers(model)
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 0 <= k <= len(linears):
-        raise ValueError(f"freeze_up_to: k must be an int in [0, {len(linears)}] (the model "
-                         f"has {len(linears)} Linear layers), got {k!r}")
+        raise ValueError(
+            f"freeze_up_to: k must be an int in [0, {len(linears)}] (the model "
+            f"has {len(linears)} Linear layers), got {k!r}"
+        )
     for j, layer in enumerate(linears):
         if j < k:
             layer.freeze()

@@ -19,13 +19,20 @@ from utils._validate import as_float_matrix
 from utils.plots._core import CLASS_COLORS, _axes
 
 __all__ = [
-    "plot_class_balance", "plot_confusion_matrix", "plot_feature_scales",
+    "plot_class_balance",
+    "plot_confusion_matrix",
+    "plot_feature_scales",
     "plot_training_history",
 ]
 
 
-def plot_class_balance(y, *, class_names: Sequence[str] | None = None, ax: Axes | None = None,
-                       title: str = "Class balance") -> Axes:
+def plot_class_balance(
+    y,
+    *,
+    class_names: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    title: str = "Class balance",
+) -> Axes:
     """A bar per class: how many samples, and their share in percent above each bar.
 
     Parameters
@@ -36,11 +43,14 @@ def plot_class_balance(y, *, class_names: Sequence[str] | None = None, ax: Axes 
     """
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or y.size == 0 or y.min() < 0:
-        raise ValueError(f"plot_class_balance: y must be non-negative integer labels of shape "
-                         f"(N,), got shape {y.shape} and dtype {y.dtype}")
+        raise ValueError(
+            f"plot_class_balance: y must be non-negative integer labels of shape "
+            f"(N,), got shape {y.shape} and dtype {y.dtype}"
+        )
     counts = np.bincount(y)
-    names = list(class_names) if class_names is not None else [f"class {k}" for k in
-                                                                range(len(counts))]
+    names = (
+        list(class_names) if class_names is not None else [f"class {k}" for k in range(len(counts))]
+    )
     if len(names) != len(counts):
         raise ValueError(f"plot_class_balance: {len(counts)} classes but {len(names)} names")
     ax = _axes(ax, (5, 3.5))
@@ -55,8 +65,14 @@ def plot_class_balance(y, *, class_names: Sequence[str] | None = None, ax: Axes 
     return ax
 
 
-def plot_feature_scales(X, names: Sequence[str], *, ax: Axes | None = None, log: bool = False,
-                        title: str = "Feature ranges") -> Axes:
+def plot_feature_scales(
+    X,
+    names: Sequence[str],
+    *,
+    ax: Axes | None = None,
+    log: bool = False,
+    title: str = "Feature ranges",
+) -> Axes:
     """One row per feature: a thin line from min to max, a thick one over the middle half.
 
     Parameters
@@ -88,9 +104,14 @@ def plot_feature_scales(X, names: Sequence[str], *, ax: Axes | None = None, log:
     return ax
 
 
-def plot_training_history(history, *, axes: Sequence[Axes] | None = None,
-                          best_epoch: int | None = None, title: str | None = None,
-                          compact: bool = False):
+def plot_training_history(
+    history,
+    *,
+    axes: Sequence[Axes] | None = None,
+    best_epoch: int | None = None,
+    title: str | None = None,
+    compact: bool = False,
+):
     """Loss (left) and accuracy (right) per epoch, training vs validation.
 
     Parameters
@@ -112,8 +133,10 @@ def plot_training_history(history, *, axes: Sequence[Axes] | None = None,
     (Axes, Axes)
     """
     if not isinstance(history, dict) or "train_loss" not in history or "val_loss" not in history:
-        raise TypeError("plot_training_history: history must be a dict with 'train_loss' and "
-                        "'val_loss' (as nn.fit returns with validation=...)")
+        raise TypeError(
+            "plot_training_history: history must be a dict with 'train_loss' and "
+            "'val_loss' (as nn.fit returns with validation=...)"
+        )
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     axes = list(np.ravel(axes))
@@ -128,8 +151,10 @@ def plot_training_history(history, *, axes: Sequence[Axes] | None = None,
         train = np.asarray(train, dtype=np.float64)
         val = np.asarray(val, dtype=np.float64)
         if train.shape != val.shape or train.ndim != 1:
-            raise ValueError(f"plot_training_history: the training and validation {what} must "
-                             f"be 1-D and of equal length, got {train.shape} and {val.shape}")
+            raise ValueError(
+                f"plot_training_history: the training and validation {what} must "
+                f"be 1-D and of equal length, got {train.shape} and {val.shape}"
+            )
         epochs = np.arange(1, train.size + 1)
         ax.plot(epochs, train, color=CLASS_COLORS[0], label=f"training {what}")
         ax.plot(epochs, val, color=CLASS_COLORS[1], label=f"validation {what}")
@@ -149,8 +174,13 @@ def plot_training_history(history, *, axes: Sequence[Axes] | None = None,
     return axes[0], axes[1]
 
 
-def plot_confusion_matrix(cm, *, class_names: Sequence[str] | None = None,
-                          ax: Axes | None = None, title: str = "Confusion matrix") -> Axes:
+def plot_confusion_matrix(
+    cm,
+    *,
+    class_names: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    title: str = "Confusion matrix",
+) -> Axes:
     """The counts as a coloured grid: rows are true classes, columns predicted classes.
 
     Each cell prints its count and its share of the row (the recall of that class on the
@@ -171,8 +201,15 @@ def plot_confusion_matrix(cm, *, class_names: Sequence[str] | None = None,
     ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
     for i in range(c):
         for j in range(c):
-            ax.text(j, i, f"{int(round(cm[i, j]))}\n{100 * share[i, j]:.0f}%", ha="center",
-                    va="center", fontsize=11, color="white" if share[i, j] > 0.6 else "black")
+            ax.text(
+                j,
+                i,
+                f"{int(round(cm[i, j]))}\n{100 * share[i, j]:.0f}%",
+                ha="center",
+                va="center",
+                fontsize=11,
+                color="white" if share[i, j] > 0.6 else "black",
+            )
     ax.set_xticks(range(c), names)
     ax.set_yticks(range(c), names)
     ax.set_xlabel("predicted class")

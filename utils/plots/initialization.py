@@ -20,7 +20,10 @@ from matplotlib.axes import Axes
 from utils.plots._core import _axes, draw_histogram_panel
 
 __all__ = [
-    "HIST_RANGES", "plot_activation_histograms", "plot_histogram_grid", "plot_weight_matrix",
+    "HIST_RANGES",
+    "plot_activation_histograms",
+    "plot_histogram_grid",
+    "plot_weight_matrix",
 ]
 
 #: The x-range of each activation's histograms (ReLU outputs beyond 4 land in the last bin).
@@ -32,14 +35,21 @@ def _row_axes(n: int, axes, figsize) -> Sequence[Axes]:
         _, axes = plt.subplots(1, n, figsize=figsize, sharey=True)
     axes = list(np.ravel(axes))
     if len(axes) != n:
-        raise ValueError(f"plot_activation_histograms: need {n} axes (one per layer), "
-                         f"got {len(axes)}")
+        raise ValueError(
+            f"plot_activation_histograms: need {n} axes (one per layer), got {len(axes)}"
+        )
     return axes
 
 
-def plot_activation_histograms(activations, *, axes=None, value_range=(0.0, 1.0),
-                               bins: int = 30, label: str | None = None,
-                               layer_titles: bool = True) -> list[Axes]:
+def plot_activation_histograms(
+    activations,
+    *,
+    axes=None,
+    value_range=(0.0, 1.0),
+    bins: int = 30,
+    label: str | None = None,
+    layer_titles: bool = True,
+) -> list[Axes]:
     """One histogram per layer, side by side: the fraction of values in each bin.
 
     Values outside ``value_range`` are counted in the first or last bin, so an exploding
@@ -63,14 +73,21 @@ def plot_activation_histograms(activations, *, axes=None, value_range=(0.0, 1.0)
     -------
     list of Axes
     """
-    if isinstance(activations, np.ndarray) or not isinstance(activations, Sequence) \
-            or len(activations) == 0:
-        raise TypeError("plot_activation_histograms: activations must be a non-empty list of "
-                        f"arrays (one per layer), got {type(activations).__name__}")
+    if (
+        isinstance(activations, np.ndarray)
+        or not isinstance(activations, Sequence)
+        or len(activations) == 0
+    ):
+        raise TypeError(
+            "plot_activation_histograms: activations must be a non-empty list of "
+            f"arrays (one per layer), got {type(activations).__name__}"
+        )
     lo, hi = (float(v) for v in value_range)
     if not hi > lo:
-        raise ValueError(f"plot_activation_histograms: value_range must be (low, high) with "
-                         f"low < high, got {value_range}")
+        raise ValueError(
+            f"plot_activation_histograms: value_range must be (low, high) with "
+            f"low < high, got {value_range}"
+        )
     axes = _row_axes(len(activations), axes, figsize=(2.6 * len(activations), 2.6))
     edges = np.linspace(lo, hi, bins + 1)
     for k, (ax, values) in enumerate(zip(axes, activations, strict=True), start=1):
@@ -87,8 +104,9 @@ def plot_activation_histograms(activations, *, axes=None, value_range=(0.0, 1.0)
     return axes
 
 
-def plot_histogram_grid(results: dict, *, activation: str, fig=None, bins: int = 30,
-                        title: str | None = None):
+def plot_histogram_grid(
+    results: dict, *, activation: str, fig=None, bins: int = 30, title: str | None = None
+):
     """The histograms of each layer (columns) for each initializer (rows).
 
     Parameters
@@ -105,11 +123,15 @@ def plot_histogram_grid(results: dict, *, activation: str, fig=None, bins: int =
     numpy.ndarray of Axes, shape (rows, layers)
     """
     if activation not in HIST_RANGES:
-        raise ValueError(f"plot_histogram_grid: activation must be one of {list(HIST_RANGES)}, "
-                         f"got {activation!r}")
+        raise ValueError(
+            f"plot_histogram_grid: activation must be one of {list(HIST_RANGES)}, "
+            f"got {activation!r}"
+        )
     if not isinstance(results, dict) or not results:
-        raise TypeError("plot_histogram_grid: results must be a non-empty dict "
-                        "{initializer label: list of layer activations}")
+        raise TypeError(
+            "plot_histogram_grid: results must be a non-empty dict "
+            "{initializer label: list of layer activations}"
+        )
     n_layers = {len(v) for v in results.values()}
     if len(n_layers) != 1:
         raise ValueError("plot_histogram_grid: every row must have the same number of layers")
@@ -118,32 +140,52 @@ def plot_histogram_grid(results: dict, *, activation: str, fig=None, bins: int =
         fig = plt.figure(figsize=(2.5 * cols, 2.1 * rows + 0.6))
     axes = np.asarray(fig.subplots(rows, cols, sharex=True, squeeze=False))
     for r, (label, acts) in enumerate(results.items()):
-        plot_activation_histograms(acts, axes=axes[r], value_range=HIST_RANGES[activation],
-                                   bins=bins, label=label, layer_titles=(r == 0))
+        plot_activation_histograms(
+            acts,
+            axes=axes[r],
+            value_range=HIST_RANGES[activation],
+            bins=bins,
+            label=label,
+            layer_titles=(r == 0),
+        )
         for ax in axes[r]:
             ax.set_yticks([])
             if r < rows - 1:
                 ax.set_xlabel("")
     fig.suptitle(title or f"Activations of 5 layers of 100 {activation} units (1000 inputs)")
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12 if rows > 2 else 0.2,
-                        top=0.88 if rows > 2 else 0.78, wspace=0.08, hspace=0.25)
+    fig.subplots_adjust(
+        left=0.07,
+        right=0.98,
+        bottom=0.12 if rows > 2 else 0.2,
+        top=0.88 if rows > 2 else 0.78,
+        wspace=0.08,
+        hspace=0.25,
+    )
     return axes
 
 
-def plot_weight_matrix(W, *, ax: Axes | None = None, title: str | None = None,
-                       xlabel: str = "unit (column of W)",
-                       ylabel: str = "input (row of W)") -> Axes:
+def plot_weight_matrix(
+    W,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str = "unit (column of W)",
+    ylabel: str = "input (row of W)",
+) -> Axes:
     """A weight matrix of shape (fan_in, fan_out) as a colour grid with a colour bar.
 
     Identical columns (identical units) show as identical vertical stripes.
     """
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 2:
-        raise ValueError(f"plot_weight_matrix: W must be 2-D (fan_in, fan_out), got shape {W.shape}")
+        raise ValueError(
+            f"plot_weight_matrix: W must be 2-D (fan_in, fan_out), got shape {W.shape}"
+        )
     ax = _axes(ax, figsize=(5, 4))
     bound = float(np.max(np.abs(W))) or 1.0
-    image = ax.imshow(W, cmap="RdBu_r", vmin=-bound, vmax=bound, aspect="auto",
-                      interpolation="nearest")
+    image = ax.imshow(
+        W, cmap="RdBu_r", vmin=-bound, vmax=bound, aspect="auto", interpolation="nearest"
+    )
     ax.figure.colorbar(image, ax=ax, label="weight")
     if W.shape[1] <= 20:
         ax.set_xticks(range(W.shape[1]))

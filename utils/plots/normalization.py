@@ -18,8 +18,12 @@ from matplotlib.axes import Axes
 from utils.plots._core import _axes, draw_histogram_panel
 
 __all__ = [
-    "BN_COLORS", "draw_norm_run", "plot_batch_stat_noise", "plot_norm_axes",
-    "plot_norm_histograms", "plot_norm_loss_grid",
+    "BN_COLORS",
+    "draw_norm_run",
+    "plot_batch_stat_noise",
+    "plot_norm_axes",
+    "plot_norm_histograms",
+    "plot_norm_loss_grid",
 ]
 
 #: The colour of a run without batch norm (False) and with it (True).
@@ -43,15 +47,15 @@ def plot_norm_loss_grid(runs: dict, *, stds, lrs, fig=None, smooth: int = 5) -> 
     """
     stds, lrs = list(stds), list(lrs)
     fig = fig or plt.figure(figsize=(4.2 * len(stds), 3.3 * len(lrs)))
-    axes = np.atleast_2d(np.asarray(fig.subplots(len(lrs), len(stds), sharey=True,
-                                                 squeeze=False)))
+    axes = np.atleast_2d(np.asarray(fig.subplots(len(lrs), len(stds), sharey=True, squeeze=False)))
     for r, lr in enumerate(lrs):
         for c, std in enumerate(stds):
             ax = axes[r, c]
             for bn in (False, True):
                 if (lr, std, bn) not in runs:
-                    raise KeyError(f"plot_norm_loss_grid: no run for (lr={lr}, std={std}, "
-                                   f"batchnorm={bn})")
+                    raise KeyError(
+                        f"plot_norm_loss_grid: no run for (lr={lr}, std={std}, batchnorm={bn})"
+                    )
                 draw_norm_run(ax, runs[lr, std, bn], bn, smooth=smooth)
             ax.set_title(f"std {std:.3g}, lr {lr:g}")
             ax.set_yscale("log")
@@ -79,8 +83,9 @@ def _smoothed(loss: np.ndarray, width: int) -> np.ndarray:
     return np.where(valid, out, np.nan)
 
 
-def draw_norm_run(ax: Axes, run: dict, bn: bool, *, smooth: int = 5, alpha: float = 1.0,
-                  lw: float = 2.0) -> None:
+def draw_norm_run(
+    ax: Axes, run: dict, bn: bool, *, smooth: int = 5, alpha: float = 1.0, lw: float = 2.0
+) -> None:
     """One run's loss per step (a moving average over ``smooth`` steps) on ``ax``.
 
     Parameters
@@ -98,16 +103,23 @@ def draw_norm_run(ax: Axes, run: dict, bn: bool, *, smooth: int = 5, alpha: floa
     if run["diverged_at"] is not None:
         label += f" (diverged at step {run['diverged_at']})"
     steps = np.arange(loss.size)
-    ax.plot(steps, _smoothed(loss, smooth), color=BN_COLORS[bn], lw=lw, alpha=alpha,
-            label=label)
+    ax.plot(steps, _smoothed(loss, smooth), color=BN_COLORS[bn], lw=lw, alpha=alpha, label=label)
     if run["diverged_at"] is not None:
-        ax.plot([run["diverged_at"]], [15.0], marker="x", ms=12, mew=3, color=BN_COLORS[bn],
-                alpha=alpha)
+        ax.plot(
+            [run["diverged_at"]], [15.0], marker="x", ms=12, mew=3, color=BN_COLORS[bn], alpha=alpha
+        )
 
 
-def plot_norm_histograms(acts, *, ax: Axes | None = None, value_range=(-4.0, 4.0),
-                         bins: int = 30, color: str = "C0", title: str | None = None,
-                         frame: bool = True) -> Axes:
+def plot_norm_histograms(
+    acts,
+    *,
+    ax: Axes | None = None,
+    value_range=(-4.0, 4.0),
+    bins: int = 30,
+    color: str = "C0",
+    title: str | None = None,
+    frame: bool = True,
+) -> Axes:
     """Histograms of several layers side by side on ONE Axes (panel k spans [k, k + 0.9]).
 
     Values outside ``value_range`` are counted in the end bins; each panel prints the std of
@@ -123,29 +135,48 @@ def plot_norm_histograms(acts, *, ax: Axes | None = None, value_range=(-4.0, 4.0
         widget that pastes the rest (panel names, separators, labels) as a pre-rendered layer.
     """
     if not isinstance(acts, list | tuple) or not acts:
-        raise TypeError("plot_norm_histograms: acts must be a non-empty list of arrays, got "
-                        f"{type(acts).__name__}")
+        raise TypeError(
+            "plot_norm_histograms: acts must be a non-empty list of arrays, got "
+            f"{type(acts).__name__}"
+        )
     lo, hi = (float(v) for v in value_range)
     if not lo < hi:
-        raise ValueError(f"plot_norm_histograms: value_range must be (low, high) with "
-                         f"low < high, got {value_range}")
+        raise ValueError(
+            f"plot_norm_histograms: value_range must be (low, high) with "
+            f"low < high, got {value_range}"
+        )
     ax = _axes(ax, figsize=(10, 2.8))
     edges = np.linspace(lo, hi, bins + 1)
     top = 0.0
     for k, values in enumerate(acts):
-        frac, std, complete = draw_histogram_panel(ax, values, edges, color=color,
-                                                   x=k + 0.9 * (edges - lo) / (hi - lo))
+        frac, std, complete = draw_histogram_panel(
+            ax, values, edges, color=color, x=k + 0.9 * (edges - lo) / (hi - lo)
+        )
         top = max(top, float(frac.max(initial=0.0)))
         shown = f"std {std:.2g}" if complete else "overflow"
-        ax.text(k + 0.88, 0.97, shown, ha="right", va="top",
-                transform=ax.get_xaxis_transform(), fontsize=11)
+        ax.text(
+            k + 0.88,
+            0.97,
+            shown,
+            ha="right",
+            va="top",
+            transform=ax.get_xaxis_transform(),
+            fontsize=11,
+        )
     ax.set_xlim(-0.05, len(acts) - 0.05)
     ax.set_ylim(0, 1.15 * top or 1.0)
     if not frame:
         return ax
     for k in range(len(acts)):
-        ax.text(k + 0.45, -0.03, f"layer {k + 1}", ha="center", va="top",
-                transform=ax.get_xaxis_transform(), fontsize=11)
+        ax.text(
+            k + 0.45,
+            -0.03,
+            f"layer {k + 1}",
+            ha="center",
+            va="top",
+            transform=ax.get_xaxis_transform(),
+            fontsize=11,
+        )
         if k:
             ax.axvline(k - 0.05, color="0.6", lw=1)
     ax.set_xticks([])
@@ -189,8 +220,10 @@ def plot_norm_axes(*, axes=None, n: int = 6, d: int = 5):
     """
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9, 3.6))
-    titles = ("batch norm: statistics per feature\n(over the batch, axis 0)",
-              "layer norm: statistics per sample\n(over the features, axis 1)")
+    titles = (
+        "batch norm: statistics per feature\n(over the batch, axis 0)",
+        "layer norm: statistics per sample\n(over the features, axis 1)",
+    )
     for k, (ax, title) in enumerate(zip(axes, titles, strict=True)):
         grid = np.zeros((n, d))
         if k == 0:

@@ -20,15 +20,22 @@ __all__ = ["OPTIMIZER_COLORS", "plot_loss_per_step", "plot_trajectories"]
 
 #: One colour per optimizer name (the keys of ``utils.nn.UPDATES``), the same in every figure.
 OPTIMIZER_COLORS = {
-    "sgd": "#d62728", "momentum": "#1f77b4", "nesterov": "#17becf",
-    "adagrad": "#2ca02c", "rmsprop": "#9467bd", "adam": "#ff7f0e", "newton": "#000000",
+    "sgd": "#d62728",
+    "momentum": "#1f77b4",
+    "nesterov": "#17becf",
+    "adagrad": "#2ca02c",
+    "rmsprop": "#9467bd",
+    "adam": "#ff7f0e",
+    "newton": "#000000",
 }
 
 
 def _paths(paths, func: str) -> dict[str, np.ndarray]:
     if not isinstance(paths, Mapping) or not paths:
-        raise TypeError(f"{func}: paths must be a non-empty dict name -> array (K, 2), "
-                        f"got {type(paths).__name__}")
+        raise TypeError(
+            f"{func}: paths must be a non-empty dict name -> array (K, 2), "
+            f"got {type(paths).__name__}"
+        )
     out = {}
     for name, p in paths.items():
         try:
@@ -36,17 +43,27 @@ def _paths(paths, func: str) -> dict[str, np.ndarray]:
         except (TypeError, ValueError):
             raise TypeError(f"{func}: path {name!r} must be an array of numbers") from None
         if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
-            raise ValueError(f"{func}: path {name!r} must have shape (K, 2) with K >= 1, "
-                             f"got {arr.shape}")
+            raise ValueError(
+                f"{func}: path {name!r} must have shape (K, 2) with K >= 1, got {arr.shape}"
+            )
         ok = np.isfinite(arr).all(axis=1)
         out[str(name)] = arr[: arr.shape[0] if ok.all() else int(np.argmin(ok))]
     return out
 
 
-def plot_trajectories(f: Callable, paths: Mapping, *, ax: Axes | None = None,
-                      xlim=(-8.0, 8.0), ylim=(-3.0, 3.0), levels=12,
-                      title: str | None = None, resolution: int = 80,
-                      markersize: float = 3.0, legend: bool = True) -> Axes:
+def plot_trajectories(
+    f: Callable,
+    paths: Mapping,
+    *,
+    ax: Axes | None = None,
+    xlim=(-8.0, 8.0),
+    ylim=(-3.0, 3.0),
+    levels=12,
+    title: str | None = None,
+    resolution: int = 80,
+    markersize: float = 3.0,
+    legend: bool = True,
+) -> Axes:
     """Contour lines of ``f(x, y)`` and one path per optimizer, each in its own colour.
 
     Parameters
@@ -70,8 +87,10 @@ def plot_trajectories(f: Callable, paths: Mapping, *, ax: Axes | None = None,
     paths = _paths(paths, "plot_trajectories")
     (x0, x1), (y0, y1) = (tuple(float(v) for v in xlim), tuple(float(v) for v in ylim))
     if not (x0 < x1 and y0 < y1):
-        raise ValueError(f"plot_trajectories: xlim and ylim must be (low, high) with low < high, "
-                         f"got {xlim} and {ylim}")
+        raise ValueError(
+            f"plot_trajectories: xlim and ylim must be (low, high) with low < high, "
+            f"got {xlim} and {ylim}"
+        )
     ax = _axes(ax, figsize=(7.0, 4.2))
     xs, ys = np.linspace(x0, x1, int(resolution)), np.linspace(y0, y1, int(resolution))
     X, Y = np.meshgrid(xs, ys)
@@ -81,8 +100,17 @@ def plot_trajectories(f: Callable, paths: Mapping, *, ax: Axes | None = None,
     first = None
     for i, (name, p) in enumerate(paths.items()):
         color = OPTIMIZER_COLORS.get(name, f"C{i}")
-        ax.plot(p[:, 0], p[:, 1], "-o", color=color, ms=markersize, lw=1.6, alpha=0.9,
-                label=name, zorder=3)
+        ax.plot(
+            p[:, 0],
+            p[:, 1],
+            "-o",
+            color=color,
+            ms=markersize,
+            lw=1.6,
+            alpha=0.9,
+            label=name,
+            zorder=3,
+        )
         first = p[0] if first is None else first
     if first is not None and first.size:
         ax.plot(*first, "ks", ms=8, zorder=4, label="start")
@@ -97,8 +125,14 @@ def plot_trajectories(f: Callable, paths: Mapping, *, ax: Axes | None = None,
     return ax
 
 
-def plot_loss_per_step(losses: Mapping, *, ax: Axes | None = None, title: str | None = None,
-                       logy: bool = True, legend: bool = True) -> Axes:
+def plot_loss_per_step(
+    losses: Mapping,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    logy: bool = True,
+    legend: bool = True,
+) -> Axes:
     """The loss of several runs against the step, one line per optimizer.
 
     Parameters
@@ -110,18 +144,22 @@ def plot_loss_per_step(losses: Mapping, *, ax: Axes | None = None, title: str | 
         Log-scale loss axis (all losses must then be > 0 to be drawn).
     """
     if not isinstance(losses, Mapping) or not losses:
-        raise TypeError("plot_loss_per_step: losses must be a non-empty dict name -> array (K,), "
-                        f"got {type(losses).__name__}")
+        raise TypeError(
+            "plot_loss_per_step: losses must be a non-empty dict name -> array (K,), "
+            f"got {type(losses).__name__}"
+        )
     ax = _axes(ax, figsize=(6.0, 4.0))
     for i, (name, values) in enumerate(losses.items()):
         arr = np.asarray(values, dtype=np.float64)
         if arr.ndim != 1:
-            raise ValueError(f"plot_loss_per_step: losses[{name!r}] must have shape (K,), "
-                             f"got {arr.shape}")
+            raise ValueError(
+                f"plot_loss_per_step: losses[{name!r}] must have shape (K,), got {arr.shape}"
+            )
         ok = np.isfinite(arr)
         arr = arr[: arr.size if ok.all() else int(np.argmin(ok))]
-        ax.plot(np.arange(arr.size), arr, color=OPTIMIZER_COLORS.get(name, f"C{i}"), lw=2,
-                label=name)
+        ax.plot(
+            np.arange(arr.size), arr, color=OPTIMIZER_COLORS.get(name, f"C{i}"), lw=2, label=name
+        )
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel("step")

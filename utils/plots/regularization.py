@@ -17,7 +17,10 @@ from utils._validate import as_float_vector, as_scalar
 from utils.plots._core import CLASS_COLORS, _axes
 
 __all__ = [
-    "ZERO_COLOR", "plot_constraint_regions", "plot_overfitting_curves", "plot_penalty_fit",
+    "ZERO_COLOR",
+    "plot_constraint_regions",
+    "plot_overfitting_curves",
+    "plot_penalty_fit",
     "plot_weight_histogram",
 ]
 
@@ -25,9 +28,15 @@ __all__ = [
 ZERO_COLOR = "#d62728"
 
 
-def plot_overfitting_curves(history: dict, *, ax: Axes | None = None, best_epoch: int | None = None,
-                            stopped_at: int | None = None, title: str | None = None,
-                            logy: bool = True) -> Axes:
+def plot_overfitting_curves(
+    history: dict,
+    *,
+    ax: Axes | None = None,
+    best_epoch: int | None = None,
+    stopped_at: int | None = None,
+    title: str | None = None,
+    logy: bool = True,
+) -> Axes:
     """Training and validation loss per epoch, with the best validation epoch marked.
 
     Parameters
@@ -41,8 +50,9 @@ def plot_overfitting_curves(history: dict, *, ax: Axes | None = None, best_epoch
         An epoch where training stopped (early stopping), drawn as a dashed line.
     """
     train = as_float_vector(history["train_loss"], "plot_overfitting_curves", "train_loss")
-    val = as_float_vector(history["val_loss"], "plot_overfitting_curves", "val_loss",
-                          length=train.shape[0])
+    val = as_float_vector(
+        history["val_loss"], "plot_overfitting_curves", "val_loss", length=train.shape[0]
+    )
     ax = _axes(ax, figsize=(6, 4))
     epochs = np.arange(1, train.shape[0] + 1)
     ax.plot(epochs, train, color=CLASS_COLORS[0], label="training loss")
@@ -67,8 +77,9 @@ def _boundary_minimum(center, A, points) -> np.ndarray:
     return points[int(np.argmin(loss))]
 
 
-def plot_constraint_regions(*, ax: Axes | None = None, center=(1.6, 0.55),
-                            A=((1.0, 0.45), (0.45, 0.6)), radius: float = 1.0) -> Axes:
+def plot_constraint_regions(
+    *, ax: Axes | None = None, center=(1.6, 0.55), A=((1.0, 0.45), (0.45, 0.6)), radius: float = 1.0
+) -> Axes:
     """Contours of a quadratic loss and the L2 disk and L1 diamond of the same radius.
 
     The loss is ``(w - c)^T A (w - c)`` with minimum at ``center``. The constrained minimum
@@ -86,7 +97,9 @@ def plot_constraint_regions(*, ax: Axes | None = None, center=(1.6, 0.55),
     c = as_float_vector(center, "plot_constraint_regions", "center", length=2)
     A = np.asarray(A, dtype=np.float64)
     if A.shape != (2, 2) or not np.allclose(A, A.T) or np.linalg.eigvalsh(A)[0] <= 0:
-        raise ValueError("plot_constraint_regions: A must be a symmetric positive definite 2x2 matrix")
+        raise ValueError(
+            "plot_constraint_regions: A must be a symmetric positive definite 2x2 matrix"
+        )
     radius = as_scalar(radius, "plot_constraint_regions", "radius")
     ax = _axes(ax, figsize=(5.5, 5))
     angle = np.linspace(0, 2 * np.pi, 4001)
@@ -96,18 +109,29 @@ def plot_constraint_regions(*, ax: Axes | None = None, center=(1.6, 0.55),
     G1, G2 = np.meshgrid(g, g)
     P = np.stack([G1 - c[0], G2 - c[1]], axis=-1)
     L = np.einsum("...i,ij,...j->...", P, A, P)
-    ax.contour(G1, G2, L, levels=np.linspace(0.05, 4.0, 12) ** 2 / 2, colors="0.55",
-               linewidths=0.9)
+    ax.contour(G1, G2, L, levels=np.linspace(0.05, 4.0, 12) ** 2 / 2, colors="0.55", linewidths=0.9)
     ax.fill(disk[:, 0], disk[:, 1], color=CLASS_COLORS[0], alpha=0.25)
-    ax.plot(disk[:, 0], disk[:, 1], color=CLASS_COLORS[0], lw=2, label="L2: $w_1^2 + w_2^2 \\leq r^2$")
+    ax.plot(
+        disk[:, 0], disk[:, 1], color=CLASS_COLORS[0], lw=2, label="L2: $w_1^2 + w_2^2 \\leq r^2$"
+    )
     ax.fill(diamond[:, 0], diamond[:, 1], color=CLASS_COLORS[1], alpha=0.25)
-    ax.plot(diamond[:, 0], diamond[:, 1], color=CLASS_COLORS[1], lw=2,
-            label="L1: $|w_1| + |w_2| \\leq r$")
+    ax.plot(
+        diamond[:, 0],
+        diamond[:, 1],
+        color=CLASS_COLORS[1],
+        lw=2,
+        label="L1: $|w_1| + |w_2| \\leq r$",
+    )
     for pts, color, name in ((disk, CLASS_COLORS[0], "L2"), (diamond, CLASS_COLORS[1], "L1")):
         w = _boundary_minimum(c, A, pts)
         ax.plot(*w, "o", ms=10, color=color, markeredgecolor="k", zorder=4)
-        ax.annotate(f"{name} minimum\n({w[0]:.2f}, {w[1]:.2f})", w, xytext=(12, -30 if name == "L1" else 12),
-                    textcoords="offset points", fontsize=11)
+        ax.annotate(
+            f"{name} minimum\n({w[0]:.2f}, {w[1]:.2f})",
+            w,
+            xytext=(12, -30 if name == "L1" else 12),
+            textcoords="offset points",
+            fontsize=11,
+        )
     ax.plot(*c, "k*", ms=14, label="unregularized minimum")
     ax.axhline(0, color="k", lw=0.6)
     ax.axvline(0, color="k", lw=0.6)
@@ -121,8 +145,18 @@ def plot_constraint_regions(*, ax: Axes | None = None, center=(1.6, 0.55),
     return ax
 
 
-def plot_penalty_fit(x, t, grid, pred, *, ax: Axes | None = None, x_val=None, t_val=None,
-                     truth=None, title: str | None = None) -> Axes:
+def plot_penalty_fit(
+    x,
+    t,
+    grid,
+    pred,
+    *,
+    ax: Axes | None = None,
+    x_val=None,
+    t_val=None,
+    truth=None,
+    title: str | None = None,
+) -> Axes:
     """A 1-D fit: the training points, optional validation points, the true curve, the model.
 
     Parameters
@@ -153,9 +187,15 @@ def plot_penalty_fit(x, t, grid, pred, *, ax: Axes | None = None, x_val=None, t_
     return ax
 
 
-def plot_weight_histogram(weights, *, ax: Axes | None = None, bins: int = 41,
-                          limit: float | None = None, title: str | None = None,
-                          legend: bool = True) -> Axes:
+def plot_weight_histogram(
+    weights,
+    *,
+    ax: Axes | None = None,
+    bins: int = 41,
+    limit: float | None = None,
+    title: str | None = None,
+    legend: bool = True,
+) -> Axes:
     """Histogram of weight values, with the count of exact zeros shown as its own red bar.
 
     Parameters
@@ -186,6 +226,13 @@ def plot_weight_histogram(weights, *, ax: Axes | None = None, bins: int = 41,
     if legend:
         ax.legend(loc="upper right", fontsize=10)
     else:
-        ax.text(0.02, 0.95, f"exactly 0: {zeros} of {w.size}", color=ZERO_COLOR,
-                transform=ax.transAxes, va="top", fontsize=12)
+        ax.text(
+            0.02,
+            0.95,
+            f"exactly 0: {zeros} of {w.size}",
+            color=ZERO_COLOR,
+            transform=ax.transAxes,
+            va="top",
+            fontsize=12,
+        )
     return ax

@@ -16,16 +16,25 @@ from matplotlib.axes import Axes
 from utils.plots._core import _axes
 
 __all__ = [
-    "plot_digit_rows", "plot_first_layer_filters", "plot_probe_accuracy",
-    "plot_transfer_accuracy", "plot_transfer_curves",
+    "plot_digit_rows",
+    "plot_first_layer_filters",
+    "plot_probe_accuracy",
+    "plot_transfer_accuracy",
+    "plot_transfer_curves",
 ]
 
-_COLORS = {"from scratch": "#1f77b4", "fine-tune all": "#ff7f0e", "freeze layer 1": "#9467bd",
-           "frozen features": "#2ca02c", "freeze all": "#7f7f7f"}
+_COLORS = {
+    "from scratch": "#1f77b4",
+    "fine-tune all": "#ff7f0e",
+    "freeze layer 1": "#9467bd",
+    "frozen features": "#2ca02c",
+    "freeze all": "#7f7f7f",
+}
 
 
-def plot_first_layer_filters(W, *, ax: Axes | None = None, title: str | None = None,
-                             cols: int = 8) -> Axes:
+def plot_first_layer_filters(
+    W, *, ax: Axes | None = None, title: str | None = None, cols: int = 8
+) -> Axes:
     """Each column of a first-layer weight matrix ``W`` (64, M) drawn as an 8x8 image.
 
     Each image is scaled by its own largest |weight| (red positive, blue negative), so the
@@ -41,7 +50,7 @@ def plot_first_layer_filters(W, *, ax: Axes | None = None, title: str | None = N
     scale[scale == 0] = 1.0
     for j in range(m):
         r, c = divmod(j, cols)
-        mosaic[9 * r:9 * r + 8, 9 * c:9 * c + 8] = (W[:, j] / scale[j]).reshape(8, 8)
+        mosaic[9 * r : 9 * r + 8, 9 * c : 9 * c + 8] = (W[:, j] / scale[j]).reshape(8, 8)
     ax = _axes(ax, figsize=(4.5, 4.5 * rows / cols))
     ax.imshow(mosaic, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
     ax.set_xticks([])
@@ -53,8 +62,10 @@ def plot_first_layer_filters(W, *, ax: Axes | None = None, title: str | None = N
 
 def _check_results(results, func: str) -> None:
     if not isinstance(results, dict) or "curves" not in results:
-        raise TypeError(f"{func}: results must be the dict transfer_experiment returns, "
-                        f"got {type(results).__name__}")
+        raise TypeError(
+            f"{func}: results must be the dict transfer_experiment returns, "
+            f"got {type(results).__name__}"
+        )
 
 
 def plot_digit_rows(rows: dict, *, ax: Axes | None = None, title: str | None = None) -> Axes:
@@ -64,13 +75,15 @@ def plot_digit_rows(rows: dict, *, ax: Axes | None = None, title: str | None = N
     images = [np.asarray(X, dtype=np.float64) for X in rows.values()]
     for label, X in zip(rows, images, strict=True):
         if X.ndim != 2 or X.shape[1] != 64 or len(X) == 0:
-            raise ValueError(f"plot_digit_rows: rows[{label!r}] must have shape (k, 64) with "
-                             f"k >= 1, got {X.shape}")
+            raise ValueError(
+                f"plot_digit_rows: rows[{label!r}] must have shape (k, 64) with "
+                f"k >= 1, got {X.shape}"
+            )
     cols = max(len(X) for X in images)
     mosaic = np.full((len(images) * 9 - 1, cols * 9 - 1), np.nan)
     for r, X in enumerate(images):
         for c, x in enumerate(X):
-            mosaic[9 * r:9 * r + 8, 9 * c:9 * c + 8] = x.reshape(8, 8)
+            mosaic[9 * r : 9 * r + 8, 9 * c : 9 * c + 8] = x.reshape(8, 8)
     ax = _axes(ax, figsize=(1.2 * cols + 2, 1.2 * len(images)))
     ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks([])
@@ -80,9 +93,15 @@ def plot_digit_rows(rows: dict, *, ax: Axes | None = None, title: str | None = N
     return ax
 
 
-def plot_transfer_accuracy(results: dict, methods=None, *, ax: Axes | None = None,
-                           title: str | None = None, logx: bool = True,
-                           compact: bool = False) -> Axes:
+def plot_transfer_accuracy(
+    results: dict,
+    methods=None,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    logx: bool = True,
+    compact: bool = False,
+) -> Axes:
     """Final test accuracy against labels per class, mean over seeds with a ±1 std band.
 
     ``logx=False`` spaces the label counts evenly instead of on a log scale, and
@@ -112,16 +131,25 @@ def plot_transfer_accuracy(results: dict, methods=None, *, ax: Axes | None = Non
     return ax
 
 
-def plot_transfer_curves(results: dict, n_labels: int, methods=None, *, ax: Axes | None = None,
-                         title: str | None = None, compact: bool = False) -> Axes:
+def plot_transfer_curves(
+    results: dict,
+    n_labels: int,
+    methods=None,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    compact: bool = False,
+) -> Axes:
     """Test accuracy during training (mean over seeds, ±1 std band) for one label count.
 
     ``compact=True`` draws no grid (faster to draw, for widgets); the legend stays.
     """
     _check_results(results, "plot_transfer_curves")
     if n_labels not in results["label_counts"]:
-        raise ValueError(f"plot_transfer_curves: n_labels must be one of "
-                         f"{list(results['label_counts'])}, got {n_labels}")
+        raise ValueError(
+            f"plot_transfer_curves: n_labels must be one of "
+            f"{list(results['label_counts'])}, got {n_labels}"
+        )
     a = results["label_counts"].index(n_labels)
     methods = results["methods"] if methods is None else methods
     ax = _axes(ax, figsize=(6, 4))
@@ -146,8 +174,9 @@ def plot_transfer_curves(results: dict, n_labels: int, methods=None, *, ax: Axes
 def plot_probe_accuracy(table: dict, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Grouped bars: ``table[task][depth] = accuracy`` of a linear head on each layer's features."""
     if not isinstance(table, dict) or not table:
-        raise TypeError("plot_probe_accuracy: table must be a non-empty dict "
-                        "{task: {depth label: accuracy}}")
+        raise TypeError(
+            "plot_probe_accuracy: table must be a non-empty dict {task: {depth label: accuracy}}"
+        )
     ax = _axes(ax, figsize=(6, 4))
     depths = list(next(iter(table.values())))
     width = 0.8 / len(table)

@@ -55,16 +55,18 @@ class InteractiveFigure(widgets.VBox):
         self.figure = Figure(figsize=figsize, dpi=DPI)  # not pyplot: no global figure state
         # Shown at its own pixel size (a stretched PNG is blurry), narrower on small screens.
         width_px = f"{round(figsize[0] * DPI)}px"
-        self.image = widgets.Image(format="png",
-                                   layout=widgets.Layout(width=width_px, max_width="100%",
-                                                         height="auto"))
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=width_px, max_width="100%", height="auto")
+        )
         self.status = widgets.HTML()
         self.message = ""
         self._draw = draw
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        rows = [widgets.HBox(list(self.controls.values())[i:i + 3])
-                for i in range(0, len(self.controls), 3)]
+        rows = [
+            widgets.HBox(list(self.controls.values())[i : i + 3])
+            for i in range(0, len(self.controls), 3)
+        ]
         super().__init__([*rows, self.image, self.status])
         self.redraw()
 
@@ -112,8 +114,9 @@ def hello_slider() -> InteractiveFigure:
     return InteractiveFigure({"n": slider}, draw, figsize=(5.0, 2.2))
 
 
-def training_steps_explorer(x, t, *, lr: float = 0.1, batch_size: int = 8, steps: int = 60,
-                            seed: int = 0) -> InteractiveFigure:
+def training_steps_explorer(
+    x, t, *, lr: float = 0.1, batch_size: int = 8, steps: int = 60, seed: int = 0
+) -> InteractiveFigure:
     """Step through mini-batch gradient descent on a line fit (chapter 00's big picture).
 
     Controls: ``step`` (which update to show) and ``lr`` (the learning rate; the run is
@@ -126,21 +129,25 @@ def training_steps_explorer(x, t, *, lr: float = 0.1, batch_size: int = 8, steps
 
     def history(rate: float) -> dict:
         if rate not in runs:
-            runs[rate] = fit_line_sgd(x, t, lr=rate, batch_size=batch_size, steps=steps,
-                                      rng=np.random.default_rng(seed))
+            runs[rate] = fit_line_sgd(
+                x, t, lr=rate, batch_size=batch_size, steps=steps, rng=np.random.default_rng(seed)
+            )
         return runs[rate]
 
     history(lr)  # validates the arguments now, with a clear error
     step_slider = widgets.IntSlider(value=0, min=0, max=steps, description="step")
-    lr_slider = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0.5, step=0.05,
-                                       description="lr", readout_format=".3f")
+    lr_slider = widgets.FloatLogSlider(
+        value=lr, base=10, min=-3, max=0.5, step=0.05, description="lr", readout_format=".3f"
+    )
 
     def draw(fig, v):
         h = history(v["lr"])
         step, message = v["step"], ""
         if h["diverged_at"] is not None and step >= h["diverged_at"]:
-            message = (f"diverged at step {h['diverged_at']}: the learning rate "
-                       f"{v['lr']:.3f} is too large; showing step {h['diverged_at'] - 1}")
+            message = (
+                f"diverged at step {h['diverged_at']}: the learning rate "
+                f"{v['lr']:.3f} is too large; showing step {h['diverged_at'] - 1}"
+            )
             step = h["diverged_at"] - 1
         shown = dict(h, loss=np.where(np.isfinite(h["loss"]), h["loss"], np.nan))
         axes = fig.subplots(1, 2)
@@ -172,11 +179,16 @@ def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> I
     if not isinstance(gate, str) or gate.upper() not in GATES:
         raise ValueError(f"gate_explorer: gate must be one of {list(GATES)}, got {gate!r}")
     if perceptron is not None and not callable(perceptron):
-        raise TypeError(f"gate_explorer: perceptron must be callable, got {type(perceptron).__name__}")
+        raise TypeError(
+            f"gate_explorer: perceptron must be callable, got {type(perceptron).__name__}"
+        )
     run = perceptron or reference
-    sliders = {name: widgets.FloatSlider(value=value, min=-2.0, max=2.0, step=0.1,
-                                         description=name, readout_format=".1f")
-               for name, value in (("w1", 0.5), ("w2", 0.5), ("b", -0.2))}
+    sliders = {
+        name: widgets.FloatSlider(
+            value=value, min=-2.0, max=2.0, step=0.1, description=name, readout_format=".1f"
+        )
+        for name, value in (("w1", 0.5), ("w2", 0.5), ("b", -0.2))
+    }
     dropdown = widgets.Dropdown(options=list(GATES), value=gate.upper(), description="gate")
 
     def draw(fig, v):

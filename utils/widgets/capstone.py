@@ -27,17 +27,24 @@ def describe_run(run: dict, patience: int) -> str:
     best, stopped = early_stopping_epochs(val_loss, patience)
     last = int(np.flatnonzero(finite)[-1]) + 1
     best_loss = max(float(val_loss[best - 1]), 0.0) + 0.0  # + 0.0: never print "-0.000"
-    head = (f"best epoch {best}: validation loss {best_loss:.3f}, validation "
-            f"accuracy {run['val_acc'][best - 1]:.3f}")
+    head = (
+        f"best epoch {best}: validation loss {best_loss:.3f}, validation "
+        f"accuracy {run['val_acc'][best - 1]:.3f}"
+    )
     if last < val_loss.size:
         return f"diverged at epoch {last + 1} (the loss became infinite or NaN); {head}"
     if np.nanmax(train_acc) < 0.8:
-        return (f"underfits: training accuracy at most {np.nanmax(train_acc):.2f}, too much "
-                f"dropout or too small a step; {head}")
+        return (
+            f"underfits: training accuracy at most {np.nanmax(train_acc):.2f}, too much "
+            f"dropout or too small a step; {head}"
+        )
     if stopped is None and best > val_loss.size - patience:
         return f"still improving at epoch {val_loss.size}: more epochs (or a larger step) would help; {head}"
-    where = f"early stopping (patience {patience}) stops at epoch {stopped}" if stopped else \
-        f"no early stop within {val_loss.size} epochs"
+    where = (
+        f"early stopping (patience {patience}) stops at epoch {stopped}"
+        if stopped
+        else f"no early stop within {val_loss.size} epochs"
+    )
     return f"{head}; {where}"
 
 
@@ -54,8 +61,10 @@ def training_curves_explorer(runs: dict, *, patience: int = 20) -> InteractiveFi
         For the epoch that early stopping would keep (dashed line) and where it stops.
     """
     if not isinstance(runs, dict) or not runs:
-        raise TypeError("training_curves_explorer: runs must be a non-empty dict "
-                        f"{{(p, lr, batchnorm): curves}}, got {type(runs).__name__}")
+        raise TypeError(
+            "training_curves_explorer: runs must be a non-empty dict "
+            f"{{(p, lr, batchnorm): curves}}, got {type(runs).__name__}"
+        )
     ps = sorted({k[0] for k in runs})
     lrs = sorted({k[1] for k in runs})
     bns = sorted({k[2] for k in runs}, reverse=True)
@@ -68,18 +77,27 @@ def training_curves_explorer(runs: dict, *, patience: int = 20) -> InteractiveFi
             if name not in run:
                 raise ValueError(f"training_curves_explorer: run {key} has no {name!r}")
     epochs = len(first["train_loss"])
-    top = max(float(np.nanmax(np.where(np.isfinite(r["val_loss"]), r["val_loss"], np.nan)))
-              if np.isfinite(r["val_loss"]).any() else 0.0 for r in runs.values())
+    top = max(
+        float(np.nanmax(np.where(np.isfinite(r["val_loss"]), r["val_loss"], np.nan)))
+        if np.isfinite(r["val_loss"]).any()
+        else 0.0
+        for r in runs.values()
+    )
     loss_top = max(1.2, min(top, 3.0))
     loss_ticks = np.arange(0, loss_top, 0.5)
     x_ticks = np.linspace(0, epochs, 5).round()
     controls = {
-        "p": widgets.SelectionSlider(options=[(f"{p:g}", p) for p in ps], value=ps[0],
-                                     description="dropout p"),
-        "lr": widgets.SelectionSlider(options=[(f"{lr:g}", lr) for lr in lrs],
-                                      value=lrs[len(lrs) // 2], description="Adam lr"),
-        "bn": widgets.Dropdown(options=[("with BatchNorm" if b else "without BatchNorm", b)
-                                        for b in bns], value=bns[0], description="layers"),
+        "p": widgets.SelectionSlider(
+            options=[(f"{p:g}", p) for p in ps], value=ps[0], description="dropout p"
+        ),
+        "lr": widgets.SelectionSlider(
+            options=[(f"{lr:g}", lr) for lr in lrs], value=lrs[len(lrs) // 2], description="Adam lr"
+        ),
+        "bn": widgets.Dropdown(
+            options=[("with BatchNorm" if b else "without BatchNorm", b) for b in bns],
+            value=bns[0],
+            description="layers",
+        ),
     }
 
     def draw(fig, v):

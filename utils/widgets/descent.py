@@ -24,11 +24,17 @@ def _verdict(path, losses, diverged_at, lr: float, lr_max: float, stiff: int) ->
     tail = f" (this bowl diverges for lr > {lr_max:g})"
     steps = len(losses) - 1
     if diverged_at is not None:
-        return (head + f"diverged at step {diverged_at}: every step overshoots further and the "
-                f"loss passed {BLOWUP:.0f} times its start" + tail)
+        return (
+            head + f"diverged at step {diverged_at}: every step overshoots further and the "
+            f"loss passed {BLOWUP:.0f} times its start" + tail
+        )
     ratio = losses[-1] / losses[0]
     if ratio > 1.0 + 1e-9:
-        return head + f"diverging: the loss grew to {ratio:.1f} times its start in {steps} steps" + tail
+        return (
+            head
+            + f"diverging: the loss grew to {ratio:.1f} times its start in {steps} steps"
+            + tail
+        )
     if abs(ratio - 1.0) <= 1e-9:
         return head + "oscillates forever between two points, neither closer nor further" + tail
     side = np.sign(path[:, stiff])
@@ -38,13 +44,18 @@ def _verdict(path, losses, diverged_at, lr: float, lr_max: float, stiff: int) ->
         how = ", zig-zagging across the minimum" if flips >= steps // 2 else ""
         return head + f"good: the loss fell below 1/10000 of its start at step {reached}{how}"
     if flips >= steps // 2:
-        return (head + f"overshoots: it jumps across the minimum at every step and converges slowly "
-                f"(loss {100 * ratio:.2g}% of its start after {steps} steps)" + tail)
-    return head + f"too small: after {steps} steps the loss is still {100 * ratio:.2g}% of its start"
+        return (
+            head + f"overshoots: it jumps across the minimum at every step and converges slowly "
+            f"(loss {100 * ratio:.2g}% of its start after {steps} steps)" + tail
+        )
+    return (
+        head + f"too small: after {steps} steps the loss is still {100 * ratio:.2g}% of its start"
+    )
 
 
-def learning_rate_explorer(problem: str = "1-D", *, lr: float = 0.1,
-                           steps: int = 30) -> InteractiveFigure:
+def learning_rate_explorer(
+    problem: str = "1-D", *, lr: float = 0.1, steps: int = 30
+) -> InteractiveFigure:
     """Gradient descent on a quadratic bowl, with a slider for the learning rate.
 
     Left: the loss and the path of the weights (a curve in 1-D, contour lines in 2-D).
@@ -63,41 +74,67 @@ def learning_rate_explorer(problem: str = "1-D", *, lr: float = 0.1,
         The starting number of steps, in [5, 100].
     """
     if problem not in QUADRATICS:
-        raise ValueError(f"learning_rate_explorer: problem must be one of {list(QUADRATICS)}, "
-                         f"got {problem!r}")
+        raise ValueError(
+            f"learning_rate_explorer: problem must be one of {list(QUADRATICS)}, got {problem!r}"
+        )
     if isinstance(lr, bool) or not isinstance(lr, int | float) or not 0.001 <= lr <= 2.5:
         raise ValueError(f"learning_rate_explorer: lr must be a number in [0.001, 2.5], got {lr!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or not 5 <= steps <= 100:
         raise ValueError(f"learning_rate_explorer: steps must be an int in [5, 100], got {steps!r}")
     controls = {
-        "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(2.5), step=0.01,
-                                     description="lr", readout_format=".3f"),
-        "problem": widgets.Dropdown(options=[(q["label"], key) for key, q in QUADRATICS.items()],
-                                    value=problem, description="problem"),
+        "lr": widgets.FloatLogSlider(
+            value=lr,
+            base=10,
+            min=-3,
+            max=np.log10(2.5),
+            step=0.01,
+            description="lr",
+            readout_format=".3f",
+        ),
+        "problem": widgets.Dropdown(
+            options=[(q["label"], key) for key, q in QUADRATICS.items()],
+            value=problem,
+            description="problem",
+        ),
         "steps": widgets.IntSlider(value=steps, min=5, max=100, description="steps"),
     }
 
     def draw(fig, v):
         q = QUADRATICS[v["problem"]]
-        path, losses, diverged_at = descent_path(q["grad"], q["loss"], q["start"], v["lr"],
-                                                 v["steps"])
+        path, losses, diverged_at = descent_path(
+            q["grad"], q["loss"], q["start"], v["lr"], v["steps"]
+        )
         ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.25, 1)})
         title = f"lr = {v['lr']:.3f}" + (f": diverged at step {diverged_at}" if diverged_at else "")
         if v["problem"] == "1-D":
-            plots.plot_path_1d(q["curve"], path[:, 0], ax=ax_path, xlim=q["window"][0],
-                               title=title)
+            plots.plot_path_1d(q["curve"], path[:, 0], ax=ax_path, xlim=q["window"][0], title=title)
             ax_path.set_ylim(-0.5, 10.5)
         else:
-            plots.plot_path_2d(q["surface"], path, ax=ax_path, xlim=q["window"][0],
-                               ylim=q["window"][1], levels=np.array([0.1, 0.5, 1, 2, 4, 8, 14]),
-                               title=title, resolution=60)
+            plots.plot_path_2d(
+                q["surface"],
+                path,
+                ax=ax_path,
+                xlim=q["window"][0],
+                ylim=q["window"][1],
+                levels=np.array([0.1, 0.5, 1, 2, 4, 8, 14]),
+                title=title,
+                resolution=60,
+            )
         k = np.arange(len(losses))
-        plot_curves(k, {"loss": np.log10(np.maximum(losses, 1e-300))}, ax=ax_loss,
-                         xlabel="step", ylabel="log10(loss)", title="loss per step",
-                         marker="o" if len(k) <= 40 else None)
+        plot_curves(
+            k,
+            {"loss": np.log10(np.maximum(losses, 1e-300))},
+            ax=ax_loss,
+            xlabel="step",
+            ylabel="log10(loss)",
+            title="loss per step",
+            marker="o" if len(k) <= 40 else None,
+        )
         ax_loss.set_xlim(0, v["steps"])
-        ax_loss.set_ylim(max(-12.0, float(np.log10(max(losses.min(), 1e-300))) - 0.5),
-                         float(np.log10(losses[0] * BLOWUP)) + 0.3)
+        ax_loss.set_ylim(
+            max(-12.0, float(np.log10(max(losses.min(), 1e-300))) - 0.5),
+            float(np.log10(losses[0] * BLOWUP)) + 0.3,
+        )
         if ax_loss.get_legend() is not None:
             ax_loss.get_legend().remove()
         for ax in (ax_path, ax_loss):  # few ticks: tick layout dominates the redraw time

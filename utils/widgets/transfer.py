@@ -34,14 +34,18 @@ def transfer_summary(results: dict, method: str, n_labels: int, *, level: float 
         runs = results["curves"][m][a]  # (seeds, T)
         final = runs[:, -1]
         reach = experiments.steps_to_reach(runs.mean(axis=0), results["steps"], level)
-        when = f"reaches {level:.0%} at step {reach:.0f}" if np.isfinite(reach) \
+        when = (
+            f"reaches {level:.0%} at step {reach:.0f}"
+            if np.isfinite(reach)
             else f"never reaches {level:.0%}"
+        )
         lines.append(f"{m}: {final.mean():.3f} ± {final.std():.3f}, {when}")
     return f"{n_labels} labels per class. " + "; ".join(lines)
 
 
-def transfer_explorer(results: dict, *, n_labels: int | None = None,
-                      frozen: str = "2 (frozen features)") -> InteractiveFigure:
+def transfer_explorer(
+    results: dict, *, n_labels: int | None = None, frozen: str = "2 (frozen features)"
+) -> InteractiveFigure:
     """Labels per class (slider) and frozen layers (dropdown) over precomputed results.
 
     Parameters
@@ -55,25 +59,32 @@ def transfer_explorer(results: dict, *, n_labels: int | None = None,
         A key of :data:`FREEZE_CHOICES`.
     """
     if not isinstance(results, dict) or "curves" not in results:
-        raise TypeError("transfer_explorer: results must be the dict transfer_experiment "
-                        f"returns, got {type(results).__name__}")
+        raise TypeError(
+            "transfer_explorer: results must be the dict transfer_experiment "
+            f"returns, got {type(results).__name__}"
+        )
     needed = {"from scratch", *FREEZE_CHOICES.values()}
     missing = sorted(needed - set(results["curves"]))
     if missing:
-        raise ValueError(f"transfer_explorer: results lack the methods {missing}; run "
-                         "transfer_experiment with methods=None (all of them)")
+        raise ValueError(
+            f"transfer_explorer: results lack the methods {missing}; run "
+            "transfer_experiment with methods=None (all of them)"
+        )
     counts = list(results["label_counts"])
     n_labels = counts[0] if n_labels is None else n_labels
     if n_labels not in counts:
         raise ValueError(f"transfer_explorer: n_labels must be one of {counts}, got {n_labels!r}")
     if frozen not in FREEZE_CHOICES:
-        raise ValueError(f"transfer_explorer: frozen must be one of {list(FREEZE_CHOICES)}, "
-                         f"got {frozen!r}")
+        raise ValueError(
+            f"transfer_explorer: frozen must be one of {list(FREEZE_CHOICES)}, got {frozen!r}"
+        )
     controls = {
-        "labels": widgets.SelectionSlider(options=counts, value=n_labels,
-                                          description="labels/class"),
-        "frozen": widgets.Dropdown(options=list(FREEZE_CHOICES), value=frozen,
-                                   description="frozen layers"),
+        "labels": widgets.SelectionSlider(
+            options=counts, value=n_labels, description="labels/class"
+        ),
+        "frozen": widgets.Dropdown(
+            options=list(FREEZE_CHOICES), value=frozen, description="frozen layers"
+        ),
     }
 
     def draw(fig, v):
@@ -81,18 +92,22 @@ def transfer_explorer(results: dict, *, n_labels: int | None = None,
         # Shared y axis, no grid, one legend: fewer tick labels and artists to draw per change.
         ax_curve, ax_labels = fig.subplots(1, 2, sharey=True)
         pair = ("from scratch", method)
-        plots.plot_transfer_curves(results, n, pair, ax=ax_curve, compact=True,
-                                   title=f"{n} labelled images per class")
-        plots.plot_transfer_accuracy(results, pair, ax=ax_labels, title="final test accuracy",
-                                     logx=False, compact=True)
+        plots.plot_transfer_curves(
+            results, n, pair, ax=ax_curve, compact=True, title=f"{n} labelled images per class"
+        )
+        plots.plot_transfer_accuracy(
+            results, pair, ax=ax_labels, title="final test accuracy", logx=False, compact=True
+        )
         ax_labels.set_ylim(0, 1)
         ax_labels.axvline(counts.index(n), color="0.5", ls="--", lw=1)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.12)
         if method == "freeze all":
             chance = float(results["curves"][method][counts.index(n)][:, -1].mean())
-            return (f"Every layer is frozen, the new head too: nothing can learn, and the "
-                    f"random head stays at chance level (accuracy {chance:.2f}). Unfreeze at "
-                    "least the head.")
+            return (
+                f"Every layer is frozen, the new head too: nothing can learn, and the "
+                f"random head stays at chance level (accuracy {chance:.2f}). Unfreeze at "
+                "least the head."
+            )
         return transfer_summary(results, method, n)
 
     return InteractiveFigure(controls, draw, figsize=(11.0, 4.0))
