@@ -51,7 +51,11 @@ def test_example_model_is_keras_order_without_the_last_dropout():
     model = example_model(np.random.default_rng(0), 11, 6)
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds == ["Linear", "ReLU", "BatchNorm1d", "Dropout"] * 2 + [
-        "Linear", "ReLU", "BatchNorm1d", "Linear"]
+        "Linear",
+        "ReLU",
+        "BatchNorm1d",
+        "Linear",
+    ]
     assert model.layers[-1].out_features == 6
     bn = model.layers[2]
     assert bn.momentum == 0.01 and bn.eps == 1e-3
@@ -74,13 +78,36 @@ def _toy(rng, n=200):
 
 def test_train_run_is_seeded_stops_early_and_returns_eval_mode():
     X, Y = _toy(np.random.default_rng(1))
+
     def build(r):
-        return nn.Sequential(nn.Linear(3, 8, rng=r), nn.ReLU(), nn.Dropout(0.3, rng=r),
-                             nn.Linear(8, 2, rng=r))
-    model, hist = train_run(build, X[:150], Y[:150], X[150:], Y[150:], seed=3, lr=1e-2,
-                            epochs=300, batch_size=32, patience=5)
-    again, hist2 = train_run(build, X[:150], Y[:150], X[150:], Y[150:], seed=3, lr=1e-2,
-                             epochs=300, batch_size=32, patience=5)
+        return nn.Sequential(
+            nn.Linear(3, 8, rng=r), nn.ReLU(), nn.Dropout(0.3, rng=r), nn.Linear(8, 2, rng=r)
+        )
+
+    model, hist = train_run(
+        build,
+        X[:150],
+        Y[:150],
+        X[150:],
+        Y[150:],
+        seed=3,
+        lr=1e-2,
+        epochs=300,
+        batch_size=32,
+        patience=5,
+    )
+    again, hist2 = train_run(
+        build,
+        X[:150],
+        Y[:150],
+        X[150:],
+        Y[150:],
+        seed=3,
+        lr=1e-2,
+        epochs=300,
+        batch_size=32,
+        patience=5,
+    )
     assert not model.training
     assert hist["val_loss"] == hist2["val_loss"]
     assert hist["stopped_at"] is not None and hist["stopped_at"] < 300
@@ -92,9 +119,20 @@ def test_train_run_without_patience_trains_every_epoch_and_takes_a_regression_lo
     rng = np.random.default_rng(2)
     X = rng.standard_normal((64, 2))
     t = (X @ np.array([[1.0], [-2.0]])) + 5.0  # (64, 1) targets
-    model, hist = train_run(lambda r: nn.Sequential(nn.Linear(2, 1, rng=r)), X[:48], t[:48],
-                            X[48:], t[48:], seed=0, lr=0.05, epochs=40, batch_size=16,
-                            loss=nn.mae_loss, metric=None, patience=None)
+    model, hist = train_run(
+        lambda r: nn.Sequential(nn.Linear(2, 1, rng=r)),
+        X[:48],
+        t[:48],
+        X[48:],
+        t[48:],
+        seed=0,
+        lr=0.05,
+        epochs=40,
+        batch_size=16,
+        loss=nn.mae_loss,
+        metric=None,
+        patience=None,
+    )
     assert len(hist["val_loss"]) == 40 and "best_epoch" not in hist
     assert "train_metric" not in hist
     assert hist["val_loss"][-1] < hist["val_loss"][0]

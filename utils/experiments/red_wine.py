@@ -18,8 +18,7 @@ import numpy as np
 from utils import nn
 from utils._validate import as_count
 
-__all__ = ["example_model", "example_split", "quality_accuracies", "train_run",
-           "validation_tail"]
+__all__ = ["example_model", "example_split", "quality_accuracies", "train_run", "validation_tail"]
 
 
 def example_split(n: int, frac: float = 0.7, random_state: int = 1234):
@@ -78,8 +77,9 @@ def validation_tail(train, fraction: float = 0.1):
     return train[:split_at], train[split_at:]
 
 
-def example_model(rng: np.random.Generator, n_features: int = 11,
-                  n_classes: int = 9) -> nn.Sequential:
+def example_model(
+    rng: np.random.Generator, n_features: int = 11, n_classes: int = 9
+) -> nn.Sequential:
     """The Keras example's network in :mod:`utils.nn`, with Keras's defaults translated.
 
     ``Linear -> ReLU -> BatchNorm1d -> Dropout(0.3)`` for 144 and 144 units, ``Linear -> ReLU
@@ -105,16 +105,37 @@ def example_model(rng: np.random.Generator, n_features: int = 11,
 
     init = "xavier_uniform"
     return nn.Sequential(
-        nn.Linear(d, 144, rng=rng, init=init), nn.ReLU(), bn(144), nn.Dropout(0.3, rng=rng),
-        nn.Linear(144, 144, rng=rng, init=init), nn.ReLU(), bn(144), nn.Dropout(0.3, rng=rng),
-        nn.Linear(144, 16, rng=rng, init=init), nn.ReLU(), bn(16),
-        nn.Linear(16, c, rng=rng, init=init))
+        nn.Linear(d, 144, rng=rng, init=init),
+        nn.ReLU(),
+        bn(144),
+        nn.Dropout(0.3, rng=rng),
+        nn.Linear(144, 144, rng=rng, init=init),
+        nn.ReLU(),
+        bn(144),
+        nn.Dropout(0.3, rng=rng),
+        nn.Linear(144, 16, rng=rng, init=init),
+        nn.ReLU(),
+        bn(16),
+        nn.Linear(16, c, rng=rng, init=init),
+    )
 
 
-def train_run(build: Callable[[np.random.Generator], nn.Module], X_fit, y_fit, X_val, y_val, *,
-              seed: int, lr: float = 1e-3, epochs: int = 500, batch_size: int = 128,
-              loss=nn.softmax_cross_entropy, metric=nn.accuracy, patience: int | None = 20,
-              min_delta: float = 1e-3):
+def train_run(
+    build: Callable[[np.random.Generator], nn.Module],
+    X_fit,
+    y_fit,
+    X_val,
+    y_val,
+    *,
+    seed: int,
+    lr: float = 1e-3,
+    epochs: int = 500,
+    batch_size: int = 128,
+    loss=nn.softmax_cross_entropy,
+    metric=nn.accuracy,
+    patience: int | None = 20,
+    min_delta: float = 1e-3,
+):
     """Build a model from a seed and train it with Adam, validation and early stopping.
 
     One generator, ``numpy.random.default_rng(seed)``, draws the initial weights (through
@@ -153,12 +174,21 @@ def train_run(build: Callable[[np.random.Generator], nn.Module], X_fit, y_fit, X
 
     rng = np.random.default_rng(seed)
     model = build(rng)
-    stopper = None if patience is None else nn.EarlyStopping(patience=patience,
-                                                             min_delta=min_delta)
+    stopper = None if patience is None else nn.EarlyStopping(patience=patience, min_delta=min_delta)
     with threadpool_limits(limits=1, user_api="blas"):
-        history = nn.fit(model, X_fit, y_fit, loss=loss, optimizer=nn.Adam(model, lr=lr),
-                         epochs=epochs, batch_size=batch_size, rng=rng,
-                         validation=(X_val, y_val), metric=metric, early_stopping=stopper)
+        history = nn.fit(
+            model,
+            X_fit,
+            y_fit,
+            loss=loss,
+            optimizer=nn.Adam(model, lr=lr),
+            epochs=epochs,
+            batch_size=batch_size,
+            rng=rng,
+            validation=(X_val, y_val),
+            metric=metric,
+            early_stopping=stopper,
+        )
     model.eval()
     return model, history
 
@@ -180,11 +210,15 @@ def quality_accuracies(predicted, quality) -> tuple[float, float]:
     """
     predicted, quality = np.asarray(predicted), np.asarray(quality)
     if predicted.ndim != 1 or predicted.shape != quality.shape:
-        raise ValueError(f"quality_accuracies: predicted and quality must have the same shape "
-                         f"(N,), got {predicted.shape} and {quality.shape}")
+        raise ValueError(
+            f"quality_accuracies: predicted and quality must have the same shape "
+            f"(N,), got {predicted.shape} and {quality.shape}"
+        )
     for name, values in (("predicted", predicted), ("quality", quality)):
         if not np.issubdtype(values.dtype, np.integer):
-            raise ValueError(f"quality_accuracies: {name} must hold integer scores (round a "
-                             f"regressor's output first), got dtype {values.dtype}")
+            raise ValueError(
+                f"quality_accuracies: {name} must hold integer scores (round a "
+                f"regressor's output first), got dtype {values.dtype}"
+            )
     gap = np.abs(predicted - quality)
     return float(np.mean(gap == 0)), float(np.mean(gap <= 1))
