@@ -11,7 +11,7 @@ from utils.experiments.red_wine import (
     train_run,
     validation_tail,
 )
-from utils.plots import capstone_model, count_parameters
+from utils.experiments.capstone import capstone_model, count_parameters
 
 
 def test_example_split_matches_pandas_sample_and_keeps_the_sampled_order():
