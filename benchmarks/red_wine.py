@@ -5,8 +5,9 @@ The reference is a well-known Keras program on the UCI Red Wine Quality file (15
 
 - split: ``df.sample(frac=0.7, random_state=1234)`` for training, the other rows for test.
   pandas draws that sample as ``RandomState(1234).permutation(1599)[:1119]`` (no weights,
-  no replacement), which is what :func:`example_split` computes without pandas; the rows keep
-  that order, which matters because Keras's ``validation_split=0.1`` holds out the last 10%;
+  no replacement), which is what :func:`utils.experiments.red_wine.example_split` computes
+  without pandas; the rows keep that order, which matters because Keras's
+  ``validation_split=0.1`` holds out the last 10% (:func:`~utils.experiments.red_wine.validation_tail`);
 - features min-max scaled with the training split's minimum and maximum;
 - labels one-hot with 9 columns, as ``to_categorical`` makes them for labels up to 8;
 - ``Dense(144, relu) -> BatchNorm -> Dropout(0.3) -> Dense(144, relu) -> BatchNorm ->
@@ -15,7 +16,8 @@ The reference is a well-known Keras program on the UCI Red Wine Quality file (15
   training rows for validation (1007 rows train, 112 validate, 480 test).
 
 Keras 3 runs on the torch backend in ``.venv-bench`` (:mod:`benchmarks.keras_worker`); the
-NumPy network uses ``utils.nn`` with Keras's defaults translated: Glorot-uniform weights
+NumPy network (:func:`utils.experiments.red_wine.example_model`) uses ``utils.nn`` with
+Keras's defaults translated: Glorot-uniform weights
 (``init="xavier_uniform"``), batch-norm ``momentum=0.01`` (Keras's 0.99 counts the other
 way) and ``eps=1e-3``, Adam ``eps=1e-7``. Each runs over several seeds, one core each, at the
 same time; the script prints test accuracy as mean +- std and the wall time per run.
@@ -37,26 +39,13 @@ from pathlib import Path
 import numpy as np
 
 from utils import data, nn
+from utils.experiments.red_wine import example_model, example_split, validation_tail
 
 ROOT = Path(__file__).resolve().parent.parent
 LR = 0.000056194
 BATCH = 128
 VALIDATION_SPLIT = 0.1
 N_CLASSES = 9  # to_categorical on labels 3..8 gives columns 0..8
-
-
-def example_split(n: int, frac: float = 0.7, random_state: int = 1234):
-    """Row indices of ``df.sample(frac, random_state)`` and of the rows left for test.
-
-    pandas samples ``round(frac * n)`` rows as ``RandomState(random_state).choice(n, size,
-    replace=False)``, which for ``p=None`` is the first ``size`` entries of a permutation.
-    The training indices keep the sampled order; the test indices are ascending, as
-    ``df.drop(train.index)`` leaves them.
-    """
-    size = round(frac * n)
-    train = np.random.RandomState(random_state).permutation(n)[:size]
-    test = np.setdiff1d(np.arange(n), train)
-    return train, test
 
 
 def prepare(as_shipped: bool = False):
@@ -78,40 +67,13 @@ def prepare(as_shipped: bool = False):
     }
 
 
-def build_numpy(rng: np.random.Generator, n_features: int = 11) -> nn.Sequential:
-    """The example's network in ``utils.nn``, with Keras's defaults (see the module docstring).
-
-    The softmax sits in the loss (:func:`utils.nn.softmax_cross_entropy`), so the last layer
-    outputs scores.
-    """
-
-    def bn(d):
-        return nn.BatchNorm1d(d, momentum=0.01, eps=1e-3)
-
-    init = "xavier_uniform"
-    return nn.Sequential(
-        nn.Linear(n_features, 144, rng=rng, init=init),
-        nn.ReLU(),
-        bn(144),
-        nn.Dropout(0.3, rng=rng),
-        nn.Linear(144, 144, rng=rng, init=init),
-        nn.ReLU(),
-        bn(144),
-        nn.Dropout(0.3, rng=rng),
-        nn.Linear(144, 16, rng=rng, init=init),
-        nn.ReLU(),
-        bn(16),
-        nn.Linear(16, N_CLASSES, rng=rng, init=init),
-    )
-
-
 def run_numpy(arrays: dict, seed: int, epochs: int) -> dict:
     """Train the NumPy network once; accuracies on the three splits (evaluation mode)."""
     X, Y = arrays["X_train"], arrays["Y_train"]
-    split_at = int(np.floor(len(X) * (1.0 - VALIDATION_SPLIT)))
-    X_fit, Y_fit, X_val, Y_val = X[:split_at], Y[:split_at], X[split_at:], Y[split_at:]
+    fit, val = validation_tail(np.arange(len(X)), VALIDATION_SPLIT)
+    X_fit, Y_fit, X_val, Y_val = X[fit], Y[fit], X[val], Y[val]
     rng = np.random.default_rng(seed)
-    model = build_numpy(rng, X.shape[1])
+    model = example_model(rng, X.shape[1], N_CLASSES)
     start = time.perf_counter()
     nn.fit(
         model,
