@@ -48,7 +48,7 @@ th,td{border:1px solid #ccc;padding:.35rem .55rem;text-align:left;vertical-align
 th{background:#eef3f8}td.num{text-align:right;white-space:nowrap}
 pre{background:#f6f6f6;border:1px solid #ddd;padding:.4rem .6rem;font-size:13px;
  white-space:pre-wrap;margin:.2rem 0 .6rem}img{max-width:100%;height:auto}
-.muted{color:#666}.ex{page-break-inside:avoid}
+.muted{color:#666}.example{margin:.5rem 0 0}.ex{page-break-inside:avoid}
 @media print{body{font-size:12pt;max-width:none}h2{page-break-after:avoid}}
 """
 
@@ -305,6 +305,18 @@ def figures(totals: list[float], full: float, summary: dict[str, dict]) -> tuple
         return total_png, _png(fig)
 
 
+def examples(ranked: list, limit: int = EXAMPLES) -> list[tuple[str, str]]:
+    """Up to ``limit`` ``(mistake, submission)`` examples of one exercise, taken in turn from
+    the ranked mistakes (the most frequent first)."""
+    queues = [(name, list(keys)) for name, _hint, _count, keys in ranked]
+    out: list[tuple[str, str]] = []
+    while len(out) < limit and any(q for _, q in queues):
+        for name, queue in queues:
+            if queue and len(out) < limit:
+                out.append((name, queue.pop(0)))
+    return out
+
+
 def needs_human(recs: dict[str, dict]) -> list[tuple[str, str, str]]:
     """``(key, status, flag)`` of the submissions a person should look at."""
     return [(k, r.get("status", ""), r.get("flag", "")) for k, r in sorted(recs.items())
@@ -373,13 +385,14 @@ def chapter_page(chapter: str, recs: dict[str, dict], unknown: dict[str, dict], 
                          f'<td>{esc(hint)}</td><td class="num">{count}</td>'
                          f'<td class="num">{_pct(count / n)}</td></tr>')
         parts.append("</table>")
-        for name, _hint, _count, keys in ex["mistakes"]:
-            parts.append(f"<p>Examples of <b>{esc(name)}</b>:</p>")
-            for key in keys[:EXAMPLES]:
-                text = recs[key]["exercises"][ex_id].get("excerpt", "")
-                parts.append(f"<p class=\"muted\">{esc(_name(key, options))}"
-                             f"{_feedback_link(key, where, options)}</p>"
-                             f"<pre>{esc(_scrub(text, recs, options))}</pre>")
+        parts.append("<p>Examples (the first failed case; the hint is in the table):</p>")
+        for name, key in examples(ex["mistakes"]):
+            text = recs[key]["exercises"][ex_id].get("excerpt", "")
+            text = "\n".join(line for line in text.splitlines()
+                              if not line.strip().startswith("Hint ("))
+            parts.append(f'<p class="muted example"><b>{esc(name)}</b>: '
+                         f"{esc(_name(key, options))}{_feedback_link(key, where, options)}</p>"
+                         f"<pre>{esc(_scrub(text, recs, options))}</pre>")
         parts.append("</div>")
     parts.append(_human_html({**recs, **unknown}, where, options))
     return _document(f"Class report: {title}", "\n".join(parts))
