@@ -94,6 +94,7 @@ def test_outputs_follow_the_umask_and_the_key_is_private(tmp_path):
     mode = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [*out.parent.iterdir(),
                                                             *fb.iterdir()]}
     assert mode == {"grades.csv": 0o640, "grades.manifest.json": 0o640, "grades.key": 0o600,
+                    "grades.mistakes.json": 0o640, "report.html": 0o640,
                     "00_start_here.md": 0o640}
     text = (fb / "00_start_here.md").read_text()
     # The undefined helper is named, with where it should come from; the prints are shown.

@@ -228,3 +228,21 @@ def test_grading_does_not_import_matplotlib():
 
 def test_the_run_time(graded):
     assert graded["seconds"] < 120, graded["seconds"]
+
+
+def test_where_to_start_links_the_section_in_the_course_site(graded, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    anchor = "Exercise-1:-a-perceptron-for-a-batch"  # nbconvert's id for this heading
+    (site / "01_perceptron_xor.html").write_text(
+        f'<h3 id="{anchor}">Exercise 1: a perceptron for a batch<a class="anchor-link" '
+        f'href="#{anchor}">\u00b6</a></h3>', encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert main(["report", str(graded["out"]), "--out", str(out), "--site", str(site)]) == 0
+    start = out.read_text().split("Where to start next lecture", 1)[1].split("<h2>", 1)[0]
+    assert f'href="site/01_perceptron_xor.html#{anchor}"' in start
+    empty = tmp_path / "nosite"
+    empty.mkdir()
+    assert main(["report", str(graded["out"]), "--out", str(out), "--site", str(empty)]) == 0
+    start = out.read_text().split("Where to start next lecture", 1)[1].split("<h2>", 1)[0]
+    assert "Exercise 1: a perceptron for a batch" in start and "<a " not in start

@@ -423,7 +423,7 @@ def _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say) 
     pool.shutdown(wait=True)
     written = gradebook.layout_files(out)
     say(f"done in {time.monotonic() - t0:.1f} s: " + ", ".join(str(p) for p in written))
-    if not args.no_report:
+    if not args.no_report and rows:
         _batch_report(out, rows, args, say)
     return 0
 
