@@ -246,3 +246,29 @@ def test_where_to_start_links_the_section_in_the_course_site(graded, tmp_path):
     assert main(["report", str(graded["out"]), "--out", str(out), "--site", str(empty)]) == 0
     start = out.read_text().split("Where to start next lecture", 1)[1].split("<h2>", 1)[0]
     assert "Exercise 1: a perceptron for a batch" in start and "<a " not in start
+
+
+def test_several_chapters_get_a_page_each_and_an_index(tmp_path, capsys):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    names = ("ann/00_start_here.ipynb", "bob/00_start_here.ipynb", "cho/01_perceptron_xor.ipynb")
+    for name in names:  # empty or broken files: rows without a child process
+        (subs / name).parent.mkdir()
+        (subs / name).write_text("" if name.startswith("bob") else "{", encoding="utf-8")
+    out = tmp_path / "g" / "grades.csv"
+    assert main([str(subs), "--out", str(out), "--secret", SECRET, "--quiet",
+                 "--report", str(tmp_path / "pages" / "class.html")]) == 0
+    rows = read_rows(out.with_name("grades_00.csv"))
+    assert sorted(rows) == list(names[:2])
+    for ch in ("00", "01"):
+        assert out.with_name(f"grades_{ch}.mistakes.json").exists()
+        assert (tmp_path / "pages" / f"class_{ch}.html").exists()
+    assert not out.with_name("grades.mistakes.json").exists()
+    index = (tmp_path / "pages" / "class.html").read_text()
+    assert 'href="class_00.html"' in index and 'href="class_01.html"' in index
+    page = (tmp_path / "pages" / "class_00.html").read_text()
+    assert names[1] in page and "cho/" not in page
+    assert not (out.parent / "report.html").exists()
+    main([str(subs), "--out", str(tmp_path / "h" / "grades.csv"), "--no-report",
+          "--secret", SECRET, "--quiet"])
+    assert not list((tmp_path / "h").glob("*.html"))

@@ -72,6 +72,7 @@ class Options:
 
     @property
     def anonymise(self) -> bool:
+        """Whether submission names are replaced by pseudonyms."""
         return self.secret is not None
 
 
