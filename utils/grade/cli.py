@@ -392,6 +392,7 @@ class _stop_on_signals:
 
 def _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say) -> int:
     out = Path(args.out)
+    mistakes.remove_stale_temps(out)
     records = mistakes.load(out)
     shown = [False]
     t0 = time.monotonic()

@@ -77,6 +77,15 @@ def load(out: Path) -> dict[str, dict]:
     return records
 
 
+def remove_stale_temps(out: Path) -> None:
+    """Remove the temporary files of this gradebook's mistakes files that a grader killed
+    while writing one (SIGKILL, power loss) left behind; the files themselves are whole."""
+    if not out.parent.is_dir():
+        return
+    for path in out.parent.glob(f".{out.stem}*.mistakes.json.*.tmp"):
+        path.unlink(missing_ok=True)
+
+
 def require(out: Path, rows: dict[str, dict]) -> dict[str, dict]:
     """The sidecar entries of every row of the gradebook ``out``, or a clear error."""
     files = layout_files(out)

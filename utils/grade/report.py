@@ -126,10 +126,12 @@ def _scrub(text: str, keys, options: Options) -> str:
     if not options.anonymise:
         return text
     for key in sorted(keys, key=len, reverse=True):
-        text = text.replace(key, pseudonym(key, options.secret))
+        alias = pseudonym(key, options.secret)
+        text = text.replace(key, alias)
+        # the folder that names the student (alice/03_losses.ipynb), as a whole word only
         folder = key.rsplit("/", 1)[0] if "/" in key else ""
-        if folder:
-            text = text.replace(folder, pseudonym(key, options.secret))
+        if len(folder) >= 3:
+            text = re.sub(rf"(?<![\w.-]){re.escape(folder)}(?![\w-])", alias, text)
     return text
 
 
