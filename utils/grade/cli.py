@@ -1,4 +1,4 @@
-"""Command line of the grader: ``python -m utils.grade`` and ``python -m utils.grade merge``."""
+"""Command line of the grader: ``python -m utils.grade``, ``... merge`` and ``... report``."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
                "same secret gives the same scores on every re-grade. Ctrl-C stops the batch "
                "within seconds; the gradebook keeps every finished row and the same command "
                "grades the rest. Merge the gradebooks of shards: python -m utils.grade merge "
-               "OUT... --out grades.csv")
+               "OUT... --out grades.csv; build the class report of gradebooks afterwards: "
+               "python -m utils.grade report GRADEBOOK... --out report.html [--anonymise]")
     p.add_argument("paths", nargs="+", metavar="SUBMISSION_OR_DIR",
                    help="notebooks, or folders searched recursively for *.ipynb")
     p.add_argument("--chapter", metavar="NN", help="chapter of submissions whose notebook "
