@@ -17,19 +17,22 @@ LAB_ARGS  ?=
 ONLY      ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test test-portable dist-student nbgrader test-nbgrader chromium browser-test build check lint grade bench reproduce slides html clean
+.PHONY: help setup lab test test-fast test-portable dist-student nbgrader test-nbgrader chromium browser-test build check lint format grade bench reproduce slides html clean
 
 help:
 	@echo "make lab     set up .venv and open JupyterLab on course/00_start_here.ipynb"
 	@echo "make test    set up .venv and run every test (notebooks, build check, checks, library,"
-	@echo "             other simulated CPUs, browser)"
+	@echo "             other simulated CPUs, browser, lint)"
+	@echo "make test-fast  the tests not marked slow or browser (about a minute, while you work)"
 	@echo "make test-portable  the notebooks' stored outputs under other BLAS kernels and SIMD levels"
 	@echo "make setup   create .venv with the pinned dependencies (skipped when up to date)"
 	@echo "make build   execute solutions/*.py into solutions/*.ipynb and write course/*.ipynb"
 	@echo "             (ONLY=05 builds one chapter)"
 	@echo "make check   fail if any committed notebook differs from a fresh build (names the cell)"
 	@echo "make browser-test  JupyterLab in Debian's chromium: every notebook, every widget"
-	@echo "make lint    ruff over utils/, nbtests/, benchmarks/ and solutions/*.py"
+	@echo "make lint    ruff check and ruff format --check over utils/, nbtests/, benchmarks/ and"
+	@echo "             solutions/*.py (the chapter sources are linted, not formatted)"
+	@echo "make format  ruff format, then ruff check --fix (what make lint asks for)"
 	@echo "make dist-student  the course without solutions for a graded class (_build/dist-student)"
 	@echo "make nbgrader  an nbgrader course directory in _build/nbgrader (ONLY=05 for one chapter)"
 	@echo "make test-nbgrader  nbgrader 0.9.6 end to end on chapters 01 and 05 (about 3 minutes)"
@@ -68,8 +71,13 @@ test: $(STAMP) chromium npm
 	$(PYTEST) -n $(JOBS) --dist loadfile nbtests solutions || failed="$$failed main"; \
 	$(MAKE) --no-print-directory test-portable || failed="$$failed portable"; \
 	$(BIN)/python -m pytest -m browser nbtests/test_browser.py || failed="$$failed browser"; \
+	$(MAKE) --no-print-directory lint || failed="$$failed lint"; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed (see each part's summary above)"; exit 1; fi; \
-	echo "make test: every part passed (main suite, portable notebook outputs, browser)"
+	echo "make test: every part passed (main suite, portable notebook outputs, browser, lint)"
+
+# The quick loop while editing: no notebook executions, grader batches, builds or browser.
+test-fast: $(STAMP)
+	$(PYTEST) -q -n $(JOBS) -m "not slow and not browser" nbtests
 
 # Other CPUs, simulated on this one. OPENBLAS_CORETYPE picks another OpenBLAS kernel (matrix
 # products summed in another order, other last bits); NPY_DISABLE_CPU_FEATURES turns off
@@ -107,8 +115,17 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python -m utils.build --check
 
+# The formatter leaves solutions/*.py alone (pyproject.toml says why); ruff check lints them.
+LINT_PATHS := utils nbtests benchmarks conftest.py solutions/*.py
 lint: $(STAMP)
-	$(BIN)/ruff check utils nbtests benchmarks conftest.py solutions/*.py
+	@failed=""; \
+	$(BIN)/ruff check $(LINT_PATHS) || failed="$$failed check"; \
+	$(BIN)/ruff format --check $(LINT_PATHS) || failed="$$failed format"; \
+	if [ -n "$$failed" ]; then echo "make lint: FAILED: ruff$$failed (make format fixes most)"; exit 1; fi
+
+format: $(STAMP)
+	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
 
 # ---- the student distribution of a graded course: no solutions, checked for answers ----
 dist-student: $(STAMP)

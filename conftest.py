@@ -5,7 +5,7 @@ of this environment, exactly as ``make build`` does, and compares the fresh outp
 committed ones by :mod:`utils.nbcompare`: identical words and integers, decimals within one
 unit of their last printed digit, images present (not compared by pixels), cells tagged
 ``nbval-ignore-output`` not compared. One test per notebook; a failure lists every cell that
-differs and how.
+differs and how. Each is marked ``slow`` (``make test-fast`` leaves them out).
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ def pytest_collect_file(parent, file_path: Path):
 
 class SolutionNotebook(pytest.File):
     def collect(self):
-        yield StoredOutputs.from_parent(self, name="stored_outputs")
+        item = StoredOutputs.from_parent(self, name="stored_outputs")
+        item.add_marker(pytest.mark.slow)  # a kernel runs the whole notebook
+        yield item
 
 
 class NotebookOutputsDiffer(Exception):
@@ -47,8 +49,10 @@ class StoredOutputs(pytest.Item):
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, NotebookOutputsDiffer):
-            return (f"{self.path.name}: a fresh run does not reproduce the stored outputs\n"
-                    f"{excinfo.value}")
+            return (
+                f"{self.path.name}: a fresh run does not reproduce the stored outputs\n"
+                f"{excinfo.value}"
+            )
         if excinfo.errisinstance(Exception) and type(excinfo.value).__name__ == "BuildError":
             return str(excinfo.value)
         return super().repr_failure(excinfo)

@@ -3,12 +3,12 @@
 ``grade_plain_s`` executes the notebook in a fresh kernel (as :mod:`benchmarks.notebooks`
 does); ``grade_s`` runs the grader's command line on the same notebook,
 ``python -m utils.grade NOTEBOOK --out CSV --force``, process start included. Both are
-medians, the runs alternating. Before ``utils.grade`` exists the keys are null.
+medians, the runs alternating. When no notebook can be timed the keys are null, with the
+reason in the notes.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -20,15 +20,6 @@ import numpy as np
 from benchmarks.notebooks import ROOT, execute_seconds
 
 NULL = {"grade_plain_s": None, "grade_s": None, "grade_overhead": None}
-
-
-def grader_available() -> str | None:
-    """None when ``utils.grade`` can be imported, else the reason it cannot."""
-    try:
-        found = importlib.util.find_spec("utils.grade")
-    except (ImportError, ValueError) as exc:
-        return f"utils.grade cannot be found ({exc})"
-    return None if found is not None else "utils.grade is not installed"
 
 
 def pick_notebook(paths: list[Path], chapter: str | None = None) -> Path | None:
@@ -48,46 +39,61 @@ def pick_notebook(paths: list[Path], chapter: str | None = None) -> Path | None:
 
 def grade_seconds(path: Path, out_dir: Path) -> float:
     """Wall time of the grader's command line on one notebook; raises on a non-zero exit."""
-    cmd = [sys.executable, "-m", "utils.grade", str(path), "--out", str(out_dir / "grades.csv"),
-           "--force"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "utils.grade",
+        str(path),
+        "--out",
+        str(out_dir / "grades.csv"),
+        "--force",
+    ]
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()
-        raise RuntimeError(f"`python -m utils.grade` exited {done.returncode}: "
-                           + (tail[-1] if tail else "no output"))
+        raise RuntimeError(
+            f"`python -m utils.grade` exited {done.returncode}: "
+            + (tail[-1] if tail else "no output")
+        )
     rows = (out_dir / "grades.csv").read_text(encoding="utf-8").strip().splitlines()
     if len(rows) < 2:
         raise RuntimeError("`python -m utils.grade` wrote no row for the notebook")
     return elapsed
 
 
-def bench_grading(paths: list[Path], *, repeats: int = 3, chapter: str | None = None,
-                  log=print) -> tuple[dict, list[str]]:
-    """The grading keys and their notes (null with the reason when the grader is missing).
+def bench_grading(
+    paths: list[Path], *, repeats: int = 3, chapter: str | None = None, log=print
+) -> tuple[dict, list[str]]:
+    """The grading keys and their notes (null with the reason when nothing could be timed).
 
     The CSV is checked to hold a row for the notebook, so a run that grades nothing is not
     timed as if it had.
     """
-    reason = grader_available()
-    if reason is not None:
-        return dict(NULL), [f"grading keys are null: {reason}"]
     path = pick_notebook(paths, chapter)
     if path is None:
-        return dict(NULL), ["grading keys are null: no solution notebook with exercises"
-                            + (f" for chapter {chapter}" if chapter else "")]
+        return dict(NULL), [
+            "grading keys are null: no solution notebook with exercises"
+            + (f" for chapter {chapter}" if chapter else "")
+        ]
     plain, graded = [], []
     try:
         with tempfile.TemporaryDirectory(prefix="dlf-bench-grade-") as tmp:
             for r in range(repeats):
                 plain.append(execute_seconds(path))
                 graded.append(grade_seconds(path, Path(tmp)))
-                log(f"  grading {path.stem} run {r + 1}/{repeats}: plain {plain[-1]:.1f} s, "
-                    f"graded {graded[-1]:.1f} s")
+                log(
+                    f"  grading {path.stem} run {r + 1}/{repeats}: plain {plain[-1]:.1f} s, "
+                    f"graded {graded[-1]:.1f} s"
+                )
     except Exception as exc:
         return dict(NULL), [f"grading keys are null: {type(exc).__name__}: {exc}"[:300]]
     plain_s, grade_s = float(np.median(plain)), float(np.median(graded))
-    return ({"grade_plain_s": plain_s, "grade_s": grade_s, "grade_overhead": grade_s / plain_s},
-            [f"grading: {path.stem} (the most exercises), median of {repeats} (grader process "
-             "start and its self-test included; the grader runs every cell, as Run All does)"])
+    return (
+        {"grade_plain_s": plain_s, "grade_s": grade_s, "grade_overhead": grade_s / plain_s},
+        [
+            f"grading: {path.stem} (the most exercises), median of {repeats} (grader process "
+            "start and its self-test included; the grader runs every cell, as Run All does)"
+        ],
+    )

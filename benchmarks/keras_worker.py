@@ -36,15 +36,25 @@ def build(keras, n_features: int, n_classes: int):
     """The example's network, layer for layer (Keras defaults: Glorot-uniform weights, zero
     biases, BatchNormalization momentum 0.99 and epsilon 1e-3, Adam epsilon 1e-7)."""
     layers = keras.layers
-    model = keras.Sequential([
-        keras.Input(shape=(n_features,)),
-        layers.Dense(144, activation="relu"), layers.BatchNormalization(), layers.Dropout(0.3),
-        layers.Dense(144, activation="relu"), layers.BatchNormalization(), layers.Dropout(0.3),
-        layers.Dense(16, activation="relu"), layers.BatchNormalization(),
-        layers.Dense(n_classes, activation="softmax"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=LR),
-                  loss="categorical_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(n_features,)),
+            layers.Dense(144, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dropout(0.3),
+            layers.Dense(144, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dropout(0.3),
+            layers.Dense(16, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dense(n_classes, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=LR),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -68,24 +78,47 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # reported to the parent, which records the reason
         reply({"error": f"{type(exc).__name__}: {exc}"})
         return 1
-    reply({"ready": True, "keras": keras.__version__, "backend": keras.backend.backend(),
-           "torch": torch.__version__})
+    reply(
+        {
+            "ready": True,
+            "keras": keras.__version__,
+            "backend": keras.backend.backend(),
+            "torch": torch.__version__,
+        }
+    )
     # Keras's validation_split keeps the last rows (in the order given) for validation.
     split_at = int(np.floor(len(X_train) * (1.0 - VALIDATION_SPLIT)))
     for seed in (int(s) for s in args.seeds.split(",")):
         keras.utils.set_random_seed(seed)
         model = build(keras, X_train.shape[1], Y_train.shape[1])
         start = time.perf_counter()
-        history = model.fit(X_train, Y_train, batch_size=BATCH, epochs=args.epochs,
-                            validation_split=VALIDATION_SPLIT, verbose=0)
+        history = model.fit(
+            X_train,
+            Y_train,
+            batch_size=BATCH,
+            epochs=args.epochs,
+            validation_split=VALIDATION_SPLIT,
+            verbose=0,
+        )
         seconds = time.perf_counter() - start
-        evaluate = {name: float(model.evaluate(X, Y, verbose=0, return_dict=True)["accuracy"])
-                    for name, (X, Y) in (("train", (X_train[:split_at], Y_train[:split_at])),
-                                         ("val", (X_train[split_at:], Y_train[split_at:])),
-                                         ("test", (X_test, Y_test)))}
-        reply({"seed": seed, "test_acc": evaluate["test"], "train_acc": evaluate["train"],
-               "val_acc": evaluate["val"], "fit_train_acc": float(history.history["accuracy"][-1]),
-               "seconds": seconds})
+        evaluate = {
+            name: float(model.evaluate(X, Y, verbose=0, return_dict=True)["accuracy"])
+            for name, (X, Y) in (
+                ("train", (X_train[:split_at], Y_train[:split_at])),
+                ("val", (X_train[split_at:], Y_train[split_at:])),
+                ("test", (X_test, Y_test)),
+            )
+        }
+        reply(
+            {
+                "seed": seed,
+                "test_acc": evaluate["test"],
+                "train_acc": evaluate["train"],
+                "val_acc": evaluate["val"],
+                "fit_train_acc": float(history.history["accuracy"][-1]),
+                "seconds": seconds,
+            }
+        )
     return 0
 
 

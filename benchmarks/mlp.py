@@ -88,7 +88,7 @@ class NumpyMLP:
         model, loss_fn, optimizer = self.model, self.loss, self.optimizer
         start = time.perf_counter()
         for first in range(0, len(X), batch):
-            idx = order[first:first + batch]
+            idx = order[first : first + batch]
             loss = loss_fn(model.forward(X[idx]), y[idx])
             model.backward(loss_fn.backward())
             optimizer.step()
@@ -122,8 +122,10 @@ def step_matmuls_seconds(layers=LAYERS, batch: int = BATCH, steps: int = 200) ->
     that Python overhead and elementwise work add to.
     """
     rng = np.random.default_rng(0)
-    Ws = [rng.standard_normal((a, b)).astype(np.float32)
-          for a, b in zip(layers[:-1], layers[1:], strict=True)]
+    Ws = [
+        rng.standard_normal((a, b)).astype(np.float32)
+        for a, b in zip(layers[:-1], layers[1:], strict=True)
+    ]
     x = rng.standard_normal((batch, layers[0])).astype(np.float32)
 
     def step():
@@ -148,6 +150,7 @@ def step_matmuls_seconds(layers=LAYERS, batch: int = BATCH, steps: int = 200) ->
 
 # ----- the PyTorch worker -----------------------------------------------------------------
 
+
 class TorchUnavailable(RuntimeError):
     """PyTorch cannot be run; the message is the reason shown in the table."""
 
@@ -155,31 +158,58 @@ class TorchUnavailable(RuntimeError):
 class TorchWorker:
     """A ``torch_worker.py`` process in the benchmark environment, one epoch per request."""
 
-    def __init__(self, python: Path, x_path: Path, y_path: Path, *, layers=LAYERS,
-                 batch: int = BATCH, lr: float = LR, threads: int | None = None,
-                 seed: int = SEED):
+    def __init__(
+        self,
+        python: Path,
+        x_path: Path,
+        y_path: Path,
+        *,
+        layers=LAYERS,
+        batch: int = BATCH,
+        lr: float = LR,
+        threads: int | None = None,
+        seed: int = SEED,
+    ):
         python = Path(python)
         if not python.exists():
-            raise TorchUnavailable(f"{python} does not exist: the benchmark environment was not "
-                                   "created (`make .venv-bench/.installed` shows why)")
-        cmd = [str(python), str(WORKER), str(x_path), str(y_path),
-               "--layers", ",".join(str(v) for v in layers), "--batch", str(batch),
-               "--lr", str(lr), "--threads", str(threads or cores()), "--seed", str(seed)]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+            raise TorchUnavailable(
+                f"{python} does not exist: the benchmark environment was not "
+                "created (`make .venv-bench/.installed` shows why)"
+            )
+        cmd = [
+            str(python),
+            str(WORKER),
+            str(x_path),
+            str(y_path),
+            "--layers",
+            ",".join(str(v) for v in layers),
+            "--batch",
+            str(batch),
+            "--lr",
+            str(lr),
+            "--threads",
+            str(threads or cores()),
+            "--seed",
+            str(seed),
+        ]
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         first = self._read()
         if "error" in first:
             self.close()
-            raise TorchUnavailable(f"PyTorch could not start in {python.parent.parent.name}: "
-                                   f"{first['error']}")
+            raise TorchUnavailable(
+                f"PyTorch could not start in {python.parent.parent.name}: {first['error']}"
+            )
         self.version, self.threads = first["torch"], first["threads"]
 
     def _read(self) -> dict:
         line = self.proc.stdout.readline()
         if not line:
             err = self.proc.stderr.read().strip().splitlines()
-            raise TorchUnavailable("the PyTorch worker exited: "
-                                   + (err[-1] if err else f"status {self.proc.wait()}"))
+            raise TorchUnavailable(
+                "the PyTorch worker exited: " + (err[-1] if err else f"status {self.proc.wait()}")
+            )
         return json.loads(line)
 
     def epoch(self) -> tuple[float, float]:
@@ -204,12 +234,24 @@ class TorchWorker:
             stream.close()
 
 
-def bench_mlp(*, torch_python: Path | None, repeats: int = 5, samples: int = SAMPLES,
-              peak_sizes=(1024, 2048), log=print) -> tuple[dict, list[str]]:
+def bench_mlp(
+    *,
+    torch_python: Path | None,
+    repeats: int = 5,
+    samples: int = SAMPLES,
+    peak_sizes=(1024, 2048),
+    log=print,
+) -> tuple[dict, list[str]]:
     """The MLP keys and the notes that explain them (or why some are null)."""
     notes: list[str] = []
-    result = {"mlp_numpy_s": None, "mlp_torch_s": None, "mlp_numpy_over_torch": None,
-              "matmul_peak_gflops": None, "mlp_numpy_gflops": None, "mlp_fraction_of_peak": None}
+    result = {
+        "mlp_numpy_s": None,
+        "mlp_torch_s": None,
+        "mlp_numpy_over_torch": None,
+        "matmul_peak_gflops": None,
+        "mlp_numpy_gflops": None,
+        "mlp_fraction_of_peak": None,
+    }
     X, y = make_data(samples)
     numpy_mlp = NumpyMLP()
     worker, version, threads = None, None, None
@@ -225,8 +267,10 @@ def bench_mlp(*, torch_python: Path | None, repeats: int = 5, samples: int = SAM
                 notes.append(f"PyTorch keys are null: {exc}")
         try:
             numpy_s, torch_s, numpy_loss, torch_loss = [], [], None, None
-            log(f"  mlp: warm-up, then {repeats} interleaved epochs "
-                f"({'NumPy only' if worker is None else 'NumPy and PyTorch'})")
+            log(
+                f"  mlp: warm-up, then {repeats} interleaved epochs "
+                f"({'NumPy only' if worker is None else 'NumPy and PyTorch'})"
+            )
             numpy_mlp.epoch(X, y)
             if worker is not None:
                 worker.epoch()
@@ -245,8 +289,10 @@ def bench_mlp(*, torch_python: Path | None, repeats: int = 5, samples: int = SAM
                             notes.append(f"PyTorch keys are null: {exc}")
                             worker.close()
                             worker, torch_s = None, []
-                log(f"    epoch {r + 1}: NumPy {numpy_s[-1]:.3f} s"
-                    + (f", PyTorch {torch_s[-1]:.3f} s" if torch_s else ""))
+                log(
+                    f"    epoch {r + 1}: NumPy {numpy_s[-1]:.3f} s"
+                    + (f", PyTorch {torch_s[-1]:.3f} s" if torch_s else "")
+                )
         finally:
             if worker is not None:
                 version, threads = worker.version, worker.threads
@@ -260,13 +306,16 @@ def bench_mlp(*, torch_python: Path | None, repeats: int = 5, samples: int = SAM
     log("  mlp: float32 matmul peak")
     peak = matmul_peak_gflops(peak_sizes)
     achieved = epoch_flops(samples) / result["mlp_numpy_s"] / 1e9
-    result.update(matmul_peak_gflops=peak, mlp_numpy_gflops=achieved,
-                  mlp_fraction_of_peak=achieved / peak)
+    result.update(
+        matmul_peak_gflops=peak, mlp_numpy_gflops=achieved, mlp_fraction_of_peak=achieved / peak
+    )
     steps = -(-samples // BATCH)
     floor_s = step_matmuls_seconds(steps=min(200, max(10, steps))) * steps
     if floor_s >= result["mlp_numpy_s"]:
-        notes.append(f"MLP limits: not measurable in this run (the matrix products alone took "
-                     f"{floor_s:.3f} s per epoch, more than the epoch: the machine was busy)")
+        notes.append(
+            f"MLP limits: not measurable in this run (the matrix products alone took "
+            f"{floor_s:.3f} s per epoch, more than the epoch: the machine was busy)"
+        )
         return result, notes
     notes.append(
         f"MLP limits: the step's matrix products alone take {floor_s:.3f} s per epoch "
@@ -274,12 +323,12 @@ def bench_mlp(*, torch_python: Path | None, repeats: int = 5, samples: int = SAM
         f"{epoch_flops(samples) / floor_s / 1e9 / peak:.2f} of peak: batch-64 products are "
         f"small for BLAS); the other {result['mlp_numpy_s'] - floor_s:.3f} s "
         f"({(result['mlp_numpy_s'] - floor_s) / steps * 1e6:.0f} us per step) are "
-        "elementwise work and Python overhead")
+        "elementwise work and Python overhead"
+    )
     return result, notes
 
 
 if __name__ == "__main__":  # a quick look: python -m benchmarks.mlp
-    res, why = bench_mlp(torch_python=Path(sys.prefix).parent / ".venv-bench/bin/python",
-                         repeats=3)
+    res, why = bench_mlp(torch_python=Path(sys.prefix).parent / ".venv-bench/bin/python", repeats=3)
     print(json.dumps(res, indent=1))
     print("\n".join(why))

@@ -36,8 +36,9 @@ def execute_seconds(path: Path) -> float:
 
     nb = nbformat.read(str(path), as_version=4)
     start = time.perf_counter()
-    run_notebook(nb, path.parent, timeout=CELL_TIMEOUT_S, record_timing=False,
-                 store_widget_state=False)
+    run_notebook(
+        nb, path.parent, timeout=CELL_TIMEOUT_S, record_timing=False, store_widget_state=False
+    )
     return time.perf_counter() - start
 
 
@@ -59,8 +60,10 @@ def bench_notebooks(paths: list[Path], *, repeats: int = 3, log=print) -> tuple[
                 continue
             times[path.stem].append(seconds)
             log(f"  notebook {path.stem} run {r + 1}/{repeats}: {seconds:.1f} s")
-    notebook_s = {name: (float(np.median(ts)) if name not in failed and ts else None)
-                  for name, ts in times.items()}
+    notebook_s = {
+        name: (float(np.median(ts)) if name not in failed and ts else None)
+        for name, ts in times.items()
+    }
     for name, reason in failed.items():
         notes.append(f"notebook {name} is null: it failed to execute ({reason})")
     if not paths:

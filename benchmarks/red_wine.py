@@ -70,10 +70,12 @@ def prepare(as_shipped: bool = False):
         X, _ = data.repair_red_wine(X)
     train, test = example_split(len(X))
     scaler = data.MinMaxScaler().fit(X[train])
-    return {"X_train": scaler.transform(X[train]),
-            "Y_train": data.one_hot(quality[train], N_CLASSES),
-            "X_test": scaler.transform(X[test]),
-            "Y_test": data.one_hot(quality[test], N_CLASSES)}
+    return {
+        "X_train": scaler.transform(X[train]),
+        "Y_train": data.one_hot(quality[train], N_CLASSES),
+        "X_test": scaler.transform(X[test]),
+        "Y_test": data.one_hot(quality[test], N_CLASSES),
+    }
 
 
 def build_numpy(rng: np.random.Generator, n_features: int = 11) -> nn.Sequential:
@@ -82,16 +84,25 @@ def build_numpy(rng: np.random.Generator, n_features: int = 11) -> nn.Sequential
     The softmax sits in the loss (:func:`utils.nn.softmax_cross_entropy`), so the last layer
     outputs scores.
     """
+
     def bn(d):
         return nn.BatchNorm1d(d, momentum=0.01, eps=1e-3)
 
     init = "xavier_uniform"
     return nn.Sequential(
-        nn.Linear(n_features, 144, rng=rng, init=init), nn.ReLU(), bn(144),
+        nn.Linear(n_features, 144, rng=rng, init=init),
+        nn.ReLU(),
+        bn(144),
         nn.Dropout(0.3, rng=rng),
-        nn.Linear(144, 144, rng=rng, init=init), nn.ReLU(), bn(144), nn.Dropout(0.3, rng=rng),
-        nn.Linear(144, 16, rng=rng, init=init), nn.ReLU(), bn(16),
-        nn.Linear(16, N_CLASSES, rng=rng, init=init))
+        nn.Linear(144, 144, rng=rng, init=init),
+        nn.ReLU(),
+        bn(144),
+        nn.Dropout(0.3, rng=rng),
+        nn.Linear(144, 16, rng=rng, init=init),
+        nn.ReLU(),
+        bn(16),
+        nn.Linear(16, N_CLASSES, rng=rng, init=init),
+    )
 
 
 def run_numpy(arrays: dict, seed: int, epochs: int) -> dict:
@@ -102,25 +113,56 @@ def run_numpy(arrays: dict, seed: int, epochs: int) -> dict:
     rng = np.random.default_rng(seed)
     model = build_numpy(rng, X.shape[1])
     start = time.perf_counter()
-    nn.fit(model, X_fit, Y_fit, optimizer=nn.Adam(model, lr=LR, eps=1e-7), epochs=epochs,
-           batch_size=BATCH, rng=rng, validation=(X_val, Y_val))
+    nn.fit(
+        model,
+        X_fit,
+        Y_fit,
+        optimizer=nn.Adam(model, lr=LR, eps=1e-7),
+        epochs=epochs,
+        batch_size=BATCH,
+        rng=rng,
+        validation=(X_val, Y_val),
+    )
     seconds = time.perf_counter() - start
     model.eval()
-    acc = {name: nn.accuracy(model.forward(Xs), Ys)
-           for name, (Xs, Ys) in (("train", (X_fit, Y_fit)), ("val", (X_val, Y_val)),
-                                  ("test", (arrays["X_test"], arrays["Y_test"])))}
-    return {"seed": seed, "test_acc": acc["test"], "train_acc": acc["train"],
-            "val_acc": acc["val"], "seconds": seconds}
+    acc = {
+        name: nn.accuracy(model.forward(Xs), Ys)
+        for name, (Xs, Ys) in (
+            ("train", (X_fit, Y_fit)),
+            ("val", (X_val, Y_val)),
+            ("test", (arrays["X_test"], arrays["Y_test"])),
+        )
+    }
+    return {
+        "seed": seed,
+        "test_acc": acc["test"],
+        "train_acc": acc["train"],
+        "val_acc": acc["val"],
+        "seconds": seconds,
+    }
 
 
 def start_keras(python: Path, arrays_file: Path, seeds: list[int], epochs: int):
     """Start the Keras worker in the bench environment (or return the reason it cannot)."""
     if not python.exists():
         return None, f"{python} is missing: `make .venv-bench/.installed` creates it"
-    env = {**os.environ, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1",
-           "OPENBLAS_NUM_THREADS": "1"}
-    cmd = [str(python), str(ROOT / "benchmarks" / "keras_worker.py"), str(arrays_file),
-           "--seeds", ",".join(map(str, seeds)), "--epochs", str(epochs), "--threads", "1"]
+    env = {
+        **os.environ,
+        "KERAS_BACKEND": "torch",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+    cmd = [
+        str(python),
+        str(ROOT / "benchmarks" / "keras_worker.py"),
+        str(arrays_file),
+        "--seeds",
+        ",".join(map(str, seeds)),
+        "--epochs",
+        str(epochs),
+        "--threads",
+        "1",
+    ]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env), None
 
 
@@ -137,32 +179,50 @@ def report(name: str, runs: list[dict]) -> str:
         mean, std = summary(runs, key)
         parts.append(f"{key.split('_')[0]} {mean:.3f} +- {std:.3f}")
     seconds = [r["seconds"] for r in runs]
-    return (f"{name:<28} " + ", ".join(parts)
-            + f"; {np.mean(seconds):.1f} s per run ({sum(seconds):.0f} s in all)")
+    return (
+        f"{name:<28} "
+        + ", ".join(parts)
+        + f"; {np.mean(seconds):.1f} s per run ({sum(seconds):.0f} s in all)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.red_wine",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.red_wine", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--seeds", type=int, default=5, help="runs per side (seeds 0..n-1)")
     parser.add_argument("--epochs", type=int, default=1000)
     parser.add_argument("--keras-python", type=Path, default=ROOT / ".venv-bench/bin/python")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "red_wine.json")
-    parser.add_argument("--as-shipped", action="store_true",
-                        help="train on the file as shipped, without restoring the 82 cells "
-                             "that lost their decimal point")
+    parser.add_argument(
+        "--as-shipped",
+        action="store_true",
+        help="train on the file as shipped, without restoring the 82 cells "
+        "that lost their decimal point",
+    )
     args = parser.parse_args(argv)
     seeds = list(range(args.seeds))
     arrays = prepare(args.as_shipped)
-    state = "as shipped (82 cells without their decimal point)" if args.as_shipped else \
-        "with the 82 lost decimal points restored"
-    print(f"red wine {state}: {len(arrays['X_train'])} training rows (the last "
-          f"{len(arrays['X_train']) - int(np.floor(len(arrays['X_train']) * 0.9))} for "
-          f"validation), {len(arrays['X_test'])} test rows; {len(seeds)} seeds, "
-          f"{args.epochs} epochs")
-    result = {"epochs": args.epochs, "seeds": seeds, "as_shipped": args.as_shipped,
-              "keras": [], "numpy": [],
-              "keras_versions": None, "keras_error": None}
+    state = (
+        "as shipped (82 cells without their decimal point)"
+        if args.as_shipped
+        else "with the 82 lost decimal points restored"
+    )
+    print(
+        f"red wine {state}: {len(arrays['X_train'])} training rows (the last "
+        f"{len(arrays['X_train']) - int(np.floor(len(arrays['X_train']) * 0.9))} for "
+        f"validation), {len(arrays['X_test'])} test rows; {len(seeds)} seeds, "
+        f"{args.epochs} epochs"
+    )
+    result = {
+        "epochs": args.epochs,
+        "seeds": seeds,
+        "as_shipped": args.as_shipped,
+        "keras": [],
+        "numpy": [],
+        "keras_versions": None,
+        "keras_error": None,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         arrays_file = Path(tmp) / "arrays.npz"
         np.savez(arrays_file, **arrays)
@@ -179,8 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                     result["keras_versions"] = reply
                 else:
                     result["keras"].append(reply)
-                    print(f"  keras seed {reply['seed']}: test {reply['test_acc']:.3f}",
-                          flush=True)
+                    print(f"  keras seed {reply['seed']}: test {reply['test_acc']:.3f}", flush=True)
             if worker.wait() != 0 and why is None:
                 why = f"the Keras worker exited with status {worker.returncode}"
     result["keras_error"] = why

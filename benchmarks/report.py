@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 #: The keys of ``_build/bench.json``, in the order of the table.
-KEYS = ("mlp_numpy_s", "mlp_torch_s", "mlp_numpy_over_torch", "matmul_peak_gflops",
-        "mlp_numpy_gflops", "mlp_fraction_of_peak", "notebook_s", "course_total_s",
-        "widget_redraw_ms", "grade_plain_s", "grade_s", "grade_overhead", "setup_s")
+KEYS = (
+    "mlp_numpy_s",
+    "mlp_torch_s",
+    "mlp_numpy_over_torch",
+    "matmul_peak_gflops",
+    "mlp_numpy_gflops",
+    "mlp_fraction_of_peak",
+    "notebook_s",
+    "course_total_s",
+    "widget_redraw_ms",
+    "grade_plain_s",
+    "grade_s",
+    "grade_overhead",
+    "setup_s",
+)
 
 #: Targets: key -> (comparison, bound). For the maps, every entry must meet the bound.
 TARGETS = {
@@ -51,8 +63,7 @@ def _row(label: str, value: str, key: str | None, measured) -> str:
 def missed_targets(result: dict) -> list[str]:
     """Labels of every measured value that misses its target."""
     missed = []
-    for key in ("mlp_numpy_over_torch", "mlp_fraction_of_peak", "course_total_s",
-                "grade_overhead"):
+    for key in ("mlp_numpy_over_torch", "mlp_fraction_of_peak", "course_total_s", "grade_overhead"):
         if meets(key, result.get(key)) is False:
             missed.append(key)
     for name, seconds in (result.get("notebook_s") or {}).items():
@@ -67,29 +78,54 @@ def missed_targets(result: dict) -> list[str]:
 def markdown(result: dict, notes: list[str], header: list[str] | None = None) -> str:
     """The table, then the notes (why a value is null, what limits a missed target)."""
     r = result
-    lines = [*(header or []), "",
-             "| measurement | value | target | met |", "| --- | --- | --- | --- |",
-             _row("MLP epoch, utils.nn float32 (s)", _fmt(r["mlp_numpy_s"]), None, None),
-             _row("MLP epoch, PyTorch CPU (s)", _fmt(r["mlp_torch_s"]), None, None),
-             _row("NumPy time / PyTorch time", _fmt(r["mlp_numpy_over_torch"]),
-                  "mlp_numpy_over_torch", r["mlp_numpy_over_torch"]),
-             _row("float32 matmul peak (GFLOP/s)", _fmt(r["matmul_peak_gflops"]), None, None),
-             _row("MLP achieved, utils.nn (GFLOP/s)", _fmt(r["mlp_numpy_gflops"]), None, None),
-             _row("MLP fraction of peak", _fmt(r["mlp_fraction_of_peak"], 2),
-                  "mlp_fraction_of_peak", r["mlp_fraction_of_peak"])]
+    lines = [
+        *(header or []),
+        "",
+        "| measurement | value | target | met |",
+        "| --- | --- | --- | --- |",
+        _row("MLP epoch, utils.nn float32 (s)", _fmt(r["mlp_numpy_s"]), None, None),
+        _row("MLP epoch, PyTorch CPU (s)", _fmt(r["mlp_torch_s"]), None, None),
+        _row(
+            "NumPy time / PyTorch time",
+            _fmt(r["mlp_numpy_over_torch"]),
+            "mlp_numpy_over_torch",
+            r["mlp_numpy_over_torch"],
+        ),
+        _row("float32 matmul peak (GFLOP/s)", _fmt(r["matmul_peak_gflops"]), None, None),
+        _row("MLP achieved, utils.nn (GFLOP/s)", _fmt(r["mlp_numpy_gflops"]), None, None),
+        _row(
+            "MLP fraction of peak",
+            _fmt(r["mlp_fraction_of_peak"], 2),
+            "mlp_fraction_of_peak",
+            r["mlp_fraction_of_peak"],
+        ),
+    ]
     for name, seconds in (r["notebook_s"] or {}).items():
         lines.append(_row(f"notebook {name} (s)", _fmt(seconds), "notebook_s", seconds))
-    lines.append(_row("course total (s)", _fmt(r["course_total_s"]), "course_total_s",
-                      r["course_total_s"]))
+    lines.append(
+        _row("course total (s)", _fmt(r["course_total_s"]), "course_total_s", r["course_total_s"])
+    )
     for name, entry in (r["widget_redraw_ms"] or {}).items():
         value = f"{_fmt(entry.get('median_ms'))} / {_fmt(entry.get('p95_ms'))}"
-        lines.append(_row(f"widget {name}, median / p95 (ms)", value, "widget_redraw_ms",
-                          entry.get("median_ms")))
-    lines += [_row("chapter executed plainly (s)", _fmt(r["grade_plain_s"]), None, None),
-              _row("chapter graded (s)", _fmt(r["grade_s"]), None, None),
-              _row("grading overhead (graded / plain)", _fmt(r["grade_overhead"]),
-                   "grade_overhead", r["grade_overhead"]),
-              _row("make setup from an empty .venv (s)", _fmt(r["setup_s"]), None, None)]
+        lines.append(
+            _row(
+                f"widget {name}, median / p95 (ms)",
+                value,
+                "widget_redraw_ms",
+                entry.get("median_ms"),
+            )
+        )
+    lines += [
+        _row("chapter executed plainly (s)", _fmt(r["grade_plain_s"]), None, None),
+        _row("chapter graded (s)", _fmt(r["grade_s"]), None, None),
+        _row(
+            "grading overhead (graded / plain)",
+            _fmt(r["grade_overhead"]),
+            "grade_overhead",
+            r["grade_overhead"],
+        ),
+        _row("make setup from an empty .venv (s)", _fmt(r["setup_s"]), None, None),
+    ]
     missed = missed_targets(r)
     lines += ["", "Targets missed: " + (", ".join(missed) if missed else "none"), ""]
     lines += [f"- {note}" for note in notes]

@@ -32,21 +32,38 @@ def _log(message: str) -> None:
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m benchmarks",
-                                     description="Course benchmarks.")
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer repeats (MLP 5 epochs on 10,000 samples, notebooks once)")
-    parser.add_argument("--setup", action="store_true",
-                        help="also time `make setup` from an empty .venv (slow)")
-    parser.add_argument("--only", default=",".join(SECTIONS),
-                        help=f"comma-separated sections among {','.join(SECTIONS)}")
-    parser.add_argument("--torch-python", type=Path, default=ROOT / ".venv-bench/bin/python",
-                        help="the python of the environment with PyTorch")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Course benchmarks.")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer repeats (MLP 5 epochs on 10,000 samples, notebooks once)",
+    )
+    parser.add_argument(
+        "--setup", action="store_true", help="also time `make setup` from an empty .venv (slow)"
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections among {','.join(SECTIONS)}",
+    )
+    parser.add_argument(
+        "--torch-python",
+        type=Path,
+        default=ROOT / ".venv-bench/bin/python",
+        help="the python of the environment with PyTorch",
+    )
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch side")
-    parser.add_argument("--samples", type=int, default=None,
-                        help="MLP training samples (default 50,000; 10,000 with --quick)")
-    parser.add_argument("--grade-chapter", default=None,
-                        help="chapter number to grade (default: the first with exercises)")
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=None,
+        help="MLP training samples (default 50,000; 10,000 with --quick)",
+    )
+    parser.add_argument(
+        "--grade-chapter",
+        default=None,
+        help="chapter number to grade (default: the first with exercises)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "_build/bench.json")
     args = parser.parse_args(argv)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -67,9 +84,13 @@ def run(args, log=_log) -> tuple[dict, list[str]]:
     if "mlp" in args.only:
         log("MLP: utils.nn vs PyTorch")
         samples = args.samples or (10_000 if args.quick else SAMPLES)
-        values, why = bench_mlp(torch_python=None if args.no_torch else args.torch_python,
-                                repeats=5, samples=samples,
-                                peak_sizes=(1024,) if args.quick else (1024, 2048), log=log)
+        values, why = bench_mlp(
+            torch_python=None if args.no_torch else args.torch_python,
+            repeats=5,
+            samples=samples,
+            peak_sizes=(1024,) if args.quick else (1024, 2048),
+            log=log,
+        )
         result.update(values)
         notes += why
         if samples != SAMPLES:
@@ -92,8 +113,9 @@ def run(args, log=_log) -> tuple[dict, list[str]]:
         notes.append("notebook keys are empty/null: section not run (--only)")
     if "grade" in args.only:
         log("grading")
-        values, why = grading.bench_grading(paths, repeats=1 if args.quick else 3,
-                                            chapter=args.grade_chapter, log=log)
+        values, why = grading.bench_grading(
+            paths, repeats=1 if args.quick else 3, chapter=args.grade_chapter, log=log
+        )
         result.update(values)
         notes += why
     else:
@@ -117,8 +139,10 @@ def _machine() -> str:
         load = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     except OSError:
         load = "load average unknown"
-    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"NumPy {np.__version__}; {load}")
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"NumPy {np.__version__}; {load}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,8 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     result, notes = run(args)
     if tuple(result) != KEYS:
         raise RuntimeError(f"benchmarks: the result's keys drifted from KEYS: {list(result)}")
-    header = ["## Benchmarks", "", f"Machine at start: {before}", "",
-              f"Machine at end: {_machine()}"]
+    header = [
+        "## Benchmarks",
+        "",
+        f"Machine at start: {before}",
+        "",
+        f"Machine at end: {_machine()}",
+    ]
     table = markdown(result, notes, header)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".json.tmp")

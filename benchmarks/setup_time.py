@@ -42,13 +42,20 @@ def bench_setup(*, log=print) -> tuple[dict, list[str]]:
         log("  setup: make setup in a temporary copy (this installs every dependency)")
         start = time.perf_counter()
         # PATH as the caller has it minus this .venv: the copy must not see the real one.
-        done = subprocess.run(["make", "setup"], cwd=tmp, capture_output=True, text=True,
-                              env=_env_without_venv(), timeout=3600)
+        done = subprocess.run(
+            ["make", "setup"],
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            env=_env_without_venv(),
+            timeout=3600,
+        )
         elapsed = time.perf_counter() - start
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()
-        return {"setup_s": None}, [f"setup_s is null: make setup failed: "
-                                   f"{tail[-1] if tail else done.returncode}"]
+        return {"setup_s": None}, [
+            f"setup_s is null: make setup failed: {tail[-1] if tail else done.returncode}"
+        ]
     return {"setup_s": elapsed}, ["setup_s: make setup from an empty .venv in a copy"]
 
 
@@ -57,7 +64,6 @@ def _env_without_venv() -> dict:
 
     env = dict(os.environ)
     venv_bin = str(ROOT / ".venv" / "bin")
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
-                                  if p != venv_bin)
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
     env.pop("VIRTUAL_ENV", None)
     return env

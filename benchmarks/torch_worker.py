@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         order = torch.randperm(n, generator=generator)
         start = time.perf_counter()
         for first in range(0, n, args.batch):
-            idx = order[first:first + args.batch]
+            idx = order[first : first + args.batch]
             optimizer.zero_grad(set_to_none=True)
             loss = loss_fn(model(X[idx]), y[idx])
             loss.backward()

@@ -40,7 +40,7 @@ def _sine_data():
 def _transfer_results():
     # The chapter's label counts; one seed and fewer steps keep the precomputation short
     # (the redraw only plots the stored curves).
-    from utils.plots.transfer import transfer_experiment
+    from utils.experiments.transfer import transfer_experiment
 
     return (transfer_experiment((10, 50, 130), seeds=(0,), steps=60, eval_every=10),), {}
 
@@ -48,7 +48,7 @@ def _transfer_results():
 def _capstone_runs():
     # The chapter's grid of dropout rates and batch norm on a small 3-class problem.
     from utils import data
-    from utils.plots.capstone import capstone_runs
+    from utils.experiments.capstone import capstone_runs
 
     rng = np.random.default_rng(0)
     X, y = data.gaussians(90, centers=((-2, 0), (2, 0), (0, 2.5)), std=0.8, rng=rng)
@@ -78,8 +78,11 @@ def discover(module=None) -> dict[str, Callable]:
     """The widget factories of ``utils.widgets`` (or ``module``), by name."""
     if module is None:
         import utils.widgets as module
-    return {name: getattr(module, name) for name in module.__all__
-            if _returns_interactive_figure(getattr(module, name, None))}
+    return {
+        name: getattr(module, name)
+        for name in module.__all__
+        if _returns_interactive_figure(getattr(module, name, None))
+    }
 
 
 def control_values(control, per_control: int = 5) -> list:
@@ -122,8 +125,9 @@ def time_widget(widget, per_control: int = 5) -> list[float]:
     return times
 
 
-def bench_widgets(*, per_control: int = 5, factories: dict[str, Callable] | None = None,
-                  log=print) -> tuple[dict, list[str]]:
+def bench_widgets(
+    *, per_control: int = 5, factories: dict[str, Callable] | None = None, log=print
+) -> tuple[dict, list[str]]:
     """``widget_redraw_ms``: factory -> {"median_ms", "p95_ms"} (null with a reason).
 
     ``factories`` defaults to :func:`discover`'s.
@@ -134,8 +138,10 @@ def bench_widgets(*, per_control: int = 5, factories: dict[str, Callable] | None
         try:
             factories = discover()
         except Exception as exc:
-            return ({"widget_redraw_ms": {}},
-                    [f"widgets: utils.widgets could not be imported ({exc})"])
+            return (
+                {"widget_redraw_ms": {}},
+                [f"widgets: utils.widgets could not be imported ({exc})"],
+            )
     for name, factory in factories.items():
         try:
             args, kwargs = ARGUMENTS[name]() if name in ARGUMENTS else ((), {})
@@ -143,8 +149,10 @@ def bench_widgets(*, per_control: int = 5, factories: dict[str, Callable] | None
         except Exception as exc:
             reason = f"could not be built: {type(exc).__name__}: {exc}"[:200]
             out[name] = {"median_ms": None, "p95_ms": None, "reason": reason}
-            notes.append(f"widget {name} is null: {reason} (add its arguments to "
-                         "benchmarks.widgets.ARGUMENTS)")
+            notes.append(
+                f"widget {name} is null: {reason} (add its arguments to "
+                "benchmarks.widgets.ARGUMENTS)"
+            )
             continue
         try:
             times = time_widget(widget, per_control)
@@ -158,8 +166,11 @@ def bench_widgets(*, per_control: int = 5, factories: dict[str, Callable] | None
             notes.append(f"widget {name} is null: changing a control raised {failure}")
             continue
         if not times:
-            out[name] = {"median_ms": None, "p95_ms": None,
-                         "reason": "no control change produced a new figure"}
+            out[name] = {
+                "median_ms": None,
+                "p95_ms": None,
+                "reason": "no control change produced a new figure",
+            }
             notes.append(f"widget {name} is null: no control change redrew the figure")
             continue
         ms = np.array(times) * 1e3

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from utils.build import Chapter, find_chapters, read_source, strip_solutions
+from utils.notebook import is_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +30,7 @@ def exercise_namespace(number: str, *, student: bool) -> dict:
         nb = strip_solutions(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
     namespace: dict = {"__name__": f"chapter_{number}"}
-    cells = [code[0]] + [c for c in code if "exercise" in c.metadata.get("tags", [])]
+    cells = [code[0]] + [c for c in code if is_exercise(c)]
     for cell in cells:
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(cell.source, f"<{cell.id}>", "exec"), namespace)  # noqa: S102
@@ -39,7 +40,6 @@ def exercise_namespace(number: str, *, student: bool) -> dict:
 def exercise_ids(number: str) -> list[str]:
     """The exercise ids of a chapter source, in notebook order."""
     return read_source(chapter(number)).metadata["dlf"]["exercises"]
-
 
 
 def fails_with_hint(ex_id: str, obj, name: str) -> None:

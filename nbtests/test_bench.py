@@ -33,8 +33,11 @@ def test_numpy_mlp_trains_in_float32():
     X, y = mlp.make_data(512)
     net = mlp.NumpyMLP((64, 32, 10), lr=0.1)
     losses = [net.epoch(X, y, batch=64)[1] for _ in range(15)]
-    assert all(p.dtype == np.float32 for layer, name in net.model.parameters()
-               for p in [layer.params[name]])
+    assert all(
+        p.dtype == np.float32
+        for layer, name in net.model.parameters()
+        for p in [layer.params[name]]
+    )
     assert net.model.forward(X[:3]).dtype == np.float32
     assert losses[-1] < losses[0]
 
@@ -49,10 +52,12 @@ def test_missing_torch_environment_gives_null_torch_keys_with_a_reason(tmp_path)
     assert any("PyTorch keys are null" in n and "does not exist" in n for n in notes)
     # the NumPy side is still measured, and the rate is the FLOPs over its time
     assert result["mlp_numpy_s"] > 0
-    assert math.isclose(result["mlp_numpy_gflops"] * 1e9 * result["mlp_numpy_s"],
-                        mlp.epoch_flops(256), rel_tol=1e-9)
-    assert math.isclose(result["mlp_fraction_of_peak"],
-                        result["mlp_numpy_gflops"] / result["matmul_peak_gflops"])
+    assert math.isclose(
+        result["mlp_numpy_gflops"] * 1e9 * result["mlp_numpy_s"], mlp.epoch_flops(256), rel_tol=1e-9
+    )
+    assert math.isclose(
+        result["mlp_fraction_of_peak"], result["mlp_numpy_gflops"] / result["matmul_peak_gflops"]
+    )
 
 
 def test_environment_without_torch_gives_the_import_error_as_reason():
@@ -64,8 +69,10 @@ def test_environment_without_torch_gives_the_import_error_as_reason():
 
 def test_json_has_exactly_the_keys_with_the_right_types(tmp_path):
     out = tmp_path / "bench.json"
-    assert run.main(["--only", "mlp", "--quick", "--samples", "256", "--no-torch",
-                     "--out", str(out)]) == 0
+    assert (
+        run.main(["--only", "mlp", "--quick", "--samples", "256", "--no-torch", "--out", str(out)])
+        == 0
+    )
     data = json.loads(out.read_text())
     assert tuple(data) == report.KEYS
     assert isinstance(data["mlp_numpy_s"], float) and data["mlp_torch_s"] is None
@@ -84,15 +91,24 @@ def test_unknown_section_is_refused():
 
 def test_report_targets_and_missed_list():
     result = report.empty_result()
-    result.update(mlp_numpy_over_torch=0.7, mlp_fraction_of_peak=0.65, course_total_s=100.0,
-                  notebook_s={"00_a": 12.0, "01_b": 31.0},
-                  widget_redraw_ms={"w": {"median_ms": 150.0, "p95_ms": 200.0},
-                                    "v": {"median_ms": None, "p95_ms": None, "reason": "x"}})
+    result.update(
+        mlp_numpy_over_torch=0.7,
+        mlp_fraction_of_peak=0.65,
+        course_total_s=100.0,
+        notebook_s={"00_a": 12.0, "01_b": 31.0},
+        widget_redraw_ms={
+            "w": {"median_ms": 150.0, "p95_ms": 200.0},
+            "v": {"median_ms": None, "p95_ms": None, "reason": "x"},
+        },
+    )
     assert report.meets("mlp_numpy_over_torch", 0.5) is True
     assert report.meets("mlp_fraction_of_peak", 0.59) is False
     assert report.meets("setup_s", 10.0) is None and report.meets("grade_overhead", None) is None
-    assert report.missed_targets(result) == ["mlp_numpy_over_torch", "notebook_s[01_b]",
-                                             "widget_redraw_ms[w]"]
+    assert report.missed_targets(result) == [
+        "mlp_numpy_over_torch",
+        "notebook_s[01_b]",
+        "widget_redraw_ms[w]",
+    ]
     table = report.markdown(result, ["why"])
     assert "| notebook 01_b (s) | 31 | ≤ 30 | **no** |" in table
     assert "| widget v, median / p95 (ms) | null / null | ≤ 100 |  |" in table
@@ -107,21 +123,28 @@ def test_widget_discovery_keeps_only_factories():
 
     for name in set(module.__all__) - set(found):
         obj = getattr(module, name)
-        assert not callable(obj) or isinstance(obj, type) or not widgets._returns_interactive_figure(obj)
+        assert (
+            not callable(obj)
+            or isinstance(obj, type)
+            or not widgets._returns_interactive_figure(obj)
+        )
     for name in widgets.ARGUMENTS:  # the argument table names real factories
         assert name in found
 
 
-@pytest.mark.parametrize(("control", "expected"), [
-    (ipw.IntSlider(value=3, min=0, max=10), [0, 2, 5, 8, 10]),
-    (ipw.FloatSlider(value=0.0, min=-1.0, max=1.0), [-1.0, -0.5, 0.5, 1.0]),
-    (ipw.FloatLogSlider(value=1.0, base=10, min=-2, max=2), [0.01, 0.1, 10.0, 100.0]),
-    (ipw.Dropdown(options=["a", "b", "c"], value="b"), ["c", "a"]),
-    (ipw.Dropdown(options=[("one", 1), ("two", 2)], value=1), [2]),
-    (ipw.SelectMultiple(options=["a", "b", "c"], value=("a",)), [("a", "b"), ("a", "b", "c")]),
-    (ipw.Checkbox(value=False), [True, False]),
-    (ipw.Text(value="x"), []),
-])
+@pytest.mark.parametrize(
+    ("control", "expected"),
+    [
+        (ipw.IntSlider(value=3, min=0, max=10), [0, 2, 5, 8, 10]),
+        (ipw.FloatSlider(value=0.0, min=-1.0, max=1.0), [-1.0, -0.5, 0.5, 1.0]),
+        (ipw.FloatLogSlider(value=1.0, base=10, min=-2, max=2), [0.01, 0.1, 10.0, 100.0]),
+        (ipw.Dropdown(options=["a", "b", "c"], value="b"), ["c", "a"]),
+        (ipw.Dropdown(options=[("one", 1), ("two", 2)], value=1), [2]),
+        (ipw.SelectMultiple(options=["a", "b", "c"], value=("a",)), [("a", "b"), ("a", "b", "c")]),
+        (ipw.Checkbox(value=False), [True, False]),
+        (ipw.Text(value="x"), []),
+    ],
+)
 def test_control_values_cover_a_controls_range(control, expected):
     got = widgets.control_values(control, per_control=5)
     assert len(got) == len(expected)
@@ -135,9 +158,11 @@ def test_widget_bench_times_every_change_and_nulls_a_factory_that_fails():
 
     from utils.widgets import hello_slider
 
-    got, notes = widgets.bench_widgets(per_control=3, log=lambda _: None,
-                                       factories={"hello_slider": hello_slider,
-                                                  "broken": broken})
+    got, notes = widgets.bench_widgets(
+        per_control=3,
+        log=lambda _: None,
+        factories={"hello_slider": hello_slider, "broken": broken},
+    )
     entry = got["widget_redraw_ms"]["hello_slider"]
     assert set(entry) == {"median_ms", "p95_ms"} and 0 < entry["median_ms"] <= entry["p95_ms"]
     assert got["widget_redraw_ms"]["broken"]["median_ms"] is None
@@ -150,8 +175,11 @@ def test_widget_bench_times_every_change_and_nulls_a_factory_that_fails():
 def _notebook(path: Path, source: str) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, str(path))
     return path
 
@@ -168,17 +196,20 @@ def test_notebook_discovery_and_a_failing_notebook_is_null_with_its_reason(tmp_p
     assert any("01_bad" in n and "broken on purpose" in n for n in notes)
 
 
-def test_grading_keys_are_null_with_a_reason_without_the_grader(monkeypatch):
-    monkeypatch.setattr(grading, "grader_available", lambda: "utils.grade does not exist yet")
-    got, notes = grading.bench_grading([Path("solutions/05_x.ipynb")], repeats=1)
+def test_grading_keys_are_null_with_a_reason_without_a_notebook():
+    got, notes = grading.bench_grading([], repeats=1, chapter="05")
     assert got == {"grade_plain_s": None, "grade_s": None, "grade_overhead": None}
-    assert notes == ["grading keys are null: utils.grade does not exist yet"]
+    assert notes == ["grading keys are null: no solution notebook with exercises for chapter 05"]
 
 
 def test_grading_picks_the_chapter_asked_or_the_one_with_most_exercises(tmp_path):
     paths = []
-    for name, exercises in (("00_intro", []), ("01_one", ["ex01_a"]),
-                            ("02_two", ["ex02_a", "ex02_b"]), ("03_two", ["ex03_a", "ex03_b"])):
+    for name, exercises in (
+        ("00_intro", []),
+        ("01_one", ["ex01_a"]),
+        ("02_two", ["ex02_a", "ex02_b"]),
+        ("03_two", ["ex03_a", "ex03_b"]),
+    ):
         path = _notebook(tmp_path / f"{name}.ipynb", "pass")
         nb = nbformat.read(str(path), as_version=4)
         nb.metadata["dlf"] = {"exercises": exercises}

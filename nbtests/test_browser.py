@@ -28,8 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "_build" / "screenshots"
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -43,32 +49,46 @@ def lab(tmp_path_factory):
     """A JupyterLab server on a free loopback port, empty token, throwaway config."""
     tmp = tmp_path_factory.mktemp("jupyter")
     port = _free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "config"),
-               JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
-               JUPYTER_CONFIG_PATH=str(ROOT / "etc" / "jupyter"))
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+        JUPYTER_CONFIG_PATH=str(ROOT / "etc" / "jupyter"),
+    )
     # Render every cell (JupyterLab 4 otherwise keeps only the visible ones in the page), and
     # never save: the server works on a copy of the notebooks anyway, so the repo is untouched.
     settings = tmp / "settings" / "@jupyterlab"
     (settings / "notebook-extension").mkdir(parents=True)
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        '{"windowingMode": "none"}')
+        '{"windowingMode": "none"}'
+    )
     (settings / "docmanager-extension").mkdir(parents=True)
     (settings / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(
-        '{"autosave": false}')
+        '{"autosave": false}'
+    )
     served = tmp / "course-copy"
     for folder in ("solutions", "course"):
         shutil.copytree(ROOT / folder, served / folder)
     jupyter = Path(os.sys.executable).parent / "jupyter"
-    args = [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-            "--ServerApp.token=", "--ServerApp.password=", f"--notebook-dir={served}",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    args = [
+        str(jupyter),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.token=",
+        "--ServerApp.password=",
+        f"--notebook-dir={served}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     if os.geteuid() == 0:
         args.append("--allow-root")
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -89,8 +109,10 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run `make browser-test` (it installs it as "
-                    "root) or `apt-get install chromium`")
+        pytest.fail(
+            "Debian's chromium is missing: run `make browser-test` (it installs it as "
+            "root) or `apt-get install chromium`"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -155,8 +177,11 @@ def test_solution_notebook_runs_and_its_widget_responds(browser, lab, nb):
     assert errors.count() == 0, errors.first.inner_text()[:500]
     broken = page.locator(".jp-OutputArea-output", has_text="Error displaying widget")
     assert broken.count() == 0, "a widget did not render"
-    widget = page.locator(".jp-OutputArea-output").filter(
-        has=page.locator(".widget-slider, .widget-dropdown")).first
+    widget = (
+        page.locator(".jp-OutputArea-output")
+        .filter(has=page.locator(".widget-slider, .widget-dropdown"))
+        .first
+    )
     widget.scroll_into_view_if_needed(timeout=10_000)
     image = widget.locator(".widget-image").first
     before = image.get_attribute("src")
@@ -198,8 +223,10 @@ def test_solution_notebook_runs_and_its_widget_responds(browser, lab, nb):
     page.close()
 
 
-@pytest.mark.parametrize(("name", "first"), [("00_start_here", "ex00_batch_iterations"),
-                                             ("01_perceptron_xor", "ex01_perceptron")])
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [("00_start_here", "ex00_batch_iterations"), ("01_perceptron_xor", "ex01_perceptron")],
+)
 def test_student_sees_the_friendly_not_done_message(browser, lab, name, first):
     """The student's notebook (00 is where `make lab` opens): run all stops at the first
     exercise's check with one friendly line, and the widgets above it work."""
@@ -251,13 +278,17 @@ def test_slide_deck_advances_and_typesets_math_offline(browser, deck):
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
         "() => document.querySelector('.reveal .slides > section.present') !== "
-        "document.querySelector('.reveal .slides > section')", timeout=10_000)
+        "document.querySelector('.reveal .slides > section')",
+        timeout=10_000,
+    )
     h1, _, hash1 = position()
     assert h1 == 1 and hash1 == "#/1", (h1, hash1)
     # MathJax 2 (the local copy) typesets every formula; its queue empties when done.
-    page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue"
-                           " && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue"
+        " && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running",
+        timeout=60_000,
+    )
     typeset = page.locator(".reveal section.present .MathJax_CHTML")
     assert typeset.count() > 0, "no typeset math on the second slide"
     raw = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-MarkdownOutput'))
@@ -268,7 +299,9 @@ def test_slide_deck_advances_and_typesets_math_offline(browser, deck):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_function(  # the fade transition has finished: the first slide is gone
         "() => getComputedStyle(document.querySelector('.reveal .slides > section')).opacity"
-        " === '0'", timeout=10_000)
+        " === '0'",
+        timeout=10_000,
+    )
     page.screenshot(path=str(SHOTS / "slides_04_second_slide.png"))
     page.close()
 
@@ -288,8 +321,15 @@ def _synthetic_class_05(folder: Path) -> Path:
     records, rows = {}, []
     for k in range(40):
         key = f"section{1 + k % 2}/student_{k:02d}/05_backpropagation.ipynb"
-        status = ("timeout" if k == 7 else "unchanged" if k in (11, 23) else
-                  "malformed notebook" if k == 31 else "ok")
+        status = (
+            "timeout"
+            if k == 7
+            else "unchanged"
+            if k in (11, 23)
+            else "malformed notebook"
+            if k == 31
+            else "ok"
+        )
         record = {"chapter": "05", "status": status, "flag": "", "exercises": {}}
         for ex in exs:
             named = {m.name: m.hint for p in ex.probes for m in p.mistakes}
@@ -298,26 +338,43 @@ def _synthetic_class_05(folder: Path) -> Path:
             wrong = {}
             if done and named and rng.random() < 0.45:
                 # a skewed pick: the first mistakes of an exercise are the common ones
-                names = [n for n in named if "wrong number" not in n
-                         and "wrong structure" not in n] or list(named)
+                names = [
+                    n for n in named if "wrong number" not in n and "wrong structure" not in n
+                ] or list(named)
                 pick = names[min(int(rng.exponential(1.2)), len(names) - 1)]
                 wrong[pick] = {"hint": named[pick], "count": int(rng.integers(1, cases + 1))}
             passed = cases - sum(m["count"] for m in wrong.values()) if done else 0
             name = next(iter(wrong), "")
             record["exercises"][ex.id] = {
-                "points": round(ex.points * passed / cases, 2), "max_points": float(ex.points),
-                "passed": passed, "cases": cases, "not_done": not done, "mistakes": wrong,
-                "excerpt": (f"Case failed: {ex.probes[0].name}\n  expected ... got ...\n"
-                            f"  Hint ({name}): {wrong[name]['hint']}" if wrong else "")}
+                "points": round(ex.points * passed / cases, 2),
+                "max_points": float(ex.points),
+                "passed": passed,
+                "cases": cases,
+                "not_done": not done,
+                "mistakes": wrong,
+                "excerpt": (
+                    f"Case failed: {ex.probes[0].name}\n  expected ... got ...\n"
+                    f"  Hint ({name}): {wrong[name]['hint']}"
+                    if wrong
+                    else ""
+                ),
+            }
         record["total"] = round(sum(e["points"] for e in record["exercises"].values()), 2)
         record["max_total"] = float(sum(ex.points for ex in exs))
         if k == 3:
             record["flag"] = f"{exs[0].id}:copy:solution"
         records[key] = record
-        rows.append({"submission": key, "chapter": "05", "status": status,
-                     "total": record["total"], "max_total": record["max_total"],
-                     **{e: v["points"] for e, v in record["exercises"].items()},
-                     "flag": record["flag"]})
+        rows.append(
+            {
+                "submission": key,
+                "chapter": "05",
+                "status": status,
+                "total": record["total"],
+                "max_total": record["max_total"],
+                **{e: v["points"] for e, v in record["exercises"].items()},
+                "flag": record["flag"],
+            }
+        )
     out = folder / "grades.csv"
     with open(out, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -332,8 +389,19 @@ def test_class_report_of_chapter_05_shows_its_figures_offline(browser, tmp_path)
 
     gradebook = _synthetic_class_05(tmp_path)
     page_path = tmp_path / "report.html"
-    assert main(["report", str(gradebook), "--out", str(page_path),
-                 "--feedback", str(tmp_path / "feedback")]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(gradebook),
+                "--out",
+                str(page_path),
+                "--feedback",
+                str(tmp_path / "feedback"),
+            ]
+        )
+        == 0
+    )
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     fetched = []
     page.on("request", lambda request: fetched.append(request.url))

@@ -10,6 +10,7 @@ import pytest
 
 from utils import build
 from utils.build import BuildError, Chapter, read_source, strip_solutions
+from utils.notebook import MD_STUB
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,13 +55,19 @@ def test_student_version_replaces_solutions_and_keeps_the_rest(tmp_path):
     student = strip_solutions(nb)
     code = student.cells[2].source
     assert "return 2 * x" not in code
-    assert '    # YOUR CODE HERE\n    raise NotImplementedError("ex99_double: not done yet")' in code
+    assert (
+        '    # YOUR CODE HERE\n    raise NotImplementedError("ex99_double: not done yet")' in code
+    )
     assert '"""Return 2 x."""' in code
     md = student.cells[0].source
-    assert "The answer." not in md and "Question?" in md and build.MD_STUB in md
+    assert "The answer." not in md and "Question?" in md and MD_STUB in md
     assert student.cells[3].metadata["editable"] is False
-    assert student.metadata["dlf"] == {"chapter": "99", "notebook": "99_test", "kind": "student",
-                                       "exercises": ["ex99_double"]}
+    assert student.metadata["dlf"] == {
+        "chapter": "99",
+        "notebook": "99_test",
+        "kind": "student",
+        "exercises": ["ex99_double"],
+    }
     assert nb.metadata["dlf"]["kind"] == "solution"
     assert "return 2 * x" in nb.cells[2].source  # the solution notebook keeps it
 
@@ -73,19 +80,30 @@ def test_cell_ids_are_stable_and_named_after_exercises(tmp_path):
     assert ids == ["c99-000", "c99-001", "ex99_double", "ex99_double-check"]
 
 
-@pytest.mark.parametrize(("mutation", "message"), [
-    (("    ### END SOLUTION\n", ""), r"99_test.py:21: '### BEGIN SOLUTION' is never closed"),
-    (("    ### BEGIN SOLUTION\n", ""), r"99_test.py:\d+: '### END SOLUTION' without a matching"),
-    (("    return 2 * x\n", "    ### BEGIN SOLUTION\n"), r"99_test.py:22: nested"),
-    (("    ### BEGIN SOLUTION\n", "    ### BEGIN SOLUTION here\n"), r"alone on its line"),
-    (("    ### BEGIN SOLUTION\n", "### BEGIN SOLUTION\n"), r"inside a function body"),
-    (("import numpy as np\n", "import numpy as np\n### BEGIN SOLUTION\n### END SOLUTION\n"),
-     r"99_test.py:12: solution marker in a cell not tagged 'exercise'"),
-    (("# <!-- END SOLUTION -->\n", ""), r"99_test.py:6: '<!-- BEGIN SOLUTION -->' is never closed"),
-    (('exercise_id="ex99_double"', 'exercise_id="ex98_double"'), r"must start with ex99_"),
-    (('exercise_id="ex99_double"', 'exercise_id="Double"'), r"needs exercise_id"),
-    (('# %% tags=["check"]', "# %%"), r"must be followed by a code cell tagged 'check'"),
-])
+@pytest.mark.parametrize(
+    ("mutation", "message"),
+    [
+        (("    ### END SOLUTION\n", ""), r"99_test.py:21: '### BEGIN SOLUTION' is never closed"),
+        (
+            ("    ### BEGIN SOLUTION\n", ""),
+            r"99_test.py:\d+: '### END SOLUTION' without a matching",
+        ),
+        (("    return 2 * x\n", "    ### BEGIN SOLUTION\n"), r"99_test.py:22: nested"),
+        (("    ### BEGIN SOLUTION\n", "    ### BEGIN SOLUTION here\n"), r"alone on its line"),
+        (("    ### BEGIN SOLUTION\n", "### BEGIN SOLUTION\n"), r"inside a function body"),
+        (
+            ("import numpy as np\n", "import numpy as np\n### BEGIN SOLUTION\n### END SOLUTION\n"),
+            r"99_test.py:12: solution marker in a cell not tagged 'exercise'",
+        ),
+        (
+            ("# <!-- END SOLUTION -->\n", ""),
+            r"99_test.py:6: '<!-- BEGIN SOLUTION -->' is never closed",
+        ),
+        (('exercise_id="ex99_double"', 'exercise_id="ex98_double"'), r"must start with ex99_"),
+        (('exercise_id="ex99_double"', 'exercise_id="Double"'), r"needs exercise_id"),
+        (('# %% tags=["check"]', "# %%"), r"must be followed by a code cell tagged 'check'"),
+    ],
+)
 def test_malformed_sources_are_refused_with_file_and_line(tmp_path, mutation, message):
     old, new = mutation
     assert old in GOOD
@@ -111,6 +129,7 @@ def test_only_selects_one_chapter_and_names_a_missing_one():
         build.find_chapters("42")
 
 
+@pytest.mark.slow  # executes a chapter in a kernel
 def test_build_executes_and_writes_both_notebooks(tmp_path):
     chapter = _chapter(tmp_path, GOOD)
     sol, course = build.build_chapter(chapter, tmp_path / "solutions", tmp_path / "course")
@@ -121,6 +140,7 @@ def test_build_executes_and_writes_both_notebooks(tmp_path):
     assert sol.read_text().endswith("\n")
 
 
+@pytest.mark.slow  # executes a chapter in a kernel
 def test_outputs_with_machine_paths_are_refused(tmp_path):
     text = GOOD + "\n# %%\nimport utils\nprint(utils.__file__)\n"
     with pytest.raises(BuildError, match="depends on this machine"):
@@ -144,12 +164,17 @@ def test_committed_notebooks_are_current():
     committed solution notebook; together the two are ``python -m utils.build --check`` (a full
     rebuild) without running every notebook twice.
     """
-    result = subprocess.run([sys.executable, "-m", "utils.build", "--check", "--no-execute"],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "utils.build", "--check", "--no-execute"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "up to date (sources and cells)" in result.stdout
 
 
+@pytest.mark.slow  # executes a chapter in a kernel
 def test_the_check_names_the_cell_and_the_change(tmp_path, monkeypatch):
     """A changed source is reported with its cell id and the line that changed."""
     chapter = _chapter(tmp_path, GOOD)
@@ -162,8 +187,10 @@ def test_the_check_names_the_cell_and_the_change(tmp_path, monkeypatch):
     assert build.check([chapter], execute_notebooks=False) == []
     chapter.source.write_text(GOOD.replace("return 2 * x", "return x + x"))
     stale = build.check([chapter], execute_notebooks=False)
-    assert stale == ["solutions/99_test.ipynb: cell ex99_double: source changed: line 4 "
-                     "'    return 2 * x' -> '    return x + x'"]
+    assert stale == [
+        "solutions/99_test.ipynb: cell ex99_double: source changed: line 4 "
+        "'    return 2 * x' -> '    return x + x'"
+    ]
     chapter.source.write_text(GOOD.replace("Question?", "A question?"))
     stale = build.check([chapter], execute_notebooks=False)
     assert {s.split(":")[0] for s in stale} == {"solutions/99_test.ipynb", "course/99_test.ipynb"}

@@ -24,6 +24,7 @@ def student():
 
 # ------------------------------------------------------ ex00_batch_iterations (wrong versions)
 
+
 def iters_floor(N, B):
     return N // B
 
@@ -88,6 +89,7 @@ def test_rounding_to_nearest_is_named_and_never_called_rounding_down(obj):
 
 # ------------------------------------------------------ ex00_affine (wrong versions)
 
+
 def affine_transposed(X, W, b):
     return X @ W.T + b
 
@@ -129,7 +131,9 @@ def test_affine_mistakes(obj, name):
 
 def test_affine_shape_error_is_explained():
     # Off the square probes, W.T does not even run: the ValueError gets the shapes hint.
-    with pytest.raises(CheckFailed, match=r"raised ValueError.*\n.*Hint \(the shapes do not line up\)"):
+    with pytest.raises(
+        CheckFailed, match=r"raised ValueError.*\n.*Hint \(the shapes do not line up\)"
+    ):
         check("ex00_affine", affine_transposed)
 
 
@@ -140,6 +144,7 @@ def test_affine_alternatives_pass(capsys):
 
 
 # ------------------------------------------------------ ex00_center_columns (wrong versions)
+
 
 def center_rows(X):
     return X - X.mean(axis=1, keepdims=True)

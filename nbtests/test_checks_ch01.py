@@ -22,6 +22,7 @@ def student():
 
 # ------------------------------------------------------------ ex01_perceptron (wrong versions)
 
+
 def perceptron_ge(X, w, b):
     return (X @ w + b >= 0).astype(int)
 
@@ -84,15 +85,20 @@ def test_perceptron_loop_version_passes(capsys):
 def test_perceptron_hardcoded_2d_fails():
     def two_features_only(X, w, b):
         return ((X[:, 0] * w[0] + X[:, 1] * w[1] + b) > 0).astype(int)
+
     with pytest.raises(CheckFailed):
         check("ex01_perceptron", two_features_only)
 
 
 # ------------------------------------------------------------ ex01_gates (wrong versions)
 
+
 def _gates(**changes):
-    good = {"AND": (np.array([1.0, 1.0]), -1.5), "OR": (np.array([1.0, 1.0]), -0.5),
-            "NAND": (np.array([-1.0, -1.0]), 1.5)}
+    good = {
+        "AND": (np.array([1.0, 1.0]), -1.5),
+        "OR": (np.array([1.0, 1.0]), -0.5),
+        "NAND": (np.array([-1.0, -1.0]), 1.5),
+    }
     good.update(changes)
     return lambda: {k: v for k, v in good.items() if v is not None}
 
@@ -107,31 +113,53 @@ WRONG_GATES = [
     (_gates(AND=(np.array([1.0, 1.0]), -3.0)), "your AND computes always 0"),
     (_gates(OR=(np.array([1.0, 0.0]), -0.5)), "your OR computes x1"),
     (_gates(NAND=None), "missing key 'NAND'"),
-    (lambda: {"and": (np.ones(2), -1.5), "OR": (np.ones(2), -0.5), "NAND": (-np.ones(2), 1.5)},
-     "missing key 'AND'"),
+    (
+        lambda: {"and": (np.ones(2), -1.5), "OR": (np.ones(2), -0.5), "NAND": (-np.ones(2), 1.5)},
+        "missing key 'AND'",
+    ),
     # Right on the exact corners, but the lines pass through a corner.
     (_gates(OR=(np.array([1.0, 1.0]), 0.0)), "the line passes through (or too close to) a corner"),
-    (_gates(AND=(np.array([1.0, 1.0]), -1.0)), "the line passes through (or too close to) a corner"),
-    (_gates(AND=(np.array([1.0, 1.0]), -1.97)), "the line passes through (or too close to) a corner"),
+    (
+        _gates(AND=(np.array([1.0, 1.0]), -1.0)),
+        "the line passes through (or too close to) a corner",
+    ),
+    (
+        _gates(AND=(np.array([1.0, 1.0]), -1.97)),
+        "the line passes through (or too close to) a corner",
+    ),
     (_gates(AND=[1.0, 1.0, -1.5]), "a value is not a pair (w, b)"),
     (_gates(OR=(np.array([[1.0], [1.0]]), -0.5)), "w has the wrong shape"),
     # Two gates wrong at once.
-    (_gates(OR=(np.array([1.0, 1.0]), -1.5), NAND=(np.array([1.0, 1.0]), -1.5)),
-     "your OR computes AND"),
-    (_gates(OR=(np.array([1.0, 1.0]), 0.0), NAND=(np.array([1.0, 1.0]), -1.5)),
-     "the line passes through (or too close to) a corner"),
+    (
+        _gates(OR=(np.array([1.0, 1.0]), -1.5), NAND=(np.array([1.0, 1.0]), -1.5)),
+        "your OR computes AND",
+    ),
+    (
+        _gates(OR=(np.array([1.0, 1.0]), 0.0), NAND=(np.array([1.0, 1.0]), -1.5)),
+        "the line passes through (or too close to) a corner",
+    ),
 ]
 
 
-@pytest.mark.parametrize("gates, per_probe", [
-    # OR right on the corners but through one, NAND computes AND: the nudged cases report OR.
-    (_gates(OR=(np.array([1.0, 1.0]), 0.0), NAND=(np.array([1.0, 1.0]), -1.5)),
-     ["your NAND computes AND", "the line passes through (or too close to) a corner",
-      "the line passes through (or too close to) a corner"]),
-    # OR computes AND and NAND computes AND: every case reports OR, the first gate compared.
-    (_gates(OR=(np.array([1.0, 1.0]), -1.5), NAND=(np.array([1.0, 1.0]), -1.5)),
-     ["your OR computes AND"] * 3),
-])
+@pytest.mark.parametrize(
+    "gates, per_probe",
+    [
+        # OR right on the corners but through one, NAND computes AND: the nudged cases report OR.
+        (
+            _gates(OR=(np.array([1.0, 1.0]), 0.0), NAND=(np.array([1.0, 1.0]), -1.5)),
+            [
+                "your NAND computes AND",
+                "the line passes through (or too close to) a corner",
+                "the line passes through (or too close to) a corner",
+            ],
+        ),
+        # OR computes AND and NAND computes AND: every case reports OR, the first gate compared.
+        (
+            _gates(OR=(np.array([1.0, 1.0]), -1.5), NAND=(np.array([1.0, 1.0]), -1.5)),
+            ["your OR computes AND"] * 3,
+        ),
+    ],
+)
 def test_gates_two_mistakes_each_hint_is_about_the_gate_reported(gates, per_probe):
     from utils.checks import default_seed, get_exercise, run_exercise
 
@@ -145,12 +173,19 @@ def test_gates_mistakes(wrong, name):
     _fails("ex01_gates", wrong, name)
 
 
-@pytest.mark.parametrize("gates", [
-    _gates(AND=([2.0, 2.0], -3.0), OR=((0.5, 0.5), -0.2), NAND=(np.array([-3.0, -2.0]), 4.0)),
-    _gates(AND=(np.array([1.0, 1.0]), np.float64(-1.2))),  # margin 0.2 > 0.1: passes
-    lambda: {"AND": (np.ones(2), -1.5), "OR": (np.ones(2), -0.5), "NAND": (-np.ones(2), 1.5),
-             "NOR": (-np.ones(2), 0.5)},  # an extra key is fine
-])
+@pytest.mark.parametrize(
+    "gates",
+    [
+        _gates(AND=([2.0, 2.0], -3.0), OR=((0.5, 0.5), -0.2), NAND=(np.array([-3.0, -2.0]), 4.0)),
+        _gates(AND=(np.array([1.0, 1.0]), np.float64(-1.2))),  # margin 0.2 > 0.1: passes
+        lambda: {
+            "AND": (np.ones(2), -1.5),
+            "OR": (np.ones(2), -0.5),
+            "NAND": (-np.ones(2), 1.5),
+            "NOR": (-np.ones(2), 0.5),
+        },  # an extra key is fine
+    ],
+)
 def test_gates_other_valid_weights_pass(gates, capsys):
     check("ex01_gates", gates)
     assert "checks passed" in capsys.readouterr().out
@@ -215,8 +250,9 @@ def xor_y_first(X):
 
 def xor_table(X):  # a hard-coded truth table: right on exact corners only
     y = np.array([int(round(a)) ^ int(round(b)) for a, b in X])
-    H = np.column_stack([np.round(X[:, 0]) * np.round(X[:, 1]),
-                         np.maximum(np.round(X[:, 0]), np.round(X[:, 1]))]).astype(int)
+    H = np.column_stack(
+        [np.round(X[:, 0]) * np.round(X[:, 1]), np.maximum(np.round(X[:, 0]), np.round(X[:, 1]))]
+    ).astype(int)
     return H, y
 
 
@@ -244,8 +280,21 @@ def test_xor_hardcoded_table_fails():
 
 # ------------------------------------------------------------ ex01_train_perceptron (wrong versions)
 
-def _train(X, y, lr, epochs, *, flip=False, bias=True, ge=False, after=False, reset=False,
-           use_lr=True, start=0.0):
+
+def _train(
+    X,
+    y,
+    lr,
+    epochs,
+    *,
+    flip=False,
+    bias=True,
+    ge=False,
+    after=False,
+    reset=False,
+    use_lr=True,
+    start=0.0,
+):
     w, b = np.full(X.shape[1], start), start
     errors = []
     for _ in range(epochs):
@@ -318,6 +367,7 @@ def _make_stateful():
                     w[: len(x_i)] += lr * (y_i - y_hat) * x_i
                     state["b"] += lr * (y_i - y_hat)
         return w[: X.shape[1]].copy(), state["b"], errors
+
     return train_stateful
 
 
@@ -357,6 +407,7 @@ def test_train_plain_loop_passes(capsys):
                 w = w + lr * (y_i - y_hat) * x_i
                 b = b + lr * (y_i - y_hat)
         return w, b, errors
+
     check("ex01_train_perceptron", train)
     assert "checks passed" in capsys.readouterr().out
 

@@ -24,6 +24,7 @@ def student():
 
 # ------------------------------------------------------------ ex02_sigmoid
 
+
 def sigmoid_naive(x):
     return 1 / (1 + np.exp(-x))
 
@@ -73,10 +74,13 @@ def test_sigmoid_mistakes(wrong, name):
     _fails("ex02_sigmoid", wrong, name)
 
 
-@pytest.mark.parametrize("ok", [
-    lambda x: 0.5 * (1 + np.tanh(x / 2)),
-    lambda x: np.exp(-np.logaddexp(0, -x)),
-])
+@pytest.mark.parametrize(
+    "ok",
+    [
+        lambda x: 0.5 * (1 + np.tanh(x / 2)),
+        lambda x: np.exp(-np.logaddexp(0, -x)),
+    ],
+)
 def test_sigmoid_other_correct_forms_pass(ok, capsys):
     check("ex02_sigmoid", ok)
     assert "checks passed" in capsys.readouterr().out
@@ -85,7 +89,7 @@ def test_sigmoid_other_correct_forms_pass(ok, capsys):
 # ------------------------------------------------------------ ex02_tanh_derivative
 
 WRONG_TANH_DERIVATIVE = [
-    (lambda x: 1 - x ** 2, "applied the formula to x instead of tanh(x)"),
+    (lambda x: 1 - x**2, "applied the formula to x instead of tanh(x)"),
     (lambda x: 1 - np.tanh(x), "forgot the square"),
     (lambda x: np.tanh(x), "returned tanh itself"),
     (lambda x: np.tanh(x) * (1 - np.tanh(x)), "used the sigmoid's derivative formula"),
@@ -124,11 +128,13 @@ def test_relu_backward_in_place_version_passes(capsys):
         dx = dout.copy()
         dx[x <= 0] = 0
         return dx
+
     check("ex02_relu_backward", relu_backward)
     assert "checks passed" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------ ex02_leaky_relu
+
 
 def leaky_positive_side(x, alpha=0.01):
     return np.where(x > 0, alpha * x, x)
@@ -139,7 +145,10 @@ WRONG_LEAKY_RELU = [
     (leaky_positive_side, "alpha applied to the positive side"),
     (lambda x, alpha=0.01: np.where(x > 0, x, 0.01 * x), "alpha ignored (slope 0.01 hard-coded)"),
     (lambda x, alpha=0.01: np.maximum(x, 0), "returned plain ReLU"),
-    (lambda x, alpha=0.01: np.where(x > 0, x, alpha), "used alpha instead of alpha * x for negatives"),
+    (
+        lambda x, alpha=0.01: np.where(x > 0, x, alpha),
+        "used alpha instead of alpha * x for negatives",
+    ),
     (lambda x, alpha=0.01: np.where(x > 0, 1.0, alpha), "returned the derivative"),
     (lambda x, alpha=0.01: np.where(x > 0, x, alpha * x).ravel(), "returned a flat array"),
 ]
@@ -157,6 +166,7 @@ def test_leaky_relu_maximum_form_passes(capsys):
 
 # ------------------------------------------------------------ ex02_prelu_backward
 
+
 def _dx(dout, x, alpha):
     return np.where(x > 0, dout, alpha * dout)
 
@@ -165,17 +175,26 @@ def _prelu(dx_fn=_dx, da_fn=lambda d, x, a: (d * x * (x <= 0)).sum(axis=0), swap
     def prelu_backward(dout, x, alpha):
         dx, dalpha = dx_fn(dout, x, alpha), da_fn(dout, x, alpha)
         return (dalpha, dx) if swap else (dx, dalpha)
+
     return prelu_backward
 
 
 WRONG_PRELU_BACKWARD = [
     (_prelu(da_fn=lambda d, x, a: d * x * (x <= 0)), "dalpha not summed over the batch"),
-    (_prelu(da_fn=lambda d, x, a: np.mean(np.where(x <= 0, d * x, 0), axis=0)),
-     "dalpha averaged instead of summed"),
-    (_prelu(da_fn=lambda d, x, a: np.sum(d * np.minimum(x, 0))), "dalpha summed over everything (a scalar)"),
+    (
+        _prelu(da_fn=lambda d, x, a: np.mean(np.where(x <= 0, d * x, 0), axis=0)),
+        "dalpha averaged instead of summed",
+    ),
+    (
+        _prelu(da_fn=lambda d, x, a: np.sum(d * np.minimum(x, 0))),
+        "dalpha summed over everything (a scalar)",
+    ),
     (_prelu(da_fn=lambda d, x, a: (d * x * (x > 0)).sum(axis=0)), "dalpha used the positive side"),
     (_prelu(da_fn=lambda d, x, a: np.minimum(x, 0).sum(axis=0)), "dalpha forgot dout"),
-    (_prelu(da_fn=lambda d, x, a: (d * a * (x <= 0)).sum(axis=0)), "dalpha multiplied by alpha instead of x"),
+    (
+        _prelu(da_fn=lambda d, x, a: (d * a * (x <= 0)).sum(axis=0)),
+        "dalpha multiplied by alpha instead of x",
+    ),
     (_prelu(dx_fn=lambda d, x, a: d * (x > 0)), "dx ignores alpha (ReLU's backward)"),
     (_prelu(dx_fn=lambda d, x, a: np.where(x > 0, a * d, d)), "dx uses alpha on the positive side"),
     (_prelu(dx_fn=lambda d, x, a: np.where(x >= 0, d, a * d)), "x = 0 treated as positive"),
@@ -191,16 +210,25 @@ def test_prelu_backward_mistakes(wrong, name):
 # ------------------------------------------------------------ ex02_elu
 
 WRONG_ELU = [
-    (lambda x, alpha=1.0: np.where(x > 0, x, alpha * (np.exp(x) - 1)), "exp evaluated on large positive inputs"),
+    (
+        lambda x, alpha=1.0: np.where(x > 0, x, alpha * (np.exp(x) - 1)),
+        "exp evaluated on large positive inputs",
+    ),
     (lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.exp(np.minimum(x, 0))), "forgot the -1"),
     (lambda x, alpha=1.0: np.where(x > 0, x, np.expm1(np.minimum(x, 0))), "forgot alpha"),
-    (lambda x, alpha=1.0: np.where(x > 0, x, alpha * (np.exp(-np.maximum(x, -700)) - 1)),
-     "exp(-x) instead of exp(x)"),
-    (lambda x, alpha=1.0: alpha * np.where(x > 0, x, np.expm1(np.minimum(x, 0))),
-     "alpha applied to the positive side too"),
+    (
+        lambda x, alpha=1.0: np.where(x > 0, x, alpha * (np.exp(-np.maximum(x, -700)) - 1)),
+        "exp(-x) instead of exp(x)",
+    ),
+    (
+        lambda x, alpha=1.0: alpha * np.where(x > 0, x, np.expm1(np.minimum(x, 0))),
+        "alpha applied to the positive side too",
+    ),
     (lambda x, alpha=1.0: np.maximum(x, 0), "returned ReLU"),
-    (lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).ravel(),
-     "returned a flat array"),
+    (
+        lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).ravel(),
+        "returned a flat array",
+    ),
 ]
 
 
@@ -210,11 +238,14 @@ def test_elu_mistakes(wrong, name):
 
 
 def test_elu_exp_minus_one_form_passes(capsys):
-    check("ex02_elu", lambda x, alpha=1.0: np.where(x > 0, x, alpha * (np.exp(np.minimum(x, 0)) - 1)))
+    check(
+        "ex02_elu", lambda x, alpha=1.0: np.where(x > 0, x, alpha * (np.exp(np.minimum(x, 0)) - 1))
+    )
     assert "checks passed" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------ ex02_softmax
+
 
 def softmax_naive(s):
     e = np.exp(s)
@@ -277,6 +308,7 @@ def test_softmax_transpose_trick_passes(capsys):
     def softmax(s):
         e = np.exp(s.T - s.max(axis=1))
         return (e / e.sum(axis=0)).T
+
     check("ex02_softmax", softmax)
     assert "checks passed" in capsys.readouterr().out
 

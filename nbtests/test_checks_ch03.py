@@ -21,6 +21,7 @@ def student():
 
 # ------------------------------------------------------------ ex03_mse (wrong versions)
 
+
 def mse_sum(pred, target, half=False):
     s = 0.5 if half else 1.0
     return float(s * np.sum((pred - target) ** 2)), 2 * s * (pred - target)
@@ -71,7 +72,9 @@ def mse_per_sample(pred, target, half=False):
     return per, 2 * (pred - target) / pred.shape[0]
 
 
-def mse_inconsistent(pred, target, half=False):  # right loss, gradient off by a random-looking factor
+def mse_inconsistent(
+    pred, target, half=False
+):  # right loss, gradient off by a random-looking factor
     n, s = pred.shape[0], (0.5 if half else 1.0)
     return s * np.sum((pred - target) ** 2) / n, 2 * s * (pred - target) / n + 0.01
 
@@ -101,10 +104,12 @@ def test_mse_numpy_scalar_and_list_answers_pass(capsys):
         n = len(pred)
         c = 1.0 if half else 2.0
         return [np.float64((c / 2) * ((pred - target) ** 2).sum() / n), c * (pred - target) / n]
+
     _passes("ex03_mse", mse, capsys)
 
 
 # ------------------------------------------------------------ ex03_mae (wrong versions)
+
 
 def mae_sum(pred, target):
     return float(np.sum(np.abs(pred - target))), np.sign(pred - target)
@@ -158,6 +163,7 @@ def test_mae_mistakes(wrong, name):
 
 
 # ------------------------------------------------------------ ex03_binary_cross_entropy
+
 
 def _clip(p):
     return np.clip(p, 1e-12, 1 - 1e-12)
@@ -225,10 +231,12 @@ def test_bce_per_row_sums_then_mean_passes(capsys):
         p = np.clip(prob, 1e-12, 1 - 1e-12)
         terms = target * np.log(p) + (1 - target) * np.log1p(-p)
         return float(-terms.reshape(len(p), -1).sum(axis=1).mean())
+
     _passes("ex03_binary_cross_entropy", bce_rows, capsys)
 
 
 # ------------------------------------------------------------ ex03_cross_entropy
+
 
 def _onehot(prob, target):
     return np.eye(prob.shape[1])[target] if target.ndim == 1 else target
@@ -306,13 +314,25 @@ def test_ce_indexing_solution_passes(capsys):
         labels = target.argmax(axis=1) if target.ndim == 2 else target
         n = prob.shape[0]
         return float(-np.mean(np.log(np.maximum(prob[np.arange(n), labels], 1e-12))))
+
     _passes("ex03_cross_entropy", ce, capsys)
 
 
 # ------------------------------------------------------------ ex03_softmax_cross_entropy
 
-def _sce(scores, y, *, shift="row", grad_n=True, loss_n=True, sign=1.0, subtract=True,
-         axis=1, mean_all=False):
+
+def _sce(
+    scores,
+    y,
+    *,
+    shift="row",
+    grad_n=True,
+    loss_n=True,
+    sign=1.0,
+    subtract=True,
+    axis=1,
+    mean_all=False,
+):
     n, c = scores.shape
     if shift == "row":
         s = scores - scores.max(axis=axis, keepdims=True)
@@ -363,8 +383,11 @@ def test_sce_mistakes(wrong, name):
 
 def test_sce_other_mistakes():
     _fails("ex03_softmax_cross_entropy", lambda s, y: _sce(s, y)[0], "returned only the loss")
-    _fails("ex03_softmax_cross_entropy",
-           lambda s, y: (_sce(s, y)[0], _sce(s, y)[1] * 0.5), "gradient does not match your own loss")
+    _fails(
+        "ex03_softmax_cross_entropy",
+        lambda s, y: (_sce(s, y)[0], _sce(s, y)[1] * 0.5),
+        "gradient does not match your own loss",
+    )
 
 
 def test_sce_clipped_probability_route_passes(capsys):
@@ -375,6 +398,7 @@ def test_sce_clipped_probability_route_passes(capsys):
         p = e / e.sum(axis=1, keepdims=True)
         y1 = np.eye(scores.shape[1])[y]
         return float(-np.sum(y1 * np.log(np.clip(p, 1e-300, 1))) / n), (p - y1) / n
+
     _passes("ex03_softmax_cross_entropy", sce, capsys)
 
 

@@ -27,11 +27,13 @@ def test_reference_gradient_passes_gradcheck():
     X, y = rng.standard_normal((15, 3)), rng.integers(0, 2, 15)
     w, b = rng.standard_normal(3), 0.2
     dw, _ = _logistic_gradient(X, y, w, b)
-    nn.gradcheck(lambda v: nn.binary_cross_entropy_with_logits(X @ v + b, y.astype(float))[0],
-                 w.copy(), dw)
+    nn.gradcheck(
+        lambda v: nn.binary_cross_entropy_with_logits(X @ v + b, y.astype(float))[0], w.copy(), dw
+    )
 
 
 # ------------------------------------------------------------ ex04_numerical_gradient
+
 
 def numgrad_forward(f, x, h=1e-5):
     grad = np.zeros_like(x)
@@ -109,6 +111,7 @@ def test_numerical_gradient_with_copies_passes(capsys):
 
 # ------------------------------------------------------------ ex04_gd_step
 
+
 def step_in_place(w, grad, lr):
     w -= lr * grad
 
@@ -128,6 +131,7 @@ def test_gd_step_mistakes(wrong, name):
 
 
 # ------------------------------------------------------------ ex04_logistic_gradient
+
 
 def _naive_sigmoid(z):
     return 1 / (1 + np.exp(-z))
@@ -185,14 +189,15 @@ def test_logistic_gradient_mistakes(wrong, name):
 
 # ------------------------------------------------------------ ex04_minibatch_indices
 
+
 def batches_drop_last(n, bs, rng):
     order = rng.permutation(n)
-    return [order[k * bs:(k + 1) * bs] for k in range(max(n // bs, 1))]
+    return [order[k * bs : (k + 1) * bs] for k in range(max(n // bs, 1))]
 
 
 def batches_with_replacement(n, bs, rng):
     order = rng.integers(0, n, size=n)
-    return [order[s:s + bs] for s in range(0, n, bs)]
+    return [order[s : s + bs] for s in range(0, n, bs)]
 
 
 def batches_unshuffled(n, bs, rng):
@@ -201,12 +206,12 @@ def batches_unshuffled(n, bs, rng):
 
 def batches_fixed_seed(n, bs, rng):
     order = np.random.default_rng(0).permutation(n)
-    return [order[s:s + bs] for s in range(0, n, bs)]
+    return [order[s : s + bs] for s in range(0, n, bs)]
 
 
 def batches_global_state(n, bs, rng):
     order = np.random.permutation(n)  # noqa: NPY002 (the mistake under test)
-    return [order[s:s + bs] for s in range(0, n, bs)]
+    return [order[s : s + bs] for s in range(0, n, bs)]
 
 
 def batches_choice(n, bs, rng):  # a valid shuffle, but not rng.permutation's
@@ -233,12 +238,14 @@ def test_minibatch_generator_version_passes(capsys):
     def gen(n, bs, rng):
         order = rng.permutation(n)
         for s in range(0, n, bs):
-            yield order[s:s + bs]
+            yield order[s : s + bs]
+
     check("ex04_minibatch_indices", gen)
     assert "checks passed" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------ ex04_train_logistic
+
 
 def _grad(X, y, w, b):
     r = nn.sigmoid(X @ w + b) - y
@@ -249,8 +256,21 @@ def _loss(X, y, w, b):
     return nn.binary_cross_entropy_with_logits(X @ w + b, y.astype(float))[0]
 
 
-def train_loop(X, y, lr=0.1, epochs=10, batch_size=32, *, rng, shuffle="each", inside=True,
-               rows="batch", loss_on="all", mean=True, drop=False):
+def train_loop(
+    X,
+    y,
+    lr=0.1,
+    epochs=10,
+    batch_size=32,
+    *,
+    rng,
+    shuffle="each",
+    inside=True,
+    rows="batch",
+    loss_on="all",
+    mean=True,
+    drop=False,
+):
     n = X.shape[0]
     w, b = np.zeros(X.shape[1]), 0.0
     once = rng.permutation(n) if shuffle == "once" else None
@@ -259,10 +279,11 @@ def train_loop(X, y, lr=0.1, epochs=10, batch_size=32, *, rng, shuffle="each", i
         order = {"each": None, "once": once, "none": np.arange(n)}[shuffle]
         if order is None:
             order = rng.permutation(n)
-        starts = range(0, n - n % batch_size if drop and n % batch_size and n > batch_size else n,
-                       batch_size)
+        starts = range(
+            0, n - n % batch_size if drop and n % batch_size and n > batch_size else n, batch_size
+        )
         for s in starts:
-            idx = order[s:s + batch_size] if rows == "batch" else np.arange(n)
+            idx = order[s : s + batch_size] if rows == "batch" else np.arange(n)
             dw, db = _grad(X[idx], y[idx], w, b)
             if not mean:
                 dw, db = dw * len(idx), db * len(idx)
@@ -277,6 +298,7 @@ def train_loop(X, y, lr=0.1, epochs=10, batch_size=32, *, rng, shuffle="each", i
 def _variant(**kw):
     def train(X, y, lr=0.1, epochs=10, batch_size=32, *, rng):
         return train_loop(X, y, lr, epochs, batch_size, rng=rng, **kw)
+
     return train
 
 
@@ -295,7 +317,7 @@ def train_loss_before(X, y, lr=0.1, epochs=10, batch_size=32, *, rng):
         losses.append(_loss(X, y, w, b))
         order = rng.permutation(X.shape[0])
         for s in range(0, X.shape[0], batch_size):
-            idx = order[s:s + batch_size]
+            idx = order[s : s + batch_size]
             dw, db = _grad(X[idx], y[idx], w, b)
             w, b = w - lr * dw, b - lr * db
     return w, b, losses
@@ -338,12 +360,13 @@ def test_train_reference_loop_passes(capsys):
         for _ in range(epochs):
             order = rng.permutation(len(X))
             for s in range(0, len(X), batch_size):
-                idx = order[s:s + batch_size]
+                idx = order[s : s + batch_size]
                 dw, db = _grad(X[idx], y[idx], w, b)
                 w -= lr * dw
                 b -= lr * db
             losses.append(_loss(X, y, w, b))
         return w, b, losses
+
     check("ex04_train_logistic", train)
     assert "checks passed" in capsys.readouterr().out
 

@@ -21,6 +21,7 @@ def student():
 
 # ------------------------------------------------------------ ex05_affine_backward
 
+
 def affine_dw_transposed(dout, cache):
     x, W = cache
     return dout @ W.T, dout.T @ x, np.sum(dout, axis=0)
@@ -91,6 +92,7 @@ def test_affine_loop_version_passes(capsys):
         for n in range(x.shape[0]):
             dW += np.outer(x[n], dout[n])
         return np.einsum("nm,dm->nd", dout, W), dW, dout.sum(0)
+
     _passes("ex05_affine_backward", affine_loops, capsys)
 
 
@@ -100,7 +102,10 @@ WRONG_RELU = [
     (lambda dout, x: dout * (x >= 0), "gradient 1 at x = 0 (used >= instead of >)"),
     (lambda dout, x: np.where(x >= 0, dout, 0.0), "gradient 1 at x = 0 (used >= instead of >)"),
     (lambda dout, x: dout, "passed dout through unchanged"),
-    (lambda dout, x: dout * np.maximum(x, 0), "multiplied dout by the output instead of by the mask"),
+    (
+        lambda dout, x: dout * np.maximum(x, 0),
+        "multiplied dout by the output instead of by the mask",
+    ),
     (lambda dout, x: dout * (dout > 0), "took the mask from dout instead of from x"),
     (lambda dout, x: (x > 0).astype(float), "returned the mask without dout"),
     (lambda dout, x: dout * (x < 0), "mask inverted"),
@@ -117,10 +122,12 @@ def test_relu_in_place_version_passes(capsys):
         dx = dout.copy()
         dx[cache <= 0] = 0
         return dx
+
     _passes("ex05_relu_backward", relu_inplace, capsys)
 
 
 # ------------------------------------------------------------ ex05_sigmoid_backward
+
 
 def _sig(v):
     return 1 / (1 + np.exp(-v))
@@ -133,10 +140,13 @@ def sigmoid_from_logit(dout, out):
 
 
 WRONG_SIGMOID = [
-    (lambda dout, s: dout * _sig(s) * (1 - _sig(s)), "applied the sigmoid again to the cached output"),
+    (
+        lambda dout, s: dout * _sig(s) * (1 - _sig(s)),
+        "applied the sigmoid again to the cached output",
+    ),
     (lambda dout, s: dout * _sig(s), "used sigmoid(out) instead of out * (1 - out)"),
     (lambda dout, s: s * (1 - s), "missing the dout factor"),
-    (lambda dout, s: dout * (1 - s ** 2), "used tanh's derivative 1 - out**2"),
+    (lambda dout, s: dout * (1 - s**2), "used tanh's derivative 1 - out**2"),
     (lambda dout, s: dout * s, "forgot the (1 - out) factor"),
     (sigmoid_from_logit, "overflow or division by zero on saturated outputs"),
 ]
@@ -153,9 +163,23 @@ def test_sigmoid_alternative_form_passes(capsys):
 
 # ------------------------------------------------------------ ex05_two_layer_loss_and_grads
 
-def _two_layer(X, y, params, *, divide=True, mask=True, z1_for_dw2=False, transposed=False,
-               sum_loss=False, minus_one=True, db_mean=False, shift=True, axis=1,
-               mean_all=False):
+
+def _two_layer(
+    X,
+    y,
+    params,
+    *,
+    divide=True,
+    mask=True,
+    z1_for_dw2=False,
+    transposed=False,
+    sum_loss=False,
+    minus_one=True,
+    db_mean=False,
+    shift=True,
+    axis=1,
+    mean_all=False,
+):
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
     n = len(X)
     Z1 = X @ W1 + b1
@@ -232,13 +256,27 @@ def test_two_layer_using_library_layers_passes(capsys):
         dA1, dW2, db2 = nn.linear_backward(dS, c3)
         _, dW1, db1 = nn.linear_backward(nn.relu_backward(dA1, c2), c1)
         return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
     _passes("ex05_two_layer_loss_and_grads", with_library, capsys)
 
 
 # ------------------------------------------------------------ ex05_gradient_check
 
-def _gc(f, x, analytic, h=1e-5, eps=1e-12, *, forward=False, absolute=False, mean=False,
-        one_h=False, restore=True, use_eps=True):
+
+def _gc(
+    f,
+    x,
+    analytic,
+    h=1e-5,
+    eps=1e-12,
+    *,
+    forward=False,
+    absolute=False,
+    mean=False,
+    one_h=False,
+    restore=True,
+    use_eps=True,
+):
     x = x.astype(float).copy()
     num = np.zeros_like(x)
     for i in np.ndindex(x.shape):
@@ -273,8 +311,10 @@ WRONG_GRADIENT_CHECK = [
     (_gcv(one_h=True), "divided by h instead of 2h"),
     (_gcv(restore=False), "did not restore x after perturbing it"),
     (_gcv(use_eps=False), "no eps in the denominator"),
-    (lambda f, x, analytic, h=1e-5, eps=1e-12: np.abs(analytic - analytic * 1.01),
-     "returned an array instead of one number"),
+    (
+        lambda f, x, analytic, h=1e-5, eps=1e-12: np.abs(analytic - analytic * 1.01),
+        "returned an array instead of one number",
+    ),
 ]
 
 
@@ -289,6 +329,7 @@ def test_gradient_check_with_library_numerical_gradient_passes(capsys):
     def with_library(f, x, analytic, h=1e-5, eps=1e-12):
         numeric = nn.numerical_gradient(f, np.array(x, dtype=float), h=h)
         return float(nn.rel_error(analytic, numeric, eps=eps).max())
+
     _passes("ex05_gradient_check", with_library, capsys)
 
 

@@ -11,6 +11,7 @@ from utils import nn
 
 # ------------------------------------------------------------ ex06_sgd_update
 
+
 def sgd_in_place(w, dw, state, *, lr=0.01):
     w -= lr * dw
     return w, state
@@ -30,8 +31,10 @@ WRONG_SGD = [
     (sgd_in_place, "modified w in place"),
     (sgd_only_w, "did not return a pair (w_new, state)"),
     (sgd_none, "returned nothing"),
-    (lambda w, dw, state, *, lr=0.01: (np.sum(w - lr * dw, axis=0), state),
-     "w_new has the wrong shape"),
+    (
+        lambda w, dw, state, *, lr=0.01: (np.sum(w - lr * dw, axis=0), state),
+        "w_new has the wrong shape",
+    ),
 ]
 
 
@@ -41,6 +44,7 @@ def test_sgd_mistakes(wrong, name):
 
 
 # ------------------------------------------------------------ ex06_momentum_update
+
 
 def momentum_plus_plus(w, dw, state, *, lr=0.01, beta=0.9):
     v = beta * state.get("v", 0.0) + lr * dw
@@ -111,6 +115,7 @@ def test_momentum_equivalent_forms_pass(capsys):
 
 # ------------------------------------------------------------ ex06_adagrad_update
 
+
 def adagrad_eps_inside(w, dw, state, *, lr=0.01, eps=1e-8):
     h = state.get("h", 0.0) + dw**2
     return w - lr * dw / np.sqrt(h + eps), {"h": h}
@@ -160,6 +165,7 @@ def test_adagrad_mistakes(wrong, name):
 
 # ------------------------------------------------------------ ex06_rmsprop_update
 
+
 def rmsprop_eps_inside(w, dw, state, *, lr=0.01, rho=0.99, eps=1e-8):
     h = rho * state.get("h", 0.0) + (1 - rho) * dw**2
     return w - lr * dw / np.sqrt(h + eps), {"h": h}
@@ -207,6 +213,7 @@ def test_rmsprop_mistakes(wrong, name):
 
 
 # ------------------------------------------------------------ ex06_adam_update
+
 
 def _adam_parts(state, w):
     return state.get("t", 0), state.get("m", np.zeros_like(w)), state.get("v", np.zeros_like(w))
@@ -295,11 +302,16 @@ def test_adam_mistakes(wrong, name):
 
 def test_zero_gradient_without_eps_is_named():
     """Where the only probe that fails is the one with a zero gradient, the 0/0 is named."""
+
     def adagrad_no_eps_safe_elsewhere(w, dw, state, *, lr=0.01, eps=1e-8):
         h = state.get("h", 0.0) + dw**2
         return w - lr * dw / (np.sqrt(h) + (eps if eps > 1e-3 else 0.0)), {"h": h}
-    _fails("ex06_adagrad_update", adagrad_no_eps_safe_elsewhere,
-           "forgot eps (0 / 0 when a gradient is 0)")
+
+    _fails(
+        "ex06_adagrad_update",
+        adagrad_no_eps_safe_elsewhere,
+        "forgot eps (0 / 0 when a gradient is 0)",
+    )
 
 
 def test_library_updates_pass(capsys):

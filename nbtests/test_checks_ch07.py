@@ -11,6 +11,7 @@ from utils.checks import check
 
 # ------------------------------------------------------------------ the initializers
 
+
 def xavier_misquoted(fan_in, fan_out, *, rng):
     return 2 / np.sqrt(fan_in + fan_out) * rng.standard_normal((fan_in, fan_out))
 
@@ -187,6 +188,7 @@ def test_he_uniform_mistakes(wrong, name):
 
 # ---------------------------------------------------------- ex07_activation_histograms
 
+
 def acts_activation_first(X, init, activation, *, n_layers=5, width=100, rng):
     H, out = X, []
     for _ in range(n_layers):
@@ -244,7 +246,7 @@ def test_activation_histograms_mistakes(wrong, name):
 
 
 def test_activation_histograms_library_version_passes(capsys):
-    from utils.plots.initialization import layer_activations
+    from utils.experiments.initialization import layer_activations
 
     check("ex07_activation_histograms", layer_activations)
     assert "checks passed" in capsys.readouterr().out

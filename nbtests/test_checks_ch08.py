@@ -66,8 +66,11 @@ def test_l2_alternatives_pass(capsys):
 
 # ------------------------------------------------------------------ L1
 
+
 def l1_sign_at_zero(weights, lam):
-    return lam * sum(np.abs(w).sum() for w in weights), [np.where(w >= 0, lam, -lam) for w in weights]
+    return lam * sum(np.abs(w).sum() for w in weights), [
+        np.where(w >= 0, lam, -lam) for w in weights
+    ]
 
 
 def l1_w_not_sign(weights, lam):
@@ -122,9 +125,12 @@ def test_l1_alternatives_pass(capsys):
 
 # ------------------------------------------------------------------ early stopping
 
-def _stopper(*, watch="val_loss", late=0, tie=False, keep_last=False, zero_based=False,
-             use_delta=True):
+
+def _stopper(
+    *, watch="val_loss", late=0, tie=False, keep_last=False, zero_based=False, use_delta=True
+):
     """Early stopping with one deliberate mistake switched on by the keyword arguments."""
+
     def early_stopping(history, snapshots, patience, min_delta=0.0):
         delta = min_delta if use_delta else 0.0
         best_loss, best, stopped = np.inf, 0, len(history["val_loss"])
@@ -136,6 +142,7 @@ def _stopper(*, watch="val_loss", late=0, tie=False, keep_last=False, zero_based
                 break
         weights = snapshots[(stopped if keep_last else best) - 1]
         return (best - 1 if zero_based else best), stopped, weights
+
     return early_stopping
 
 
@@ -163,6 +170,7 @@ def test_early_stopping_mistakes(wrong, name):
 
 def stopping_with_library(history, snapshots, patience, min_delta=0.0):
     """A correct alternative built on nn.EarlyStopping and a one-parameter stand-in model."""
+
     class Holder:
         def __init__(self, w):
             self.params = {"w": w}
@@ -186,8 +194,10 @@ def test_early_stopping_alternatives_pass(capsys):
 
 # ------------------------------------------------------------------ dropout forward
 
-def _forward(*, scale="inverted", eval_mode="identity", keep_rule="drop", mask_out="bool",
-             global_state=False):
+
+def _forward(
+    *, scale="inverted", eval_mode="identity", keep_rule="drop", mask_out="bool", global_state=False
+):
     def dropout_forward(x, p, *, training, rng):
         if not training:
             if eval_mode == "identity":
@@ -199,12 +209,16 @@ def _forward(*, scale="inverted", eval_mode="identity", keep_rule="drop", mask_o
             training = True  # eval_mode == "active": dropout runs anyway
         u = np.random.random(x.shape) if global_state else rng.random(x.shape)  # noqa: NPY002
         keep = u < p if keep_rule == "keep" else u >= p
-        factor = {"inverted": 1 / (1 - p) if p < 1 else 0.0, "none": 1.0,
-                  "1/p": 1 / p if p > 0 else 1.0}[scale]
+        factor = {
+            "inverted": 1 / (1 - p) if p < 1 else 0.0,
+            "none": 1.0,
+            "1/p": 1 / p if p > 0 else 1.0,
+        }[scale]
         if keep_rule == "keep":
             factor = 1 / p if p > 0 else 1.0
         out = x * keep * factor
         return out, (keep * factor if mask_out == "scaled" else keep)
+
     return dropout_forward
 
 
@@ -250,8 +264,7 @@ def test_complementary_draw_is_never_called_keep_probability():
     ex = get_exercise("ex08_dropout_forward")
     for seed in (default_seed(ex.id), 1, 2, 3):
         verdicts, _ = run_exercise(ex, forward_complement, seed)
-        assert {v.mistake for v in verdicts if not v.passed} == {
-            "right statistics, different mask"}
+        assert {v.mistake for v in verdicts if not v.passed} == {"right statistics, different mask"}
 
 
 def forward_float_mask(x, p, *, training, rng):  # a correct alternative: a 0/1 float mask
@@ -273,6 +286,7 @@ def test_dropout_forward_alternatives_pass(capsys):
 
 
 # ------------------------------------------------------------------ dropout backward
+
 
 def backward_ignores_mask(dout, mask, p):
     return dout / (1 - p)

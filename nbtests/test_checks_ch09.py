@@ -18,8 +18,10 @@ def _affine(x, mu, var, gamma, beta):
 
 # ------------------------------------------------------------ ex09_batchnorm_forward_train
 
+
 def _train(stats, how="right"):
     """A forward pass in training mode built from ``stats(x) -> (mu, var)``."""
+
     def forward(x, gamma, beta, *, eps=1e-5):
         mu, var = stats(x)
         if how == "eps outside":
@@ -32,6 +34,7 @@ def _train(stats, how="right"):
             inv_std = 1.0 / np.sqrt(var + eps)
         x_hat = (x - mu) * inv_std
         return gamma * x_hat + beta, (x_hat, gamma, inv_std)
+
     return forward
 
 
@@ -105,8 +108,11 @@ def test_batchnorm_forward_train_constant_feature_without_eps_is_named():
             x_hat = (x - x.mean(axis=0)) * inv_std
         return gamma * x_hat + beta, (x_hat, gamma, inv_std)
 
-    _fails("ex09_batchnorm_forward_train", no_eps_only_on_constant,
-           "forgot eps (a constant feature gave inf or nan)")
+    _fails(
+        "ex09_batchnorm_forward_train",
+        no_eps_only_on_constant,
+        "forgot eps (a constant feature gave inf or nan)",
+    )
 
 
 def test_batchnorm_forward_train_alternatives_pass(capsys):
@@ -120,12 +126,15 @@ def test_batchnorm_forward_train_alternatives_pass(capsys):
         return x_hat * gamma + beta, (x_hat, gamma, inv_std)
 
     passes("ex09_batchnorm_forward_train", by_hand, capsys)
-    passes("ex09_batchnorm_forward_train",
-           lambda x, gamma, beta, *, eps=1e-5: nn.batchnorm_forward(x, gamma, beta, eps=eps),
-           capsys)
+    passes(
+        "ex09_batchnorm_forward_train",
+        lambda x, gamma, beta, *, eps=1e-5: nn.batchnorm_forward(x, gamma, beta, eps=eps),
+        capsys,
+    )
 
 
 # ------------------------------------------------------------------ ex09_batchnorm_backward
+
 
 def _backward(axis=0, kind="right", *, use_gamma=True):
     def backward(dout, cache):
@@ -133,9 +142,14 @@ def _backward(axis=0, kind="right", *, use_gamma=True):
         dx_hat = dout * gamma if use_gamma else dout
         mean = dx_hat.mean(axis=axis, keepdims=True)
         var = x_hat * (dx_hat * x_hat).mean(axis=axis, keepdims=True)
-        dx = {"right": inv_std * (dx_hat - mean - var), "constants": inv_std * dx_hat,
-              "no variance": inv_std * (dx_hat - mean), "no mean": inv_std * (dx_hat - var)}[kind]
+        dx = {
+            "right": inv_std * (dx_hat - mean - var),
+            "constants": inv_std * dx_hat,
+            "no variance": inv_std * (dx_hat - mean),
+            "no mean": inv_std * (dx_hat - var),
+        }[kind]
         return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
     return backward
 
 
@@ -200,6 +214,7 @@ def test_batchnorm_backward_staged_version_passes(capsys):
 
 # ----------------------------------------------------------------------- ex09_running_stats
 
+
 def _running(kind="right"):
     def update(running_mean, running_var, x, *, momentum=0.1):
         mu, var = x.mean(axis=0), x.var(axis=0)
@@ -215,6 +230,7 @@ def _running(kind="right"):
         if kind == "unchanged":
             return running_mean, running_var
         return (1 - m) * running_mean + m * mu, (1 - m) * running_var + m * var
+
     return update
 
 
@@ -233,8 +249,11 @@ def test_running_stats_mistakes(wrong, name):
 
 
 def test_running_stats_one_value_returned_is_named():
-    _fails("ex09_running_stats", lambda rm, rv, x, *, momentum=0.1: rm,
-           "returned the wrong number of things")
+    _fails(
+        "ex09_running_stats",
+        lambda rm, rv, x, *, momentum=0.1: rm,
+        "returned the wrong number of things",
+    )
 
 
 def test_running_stats_in_place_alternative_passes(capsys):
@@ -249,6 +268,7 @@ def test_running_stats_in_place_alternative_passes(capsys):
 
 
 # -------------------------------------------------------------- ex09_batchnorm_forward_eval
+
 
 def eval_batch_stats(x, gamma, beta, running_mean, running_var, *, eps=1e-5):
     return _affine(x, x.mean(axis=0), x.var(axis=0), gamma, beta)
@@ -291,24 +311,36 @@ def test_batchnorm_forward_eval_mistakes(wrong, name):
 
 def test_batchnorm_forward_eval_batch_of_one_is_diagnosed():
     """Batch statistics only when the batch is a single sample: the batch-of-one probes say so."""
+
     def batch_stats_only_for_one(x, gamma, beta, running_mean, running_var, *, eps=1e-5):
         if len(x) == 1:
             return eval_batch_stats(x, gamma, beta, running_mean, running_var)
         return _affine(x, running_mean, running_var, gamma, beta)
 
-    _fails("ex09_batchnorm_forward_eval", batch_stats_only_for_one,
-           "used the batch statistics in evaluation")
+    _fails(
+        "ex09_batchnorm_forward_eval",
+        batch_stats_only_for_one,
+        "used the batch statistics in evaluation",
+    )
 
 
 def test_batchnorm_forward_eval_library_passes(capsys):
     def library(x, gamma, beta, running_mean, running_var, *, eps=1e-5):
-        return nn.batchnorm_forward(x, gamma, beta, eps=eps, training=False,
-                                    running_mean=running_mean, running_var=running_var)[0]
+        return nn.batchnorm_forward(
+            x,
+            gamma,
+            beta,
+            eps=eps,
+            training=False,
+            running_mean=running_mean,
+            running_var=running_var,
+        )[0]
 
     passes("ex09_batchnorm_forward_eval", library, capsys)
 
 
 # ------------------------------------------------------------------ ex09_layernorm_forward
+
 
 def _ln(stats, how="right"):
     def forward(x, gamma, beta, *, eps=1e-5):
@@ -316,6 +348,7 @@ def _ln(stats, how="right"):
         inv_std = 1.0 / (np.sqrt(var) + eps) if how == "eps outside" else 1.0 / np.sqrt(var + eps)
         x_hat = (x - mu) * inv_std
         return gamma * x_hat + beta, (x_hat, gamma, inv_std)
+
     return forward
 
 
@@ -387,6 +420,7 @@ def test_layernorm_forward_alternatives_pass(capsys):
 
 # ----------------------------------------------------------------- ex09_layernorm_backward
 
+
 def ln_back_unsummed(dout, cache):
     dx = nn.layernorm_backward(dout, cache)[0]
     return dx, dout * cache[0], dout
@@ -404,8 +438,10 @@ def ln_back_dgamma_unweighted(dout, cache):
 
 WRONG_LAYERNORM_BACKWARD = [
     (_backward(axis=0), "the mean and variance terms over the wrong axis"),
-    (_backward(axis=1, kind="constants"),
-     "mean and variance treated as constants (missing both terms)"),
+    (
+        _backward(axis=1, kind="constants"),
+        "mean and variance treated as constants (missing both terms)",
+    ),
     (_backward(axis=1, kind="no variance"), "missing the variance term"),
     (_backward(axis=1, kind="no mean"), "missing the mean term"),
     (_backward(axis=1, use_gamma=False), "forgot gamma in dx"),
@@ -423,8 +459,9 @@ def test_layernorm_backward_mistakes(wrong, name):
 def test_layernorm_backward_alternatives_pass(capsys):
     def via_batchnorm(dout, cache):  # layer norm's backward is batch norm's on the transpose
         x_hat, gamma, inv_std = cache
-        dx_t, _, _ = nn.batchnorm_backward((dout * gamma).T, (x_hat.T, np.ones(len(x_hat)),
-                                                              inv_std.ravel()))
+        dx_t, _, _ = nn.batchnorm_backward(
+            (dout * gamma).T, (x_hat.T, np.ones(len(x_hat)), inv_std.ravel())
+        )
         return dx_t.T, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
 
     passes("ex09_layernorm_backward", via_batchnorm, capsys)

@@ -8,7 +8,7 @@ from helpers import fails_with_hint as _fails
 from helpers import passes
 
 from utils import data, nn
-from utils.checks.ch10 import _evaluate, _fine_tune, _freeze_up_to, _grouped_sgd_step, _replace_head
+from utils.checks.ch10 import _evaluate, _fine_tune, _grouped_sgd_step
 
 # ------------------------------------------------------------------ ex10_freeze_up_to
 
@@ -60,7 +60,7 @@ def freeze_wrong_attribute(model, k):
 
 
 def freeze_returns_none(model, k):
-    _freeze_up_to(model, k)
+    nn.freeze_up_to(model, k)
 
 
 def freeze_no_check(model, k):
@@ -99,10 +99,11 @@ def freeze_via_flags(model, k):  # sets the attribute directly and uses a counte
 
 def test_freeze_up_to_alternatives_pass(capsys):
     passes("ex10_freeze_up_to", freeze_via_flags, capsys)
-    passes("ex10_freeze_up_to", _freeze_up_to, capsys)
+    passes("ex10_freeze_up_to", nn.freeze_up_to, capsys)
 
 
 # ------------------------------------------------------------------ ex10_replace_head
+
 
 def head_kept(model, n_classes, *, rng):
     return model
@@ -172,10 +173,11 @@ def head_by_layers_list(model, n_classes, *, rng):
 
 def test_replace_head_alternatives_pass(capsys):
     passes("ex10_replace_head", head_by_layers_list, capsys)
-    passes("ex10_replace_head", _replace_head, capsys)
+    passes("ex10_replace_head", nn.replace_head, capsys)
 
 
 # ------------------------------------------------------------------ ex10_grouped_sgd_step
+
 
 def sgd_first_lr(groups):
     lr = groups[0]["lr"]
@@ -247,8 +249,9 @@ def sgd_with_library_update(groups):  # new arrays put back into the dict: also 
     for group in groups:
         for layer, name in (pair for m in group["params"] for pair in m.parameters()):
             if not layer.frozen:
-                layer.params[name] = nn.sgd_update(layer.params[name], layer.grads[name], {},
-                                                   lr=group["lr"])[0]
+                layer.params[name] = nn.sgd_update(
+                    layer.params[name], layer.grads[name], {}, lr=group["lr"]
+                )[0]
 
 
 def test_grouped_sgd_step_alternatives_pass(capsys):
@@ -257,6 +260,7 @@ def test_grouped_sgd_step_alternatives_pass(capsys):
 
 
 # ------------------------------------------------------------------ ex10_evaluate
+
 
 def eval_no_eval(model, X, y):
     return nn.accuracy(model.forward(X), y)
@@ -304,10 +308,22 @@ def test_evaluate_alternatives_pass(capsys):
 
 # ------------------------------------------------------------------ ex10_fine_tune
 
+
 def _loop(kind):
     def fine_tune(model, X, y, optimizer, *, X_val, y_val, epochs, batch_size, rng):
-        return _fine_tune(model, X, y, optimizer, X_val=X_val, y_val=y_val, epochs=epochs,
-                          batch_size=batch_size, rng=rng, kind=kind)
+        return _fine_tune(
+            model,
+            X,
+            y,
+            optimizer,
+            X_val=X_val,
+            y_val=y_val,
+            epochs=epochs,
+            batch_size=batch_size,
+            rng=rng,
+            kind=kind,
+        )
+
     return fine_tune
 
 
@@ -324,8 +340,17 @@ def ft_zero_grad_between(model, X, y, optimizer, *, X_val, y_val, epochs, batch_
 
 
 def ft_last_only(model, X, y, optimizer, *, X_val, y_val, epochs, batch_size, rng):
-    return _fine_tune(model, X, y, optimizer, X_val=X_val, y_val=y_val, epochs=epochs,
-                      batch_size=batch_size, rng=rng)[-1]
+    return _fine_tune(
+        model,
+        X,
+        y,
+        optimizer,
+        X_val=X_val,
+        y_val=y_val,
+        epochs=epochs,
+        batch_size=batch_size,
+        rng=rng,
+    )[-1]
 
 
 WRONG_FINE_TUNE = [

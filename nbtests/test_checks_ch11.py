@@ -8,7 +8,7 @@ from helpers import fails_with_hint as _fails
 from helpers import passes
 
 from utils import data, nn
-from utils.plots.capstone import capstone_model, confusion_matrix
+from utils.experiments.capstone import capstone_model, confusion_matrix
 
 # ------------------------------------------------------------------ ex11_scale_splits
 
@@ -42,8 +42,10 @@ def scale_ddof1(X_train, X_val, X_test):
 
 
 def scale_rows(X_train, X_val, X_test):
-    return tuple((s - s.mean(axis=1, keepdims=True)) / s.std(axis=1, keepdims=True)
-                 for s in (X_train, X_val, X_test))
+    return tuple(
+        (s - s.mean(axis=1, keepdims=True)) / s.std(axis=1, keepdims=True)
+        for s in (X_train, X_val, X_test)
+    )
 
 
 def scale_zero_std(X_train, X_val, X_test):
@@ -78,6 +80,7 @@ def test_scale_splits_library_scaler_passes(capsys):
 
 
 # ------------------------------------------------------------------ ex11_encode_labels
+
 
 def encode_not_one_hot(y, classes):
     return np.searchsorted(classes, y)
@@ -124,6 +127,7 @@ def test_encode_labels_alternatives_pass(right, capsys):
 
 # ------------------------------------------------------------------ ex11_build_model
 
+
 def _blocks(n_features, n_classes, rng, block, sizes=(144, 144, 16)):
     layers, width = [], n_features
     for units in sizes:
@@ -133,23 +137,57 @@ def _blocks(n_features, n_classes, rng, block, sizes=(144, 144, 16)):
 
 
 def model_no_bn(n_features, n_classes, *, rng):
-    return nn.Sequential(*_blocks(n_features, n_classes, rng, lambda a, b, r: [
-        nn.Linear(a, b, rng=r), nn.ReLU(), nn.Dropout(0.3, rng=r)]))
+    return nn.Sequential(
+        *_blocks(
+            n_features,
+            n_classes,
+            rng,
+            lambda a, b, r: [nn.Linear(a, b, rng=r), nn.ReLU(), nn.Dropout(0.3, rng=r)],
+        )
+    )
 
 
 def model_no_dropout(n_features, n_classes, *, rng):
-    return nn.Sequential(*_blocks(n_features, n_classes, rng, lambda a, b, r: [
-        nn.Linear(a, b, rng=r), nn.BatchNorm1d(b), nn.ReLU()]))
+    return nn.Sequential(
+        *_blocks(
+            n_features,
+            n_classes,
+            rng,
+            lambda a, b, r: [nn.Linear(a, b, rng=r), nn.BatchNorm1d(b), nn.ReLU()],
+        )
+    )
 
 
 def model_keep_prob(n_features, n_classes, *, rng):
-    return nn.Sequential(*_blocks(n_features, n_classes, rng, lambda a, b, r: [
-        nn.Linear(a, b, rng=r), nn.BatchNorm1d(b), nn.ReLU(), nn.Dropout(0.7, rng=r)]))
+    return nn.Sequential(
+        *_blocks(
+            n_features,
+            n_classes,
+            rng,
+            lambda a, b, r: [
+                nn.Linear(a, b, rng=r),
+                nn.BatchNorm1d(b),
+                nn.ReLU(),
+                nn.Dropout(0.7, rng=r),
+            ],
+        )
+    )
 
 
 def model_bn_after_relu(n_features, n_classes, *, rng):
-    return nn.Sequential(*_blocks(n_features, n_classes, rng, lambda a, b, r: [
-        nn.Linear(a, b, rng=r), nn.ReLU(), nn.BatchNorm1d(b), nn.Dropout(0.3, rng=r)]))
+    return nn.Sequential(
+        *_blocks(
+            n_features,
+            n_classes,
+            rng,
+            lambda a, b, r: [
+                nn.Linear(a, b, rng=r),
+                nn.ReLU(),
+                nn.BatchNorm1d(b),
+                nn.Dropout(0.3, rng=r),
+            ],
+        )
+    )
 
 
 def model_relu_on_scores(n_features, n_classes, *, rng):
@@ -186,8 +224,19 @@ def test_build_model_mistakes(wrong, name):
 
 
 def model_explicit_he(n_features, n_classes, *, rng):
-    return nn.Sequential(*_blocks(n_features, n_classes, rng, lambda a, b, r: [
-        nn.Linear(a, b, rng=r, init="he"), nn.BatchNorm1d(b), nn.ReLU(), nn.Dropout(0.3, rng=r)]))
+    return nn.Sequential(
+        *_blocks(
+            n_features,
+            n_classes,
+            rng,
+            lambda a, b, r: [
+                nn.Linear(a, b, rng=r, init="he"),
+                nn.BatchNorm1d(b),
+                nn.ReLU(),
+                nn.Dropout(0.3, rng=r),
+            ],
+        )
+    )
 
 
 @pytest.mark.parametrize("right", [model_explicit_he, capstone_model])
@@ -196,9 +245,19 @@ def test_build_model_alternatives_pass(right, capsys):
 
 
 def model_xavier(n_features, n_classes, *, rng):
-    return nn.Sequential(*_blocks(n_features, n_classes, rng, lambda a, b, r: [
-        nn.Linear(a, b, rng=r, init="xavier"), nn.BatchNorm1d(b), nn.ReLU(),
-        nn.Dropout(0.3, rng=r)]))
+    return nn.Sequential(
+        *_blocks(
+            n_features,
+            n_classes,
+            rng,
+            lambda a, b, r: [
+                nn.Linear(a, b, rng=r, init="xavier"),
+                nn.BatchNorm1d(b),
+                nn.ReLU(),
+                nn.Dropout(0.3, rng=r),
+            ],
+        )
+    )
 
 
 def test_build_model_other_init_fails_only_on_the_weights():
@@ -209,6 +268,7 @@ def test_build_model_other_init_fails_only_on_the_weights():
 
 
 # ------------------------------------------------------------------ ex11_select_epoch
+
 
 def _replay(losses, patience, strict=True, start=1, late=0):
     best_loss, best = float("inf"), 0
@@ -297,6 +357,7 @@ def test_select_epoch_alternatives_pass(right, capsys):
 
 # ------------------------------------------------------------------ ex11_evaluate
 
+
 def evaluate_no_eval(model, X, y):
     return nn.accuracy(model.forward(X), y)
 
@@ -365,6 +426,7 @@ def test_forgetting_eval_on_one_sample_is_named_from_the_error():
 
 
 # ------------------------------------------------------------------ ex11_confusion_matrix
+
 
 def cm_transposed(y_true, y_pred, n_classes):
     return confusion_matrix(y_true, y_pred, n_classes).T

@@ -20,14 +20,25 @@ from utils.checks import (
 
 def _square_exercise(strict=False) -> Exercise:
     mistakes = (
-        Mistake("doubled instead of squared", "x**2 is x times x, not 2 times x",
-                output=lambda i: 2 * i["x"]),
+        Mistake(
+            "doubled instead of squared",
+            "x**2 is x times x, not 2 times x",
+            output=lambda i: 2 * i["x"],
+        ),
         Mistake("returned a list", "return a NumPy array", matches=lambda g, i: False),
         Mistake("overflowed", "square in float64", raises=FloatingPointError),
     )
-    probes = [Probe(f"random x of shape ({n},)", lambda rng, n=n: {"x": rng.normal(size=n)},
-                    lambda f, i: f(i["x"]), lambda i: i["x"] ** 2, mistakes, strict=strict)
-              for n in (1, 5, 50)]
+    probes = [
+        Probe(
+            f"random x of shape ({n},)",
+            lambda rng, n=n: {"x": rng.normal(size=n)},
+            lambda f, i: f(i["x"]),
+            lambda i: i["x"] ** 2,
+            mistakes,
+            strict=strict,
+        )
+        for n in (1, 5, 50)
+    ]
     return Exercise("ex98_square", "square", "square", probes=probes, points=3)
 
 
@@ -161,8 +172,13 @@ def test_a_float32_result_fails_with_the_float64_rule_and_no_other_hint(square):
 
 
 def test_float32_is_refused_even_where_it_would_pass_the_tolerance():
-    probe = Probe("p", lambda rng: {"x": np.array([0.1, 0.2])}, lambda f, i: f(i["x"]),
-                  lambda i: i["x"] * 3, rtol=1e-3)
+    probe = Probe(
+        "p",
+        lambda rng: {"x": np.array([0.1, 0.2])},
+        lambda f, i: f(i["x"]),
+        lambda i: i["x"] * 3,
+        rtol=1e-3,
+    )
     inputs = probe.inputs(None)
     verdict = judge(probe, inputs, run_probe(probe, lambda x: (3 * x).astype(np.float32), inputs))
     assert not verdict.passed and verdict.mistake == "computed in float32"
@@ -176,21 +192,32 @@ def test_float32_scalars_keep_their_dtype_through_the_grader_encoding():
     back = decode(*encode(plain))
     assert back[0].dtype == np.float32 and back[0].shape == () and back[1] == 0.5 and back[2] == 3
     assert decode(*encode(np.array(0.5))).shape == ()  # a 0-d array stays one number
-    probe = Probe("p", lambda rng: {}, lambda f, i: f(), lambda i: (0.25, 0.5, 3),
-                  outputs=("loss", "acc", "n"))
+    probe = Probe(
+        "p",
+        lambda rng: {},
+        lambda f, i: f(),
+        lambda i: (0.25, 0.5, 3),
+        outputs=("loss", "acc", "n"),
+    )
     verdict = judge(probe, {}, checks.Outcome(result=back))
     assert verdict.message.splitlines()[0] == (
-        "your result is float32 (loss); compute in float64 (the course's convention)")
+        "your result is float32 (loss); compute in float64 (the course's convention)"
+    )
 
 
 def test_a_python_float_holding_a_float32_value_is_named_too():
     x = np.random.default_rng(1).standard_normal(5)
-    probe = Probe("p", lambda rng: {"x": x}, lambda f, i: f(i["x"]),
-                  lambda i: (float(np.mean(i["x"] ** 2)), 2 * i["x"]), outputs=("loss", "grad"))
+    probe = Probe(
+        "p",
+        lambda rng: {"x": x},
+        lambda f, i: f(i["x"]),
+        lambda i: (float(np.mean(i["x"] ** 2)), 2 * i["x"]),
+        outputs=("loss", "grad"),
+    )
 
     def student(x):
         x32 = x.astype(np.float32)
-        return float(np.mean(x32 ** 2)), 2 * x  # the loss went through float32
+        return float(np.mean(x32**2)), 2 * x  # the loss went through float32
 
     verdict = judge(probe, {"x": x}, run_probe(probe, student, {"x": x}))
     assert verdict.mistake == "computed in float32"
@@ -202,11 +229,14 @@ def test_float32_is_not_flagged_where_the_reference_gives_integers():
     assert judge(probe, {}, run_probe(probe, lambda: np.array([0, 1, 1], np.float32), {})).passed
 
 
-@pytest.mark.parametrize("ex_id, make", [
-    ("ex00_affine", lambda: lambda X, W, b: (X @ W + b).astype(np.float32)),
-    ("ex03_mse", lambda: _mse_float32),
-    ("ex09_batchnorm_backward", lambda: _batchnorm_backward_float32),
-])
+@pytest.mark.parametrize(
+    "ex_id, make",
+    [
+        ("ex00_affine", lambda: lambda X, W, b: (X @ W + b).astype(np.float32)),
+        ("ex03_mse", lambda: _mse_float32),
+        ("ex09_batchnorm_backward", lambda: _batchnorm_backward_float32),
+    ],
+)
 def test_right_answers_computed_in_float32_get_the_float64_rule(ex_id, make):
     with pytest.raises(CheckFailed) as info:
         checks.check(ex_id, make())
@@ -226,8 +256,9 @@ def _mse_float32(pred, target, half=False):
 def _batchnorm_backward_float32(dout, cache):
     from utils import nn
 
-    return nn.batchnorm_backward(dout.astype(np.float32),
-                                 tuple(np.asarray(c, np.float32) for c in cache))
+    return nn.batchnorm_backward(
+        dout.astype(np.float32), tuple(np.asarray(c, np.float32) for c in cache)
+    )
 
 
 def test_numbers_that_print_alike_get_more_digits():
@@ -238,15 +269,18 @@ def test_numbers_that_print_alike_get_more_digits():
 
 # ------------------------------------------------------------------ names in messages
 
+
 def test_messages_use_the_declared_names_of_the_outputs():
     e = (np.zeros((2, 3)), np.ones((3, 4)), np.zeros(4))
     g = (np.zeros((2, 3)), np.ones((3, 4)) * 2, np.zeros(4))
     msg = compare(g, e, outputs=("dx", "dW", "db"))
-    assert msg.startswith("dW differs in 12 of 12 entries; first at index (0, 0): "
-                          "expected 1.0, got 2.0")
+    assert msg.startswith(
+        "dW differs in 12 of 12 entries; first at index (0, 0): expected 1.0, got 2.0"
+    )
     assert "[0]" not in msg.splitlines()[0] and "[1]" not in msg.splitlines()[0]
     assert compare(g[:2], e, outputs=("dx", "dW", "db")) == (
-        "expected a tuple of 3 items (dx, dW, db), got a tuple of 2 items")
+        "expected a tuple of 3 items (dx, dW, db), got a tuple of 2 items"
+    )
     assert compare(g[0], e, outputs=("dx", "dW", "db")).startswith("expected a tuple of 3 items")
 
 
@@ -255,24 +289,36 @@ def test_dict_entries_and_nested_parts_are_named():
     g = (1.0, {"W1": np.zeros((2, 2)), "b1": np.ones(2)})
     assert compare(g, e, outputs=("loss", "grads")).startswith("grads['b1'] differs in 2 of 2")
     assert compare((1.0, {"W1": np.zeros((2, 2))}), e, outputs=("loss", "grads")) == (
-        "grads: expected a dict with keys ['W1', 'b1'], got keys ['W1']")
-    assert compare((1.0, {"W1": np.zeros((3, 2)), "b1": np.zeros(2)}), e,
-                   outputs=("loss", "grads")) == "grads['W1']: expected shape (2, 2), got shape (3, 2)"
+        "grads: expected a dict with keys ['W1', 'b1'], got keys ['W1']"
+    )
+    assert (
+        compare((1.0, {"W1": np.zeros((3, 2)), "b1": np.zeros(2)}), e, outputs=("loss", "grads"))
+        == "grads['W1']: expected shape (2, 2), got shape (3, 2)"
+    )
     runs = ((np.ones(2), 0.5, np.array([1, 0])),) * 2
     spec = (("first call", ("w", "b", "errors")), ("second call", ("w", "b", "errors")))
     wrong = (runs[0], (np.ones(2), 1.5, np.array([1, 0])))
     assert compare(wrong, runs, outputs=spec) == "b (second call): expected 0.5, got 1.5"
     # A probe's own dict of named checks: the keys are the names.
     assert compare({"number of batches": 4}, {"number of batches": 5}) == (
-        "number of batches: expected 5, got 4")
+        "number of batches: expected 5, got 4"
+    )
     assert compare(2.0, 1.0, outputs="the largest relative error") == (
-        "the largest relative error: expected 1.0, got 2.0")
+        "the largest relative error: expected 1.0, got 2.0"
+    )
 
 
 def test_a_probe_names_override_the_exercise_names():
-    probes = [Probe("a", lambda rng: {}, lambda f, i: f(), lambda i: (1.0, 2.0)),
-              Probe("b", lambda rng: {}, lambda f, i: f(), lambda i: (1.0, 2.0, 3.0),
-                    outputs=("loss", "dx", "numeric"))]
+    probes = [
+        Probe("a", lambda rng: {}, lambda f, i: f(), lambda i: (1.0, 2.0)),
+        Probe(
+            "b",
+            lambda rng: {},
+            lambda f, i: f(),
+            lambda i: (1.0, 2.0, 3.0),
+            outputs=("loss", "dx", "numeric"),
+        ),
+    ]
     ex = Exercise("ex98_names", "t", "f", probes=probes, outputs=("loss", "dx"))
     assert [p.outputs for p in ex.probes] == [("loss", "dx"), ("loss", "dx", "numeric")]
     v = judge(ex.probes[1], {}, checks.Outcome(result=(1.0, 2.0, 4.0)))
@@ -285,8 +331,9 @@ def test_the_first_differing_entry_is_shown_even_in_a_large_array():
     g[13, 7] = -1.0
     msg = compare(g, e, outputs="out")
     first, exp_line, got_line = msg.splitlines()
-    assert first == ("out differs in 1 of 200 entries; first at index (13, 7): "
-                     "expected 137.0, got -1.0")
+    assert first == (
+        "out differs in 1 of 200 entries; first at index (13, 7): expected 137.0, got -1.0"
+    )
     assert exp_line.startswith("  expected[13, 2:10]: ") and "137." in exp_line
     assert got_line.startswith("  got[13, 2:10]:      ") and "-1." in got_line
     assert "..." not in msg
@@ -306,6 +353,7 @@ def test_integer_and_boolean_outputs_print_as_integers():
 
 # ------------------------------------------------------------------ each hint once
 
+
 def test_each_hint_appears_once_in_a_report(square):
     with pytest.raises(CheckFailed) as info:
         checks.check("ex98_square", lambda x: 2 * x)
@@ -318,8 +366,10 @@ def test_each_hint_appears_once_in_a_report(square):
 def test_different_mistakes_each_keep_their_hint(monkeypatch):
     a = Mistake("a", "hint A", matches=lambda g, i: i["k"] == 0)
     b = Mistake("b", "hint B", matches=lambda g, i: i["k"] == 1)
-    probes = [Probe(f"case {k}", lambda rng, k=k: {"k": k}, lambda f, i: f(),
-                    lambda i: 1.0, (a, b)) for k in (0, 1, 0)]
+    probes = [
+        Probe(f"case {k}", lambda rng, k=k: {"k": k}, lambda f, i: f(), lambda i: 1.0, (a, b))
+        for k in (0, 1, 0)
+    ]
     ex = Exercise("ex98_hints", "t", "f", probes=probes)
     monkeypatch.setitem(checks._REGISTRY, ex.id, ex)
     with pytest.raises(CheckFailed) as info:
@@ -331,10 +381,19 @@ def test_different_mistakes_each_keep_their_hint(monkeypatch):
 
 # ------------------------------------------------------------------ ints where ints are promised
 
+
 def _count_probe(**kw):
     wrong = Mistake("N / B", "round up", output=lambda i: i["N"] / i["B"])
-    return Probe("count", lambda rng: {"N": 8, "B": 2}, lambda f, i: f(i["N"], i["B"]),
-                 lambda i: -(-i["N"] // i["B"]), (wrong,), rtol=0.0, atol=0.0, **kw)
+    return Probe(
+        "count",
+        lambda rng: {"N": 8, "B": 2},
+        lambda f, i: f(i["N"], i["B"]),
+        lambda i: -(-i["N"] // i["B"]),
+        (wrong,),
+        rtol=0.0,
+        atol=0.0,
+        **kw,
+    )
 
 
 def test_require_int_refuses_a_float_that_holds_the_right_whole_number():
@@ -342,11 +401,13 @@ def test_require_int_refuses_a_float_that_holds_the_right_whole_number():
     inputs = probe.inputs(None)
     verdict = judge(probe, inputs, run_probe(probe, lambda N, B: np.ceil(N / B), inputs))
     assert not verdict.passed and verdict.mistake is None  # the value is right: no diagnosis
-    assert verdict.message == ("expected an int, got float 4.0 (np.ceil returns a float: "
-                               "wrap it in int(...))")
+    assert verdict.message == (
+        "expected an int, got float 4.0 (np.ceil returns a float: wrap it in int(...))"
+    )
     generic = _count_probe(require_int=True)
     assert judge(generic, inputs, run_probe(generic, lambda N, B: 4.0, inputs)).message == (
-        "expected an int, got float 4.0 (wrap it in int(...))")
+        "expected an int, got float 4.0 (wrap it in int(...))"
+    )
     for right in (lambda N, B: int(np.ceil(N / B)), lambda N, B: np.int64(4)):
         assert judge(probe, inputs, run_probe(probe, right, inputs)).passed
     assert "got bool" in judge(probe, inputs, run_probe(probe, lambda N, B: True, inputs)).message
@@ -361,12 +422,18 @@ def test_require_int_keeps_diagnosing_wrong_values():
     verdict = judge(probe, inputs, run_probe(probe, lambda N, B: N / B, inputs))
     assert verdict.message.startswith("expected 5, got 4.5") and verdict.mistake == "N / B"
     assert compare((4.0, np.zeros(2)), (4, np.ones(2)), require_int=True).startswith(
-        "your result[1] differs")  # a wrong value is reported before a wrong type
+        "your result[1] differs"
+    )  # a wrong value is reported before a wrong type
 
 
 def test_exercise_flags_reach_every_probe():
-    ex = Exercise("ex98_ints", "t", "f", probes=[_count_probe(), _count_probe(require_int=False)],
-                  require_int=True)
+    ex = Exercise(
+        "ex98_ints",
+        "t",
+        "f",
+        probes=[_count_probe(), _count_probe(require_int=False)],
+        require_int=True,
+    )
     assert [p.require_int for p in ex.probes] == [True, False]
 
 

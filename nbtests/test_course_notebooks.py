@@ -18,6 +18,7 @@ def test_there_is_a_course_notebook_for_every_chapter():
     assert [p.stem for p in COURSE] == sources
 
 
+@pytest.mark.slow  # runs each course notebook in a kernel
 @pytest.mark.parametrize("path", COURSE, ids=[p.stem for p in COURSE])
 def test_first_error_is_the_first_exercise_not_done(path):
     nb = nbformat.read(path, as_version=4)
@@ -30,11 +31,16 @@ def test_first_error_is_the_first_exercise_not_done(path):
         run_notebook(nb, path.parent, timeout=120)
     err = info.value
     assert err.ename in {"ExerciseNotDone", "NotImplementedError"}, (
-        f"the first error is {err.ename}: {err.evalue}")
+        f"the first error is {err.ename}: {err.evalue}"
+    )
     assert err.evalue.startswith(f"{exercises[0]} is not done yet"), err.evalue
-    failed = next(c for c in nb.cells if c.cell_type == "code"
-                  and any(o.output_type == "error" for o in c.get("outputs", [])))
+    failed = next(
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and any(o.output_type == "error" for o in c.get("outputs", []))
+    )
     assert failed.id == f"{exercises[0]}-check"
     rendered = "\n".join(next(o for o in failed.outputs if o.output_type == "error").traceback)
     assert "NotImplementedError" in rendered and "File " not in rendered, (
-        "the student should see one friendly line, not a stack")
+        "the student should see one friendly line, not a stack"
+    )

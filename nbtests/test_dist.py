@@ -22,8 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def student(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist") / "dist-student"
-    proc = subprocess.run([sys.executable, "-m", "utils.dist", "--out", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "utils.dist", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -33,7 +38,8 @@ def test_it_ships_the_course_and_no_answers(student):
     assert {"course", "utils", "README.md", "pyproject.toml", "environment.yml"} <= names
     assert not names & {"solutions", "INSTRUCTORS.md", "nbtests", "benchmarks", ".ci"}
     assert sorted(p.name for p in (student / "course").glob("*.ipynb")) == sorted(
-        p.name for p in (ROOT / "course").glob("*.ipynb"))
+        p.name for p in (ROOT / "course").glob("*.ipynb")
+    )
     assert dist.check(student) == []
     # A plainer look than the check's: the first two lines of every longer solution body,
     # searched as raw text in every notebook and document shipped.
@@ -62,12 +68,20 @@ def test_the_check_finds_an_answer_smuggled_in(student, tmp_path):
     found = dist.check(copy)
     assert found and all("course/01_perceptron_xor.ipynb holds the solution" in f for f in found)
     # A written answer (a markdown solution) pasted into a document is found too.
-    where, body = next((w, b) for w, b in dist.solution_bodies()
-                       if not any(x.startswith(("return", "def ")) for x in b))
+    where, body = next(
+        (w, b)
+        for w, b in dist.solution_bodies()
+        if not any(x.startswith(("return", "def ")) for x in b)
+    )
     (copy / "NOTES.md").write_text("\n".join(body) + "\n")
     assert any(f.startswith("NOTES.md holds the solution") for f in dist.check(copy))
-    proc = subprocess.run([sys.executable, "-m", "utils.dist", "--check", str(copy)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "utils.dist", "--check", str(copy)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1 and "holds answers" in proc.stderr
 
 
@@ -78,13 +92,18 @@ def test_writing_over_a_folder_that_is_not_empty_is_refused(tmp_path):
         dist.build(tmp_path / "x")
 
 
+@pytest.mark.slow  # runs course notebooks in a kernel
 @pytest.mark.parametrize("chapter", ["00", "05", "11"])
 def test_a_course_notebook_runs_from_it_to_its_first_exercise(student, chapter, monkeypatch):
     """The kernel imports the distribution's own utils (PYTHONPATH first), not the repo's."""
     (path,) = sorted((student / "course").glob(f"{chapter}_*.ipynb"))
     nb = nbformat.read(path, as_version=4)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(
-        "import utils\nassert utils.__file__.startswith(" + json.dumps(str(student)) + ")"))
+    nb.cells.insert(
+        0,
+        nbformat.v4.new_code_cell(
+            "import utils\nassert utils.__file__.startswith(" + json.dumps(str(student)) + ")"
+        ),
+    )
     monkeypatch.setenv("PYTHONPATH", str(student) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     first = nb.metadata["dlf"]["exercises"][0]
     with pytest.raises(CellExecutionError) as info:

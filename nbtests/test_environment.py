@@ -53,7 +53,8 @@ def test_environment_yml_pins_the_constraints_versions():
     for name, version in env.items():
         assert name in pins, f"environment.yml pins {name}, which constraints.txt does not"
         assert pins[name] == version, (
-            f"{name}: environment.yml pins {version}, constraints.txt {pins[name]}")
+            f"{name}: environment.yml pins {version}, constraints.txt {pins[name]}"
+        )
 
 
 def test_every_declared_dependency_is_pinned_within_its_range():
@@ -62,7 +63,8 @@ def test_every_declared_dependency_is_pinned_within_its_range():
         name = _norm(req.name)
         assert name in pins, f"{req.name} is declared in pyproject.toml but not pinned"
         assert req.specifier.contains(pins[name]), (
-            f"{req.name}=={pins[name]} is outside pyproject's range {req.specifier}")
+            f"{req.name}=={pins[name]} is outside pyproject's range {req.specifier}"
+        )
         assert name in env, f"{req.name} is declared in pyproject.toml but not in environment.yml"
 
 
@@ -77,21 +79,15 @@ def test_utils_is_imported_from_this_repo():
 
 
 def test_import_utils_loads_neither_matplotlib_nor_ipywidgets():
-    code = ("import sys, utils, utils.checks, utils.data, utils.perceptron, utils.nn, utils.persistence; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT / "nbtests")
+    code = (
+        "import sys, utils, utils.checks, utils.data, utils.perceptron, utils.nn, utils.persistence; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT / "nbtests",
+    )
     assert out.stdout.strip() == "[]"
-
-
-def test_the_project_never_reads_shared():
-    offenders = []
-    for path in ROOT.rglob("*"):
-        if any(part in {".venv", ".git", "_build", "__pycache__", ".venv-bench"}
-               for part in path.relative_to(ROOT).parts):
-            continue
-        if path.is_file() and path.suffix in {".py", ".toml", ".yml", ".cfg", ""}:
-            text = path.read_text(errors="ignore")
-            if "../shared" in text and path.name != "test_environment.py":
-                offenders.append(str(path.relative_to(ROOT)))
-    assert not offenders, f"files referring to ../shared: {offenders}"

@@ -50,6 +50,7 @@ def test_check_reports_the_student_stub_as_not_done(ex, namespaces):
 GRADER_SEEDS = (1, 2**31 - 1, 987_654_321, 20_261_123, 5)
 
 
+@pytest.mark.slow  # every exercise under four more seeds
 @pytest.mark.parametrize("ex", EXERCISES, ids=[ex.id for ex in EXERCISES])
 def test_the_solution_passes_under_other_seeds(ex, namespaces):
     from utils.checks import run_exercise

@@ -30,6 +30,10 @@ from grade_corpus import (
 
 from utils._nbfast import nbformat
 from utils.grade.cli import main
+from utils.notebook import exercise_id
+
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
 
 SOL = exercise_sources("00")
 
@@ -47,14 +51,18 @@ def malformed(tmp_path_factory):
     (subs / "json_list.ipynb").write_text("[1, 2, 3]")
     (subs / "other_chapter.ipynb").write_bytes(notebook_path("solution", "01").read_bytes())
     nb = load("solution", "00")
-    nb.cells = [c for c in nb.cells if c.get("metadata", {}).get("exercise_id") != "ex00_affine"]
+    nb.cells = [c for c in nb.cells if exercise_id(c) != "ex00_affine"]
     write(nb, subs / "missing_cell.ipynb")
     nb = load("solution", "00")
     for cell in nb.cells:
         cell.metadata.pop("exercise_id", None)  # matched by cell id instead
     write(nb, subs / "ids_only.ipynb")
-    write(with_cells("00", {"ex00_affine": SOL["ex00_affine"].replace("X @ W + b", "X @ W")},
-                     "solution"), subs / "no_bias.ipynb")
+    write(
+        with_cells(
+            "00", {"ex00_affine": SOL["ex00_affine"].replace("X @ W + b", "X @ W")}, "solution"
+        ),
+        subs / "no_bias.ipynb",
+    )
     (subs / ".ipynb_checkpoints").mkdir()
     (subs / ".ipynb_checkpoints" / "ignored.ipynb").write_bytes(b"")
     out = tmp / "grades.csv"
@@ -62,16 +70,19 @@ def malformed(tmp_path_factory):
     return {"proc": proc, "rows": read_rows(out), "fb": tmp / "fb"}
 
 
-@pytest.mark.parametrize(("name", "status", "total"), [
-    ("truncated", "malformed notebook", "0"),
-    ("binary_junk", "malformed notebook", "0"),
-    ("empty", "empty file", "0"),
-    ("nbformat3", "nbformat 3", "0"),
-    ("json_list", "malformed notebook", "0"),
-    ("other_chapter", "wrong chapter", "0"),
-    ("missing_cell", "missing exercise cells", "2"),
-    ("ids_only", "ok", "4"),
-])
+@pytest.mark.parametrize(
+    ("name", "status", "total"),
+    [
+        ("truncated", "malformed notebook", "0"),
+        ("binary_junk", "malformed notebook", "0"),
+        ("empty", "empty file", "0"),
+        ("nbformat3", "nbformat 3", "0"),
+        ("json_list", "malformed notebook", "0"),
+        ("other_chapter", "wrong chapter", "0"),
+        ("missing_cell", "missing exercise cells", "2"),
+        ("ids_only", "ok", "4"),
+    ],
+)
 def test_each_submission_gets_a_row_and_a_reason(malformed, name, status, total):
     row = malformed["rows"][f"{name}.ipynb"]
     assert (row["status"], row["total"], row["max_total"]) == (status, total, "4")
@@ -109,14 +120,17 @@ def test_chapter_from_file_name_then_cells_else_unknown(tmp_path):
     assert rows["other.ipynb"]["status"] == "unknown chapter"
 
 
-@pytest.mark.parametrize("args", [
-    ["--jobs", "0"],
-    ["--chapter", "99"],
-    ["--timeout", "-1"],
-    ["--shard", "3/2"],
-    ["--shard", "x"],
-    ["--out", "/proc/no/such/place/grades.csv"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--jobs", "0"],
+        ["--chapter", "99"],
+        ["--timeout", "-1"],
+        ["--shard", "3/2"],
+        ["--shard", "x"],
+        ["--out", "/proc/no/such/place/grades.csv"],
+    ],
+)
 def test_bad_arguments_exit_nonzero(tmp_path, args, capsys):
     (tmp_path / "a.ipynb").write_bytes(b"")
     argv = [str(tmp_path / "a.ipynb"), *args]
@@ -172,8 +186,10 @@ def test_shards_merge_into_one_gradebook(tmp_path, capsys):
     for i in range(8):
         (subs / f"s{i}.ipynb").write_bytes(b"")  # empty files: graded without a child
     for k in (1, 2, 3):
-        assert main([str(subs), "--shard", f"{k}/3", "--out", str(tmp_path / f"p{k}.csv"),
-                     "--quiet"]) == 0
+        assert (
+            main([str(subs), "--shard", f"{k}/3", "--out", str(tmp_path / f"p{k}.csv"), "--quiet"])
+            == 0
+        )
     parts = [read_rows(tmp_path / f"p{k}.csv") for k in (1, 2, 3)]
     assert sum(len(p) for p in parts) == 8
     assert not set(parts[0]) & set(parts[1])
@@ -182,11 +198,31 @@ def test_shards_merge_into_one_gradebook(tmp_path, capsys):
     assert main(args) == 0
     assert sorted(read_rows(merged)) == [f"s{i}.ipynb" for i in range(8)]
     capsys.readouterr()
-    assert main(["merge", str(tmp_path / "p1.csv"), str(tmp_path / "p2.csv"),
-                 "--out", str(tmp_path / "bad.csv")]) == 2
+    assert (
+        main(
+            [
+                "merge",
+                str(tmp_path / "p1.csv"),
+                str(tmp_path / "p2.csv"),
+                "--out",
+                str(tmp_path / "bad.csv"),
+            ]
+        )
+        == 2
+    )
     assert "3/3" in capsys.readouterr().err
-    assert main(["merge", str(tmp_path / "p1.csv"), str(tmp_path / "all.csv"),
-                 "--out", str(tmp_path / "bad.csv")]) == 2
+    assert (
+        main(
+            [
+                "merge",
+                str(tmp_path / "p1.csv"),
+                str(tmp_path / "all.csv"),
+                "--out",
+                str(tmp_path / "bad.csv"),
+            ]
+        )
+        == 2
+    )
     assert "duplicate submission" in capsys.readouterr().err
     assert not (tmp_path / "bad.csv").exists()
 

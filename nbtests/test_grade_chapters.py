@@ -28,6 +28,9 @@ from utils.grade.core import rebuild_exception, secret_inputs
 from utils.grade.plain import PlainDataError, decode, encode
 from utils.grade.submission import course_chapters, course_exercises
 
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
+
 CHAPTERS = sorted(course_chapters())
 
 
@@ -40,17 +43,26 @@ def graded(tmp_path_factory):
             src = notebook_path(kind, ch)
             (subs / kind).mkdir(parents=True, exist_ok=True)
             (subs / kind / src.name).write_bytes(src.read_bytes())
-    ref = with_cells("02", {"ex02_sigmoid": "def sigmoid(z):\n    return nn.sigmoid(z)\n"},
-                     "solution")
+    ref = with_cells(
+        "02", {"ex02_sigmoid": "def sigmoid(z):\n    return nn.sigmoid(z)\n"}, "solution"
+    )
     write(ref, subs / "flagged" / "02_activations.ipynb")
     src = exercise_sources("03")["ex03_mse"]
-    imported = with_cells("03", {"ex03_mse": "from utils.nn import mse_loss\n" + src.replace(
-        "def mse(", "def _mine(") + "\ndef mse(pred, target, half=False):\n"
-        "    return mse_loss(pred, target, half=half)\n"}, "solution")
+    imported = with_cells(
+        "03",
+        {
+            "ex03_mse": "from utils.nn import mse_loss\n"
+            + src.replace("def mse(", "def _mine(")
+            + "\ndef mse(pred, target, half=False):\n"
+            "    return mse_loss(pred, target, half=half)\n"
+        },
+        "solution",
+    )
     write(imported, subs / "flagged" / "03_losses.ipynb")
     out = tmp / "grades.csv"
-    proc = run_grader(subs, "--out", out, "--feedback", tmp / "fb", "--jobs", "2",
-                      "--secret", "chapters-12345")
+    proc = run_grader(
+        subs, "--out", out, "--feedback", tmp / "fb", "--jobs", "2", "--secret", "chapters-12345"
+    )
     rows = {}
     for ch in CHAPTERS:
         rows.update(read_rows(tmp / f"grades_{ch}.csv"))
@@ -63,8 +75,13 @@ def _copied(ch: str) -> list[str]:
     for ex_id, source in exercise_sources(ch).items():
         region = source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
         tree = ast.parse(textwrap.dedent(region))
-        if sum(isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.ClassDef))
-               for n in ast.walk(tree)) >= 3:
+        if (
+            sum(
+                isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.ClassDef))
+                for n in ast.walk(tree)
+            )
+            >= 3
+        ):
             out.append(ex_id)
     return out
 
@@ -105,8 +122,9 @@ def test_answering_with_the_reference_is_flagged_not_penalised(graded):
     rows = graded["rows"]
     sig, mse = rows["flagged/02_activations.ipynb"], rows["flagged/03_losses.ipynb"]
     # The other exercises of these notebooks are the published solution: flagged as copies.
-    assert sig["flag"].split() == sorted({"ex02_sigmoid", *_copied("02")},
-                                         key=course_exercises("02").index)
+    assert sig["flag"].split() == sorted(
+        {"ex02_sigmoid", *_copied("02")}, key=course_exercises("02").index
+    )
     assert sig["ex02_sigmoid"] == "2"
     assert "ex03_mse" in mse["flag"].split() and mse["total"] == str(_max("03"))
     text = (graded["fb"] / "flagged" / "03_losses.md").read_text()

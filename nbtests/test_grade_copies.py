@@ -19,7 +19,10 @@ from grade_corpus import exercise_sources, read_rows, run_grader, with_cells, wr
 from utils import perceptron
 from utils.checks import get_exercise, run_exercise
 from utils.grade import similarity
-from utils.grade.submission import copy_flags
+from utils.grade.flags import copy_flags
+
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
 
 EX = "ex01_train_perceptron"
 SOLUTION = exercise_sources("01")[EX]
@@ -29,8 +32,15 @@ LIBRARY = inspect.getsource(perceptron.train_perceptron)
 def _renamed_library_copy() -> str:
     """The library function with every local name changed, re-indented and re-wrapped."""
     text = LIBRARY
-    for old, new in (("x_i", "row"), ("y_i", "target"), ("y_hat", "guess"), ("errors", "errs"),
-                     ("epoch", "ep"), ("w", "weights"), ("b", "bias")):
+    for old, new in (
+        ("x_i", "row"),
+        ("y_i", "target"),
+        ("y_hat", "guess"),
+        ("errors", "errs"),
+        ("epoch", "ep"),
+        ("w", "weights"),
+        ("b", "bias"),
+    ):
         text = re.sub(rf"\b{old}\b", new, text)
     text = text.replace('"""Rosenblatt', '"""My version of Rosenblatt')
     return "\n".join(line.replace("    ", "  ") for line in text.splitlines()) + "\n"
@@ -42,7 +52,7 @@ COPIES = {
 }
 
 INDEPENDENT = {
-    "index_loops": '''
+    "index_loops": """
 def train_perceptron(X, y, lr=1.0, epochs=10):
     n, d = X.shape
     w = np.zeros(d)
@@ -59,8 +69,8 @@ def train_perceptron(X, y, lr=1.0, epochs=10):
                 count += 1
         errors.append(count)
     return w, float(b), np.array(errors)
-''',
-    "predict_helper": '''
+""",
+    "predict_helper": """
 def predict_one(x, w, b):
     return int(np.dot(x, w) + b > 0)
 
@@ -76,8 +86,8 @@ def train_perceptron(X, y, lr=1.0, epochs=10):
                 weights += lr * mistake * features
                 bias += lr * mistake
     return weights, float(bias), history
-''',
-    "while_loop": '''
+""",
+    "while_loop": """
 def train_perceptron(X, y, lr=1.0, epochs=10):
     w = np.zeros(X.shape[1]); b = 0.0
     per_epoch = np.zeros(epochs, dtype=np.int64)
@@ -92,7 +102,7 @@ def train_perceptron(X, y, lr=1.0, epochs=10):
             k += 1
         epoch += 1
     return w, float(b), per_epoch
-''',
+""",
     "sign_form": '''
 def train_perceptron(X, y, lr=1.0, epochs=10):
     """Perceptron rule written with the error sign."""
@@ -108,7 +118,7 @@ def train_perceptron(X, y, lr=1.0, epochs=10):
                 w += lr * xi; b += lr; wrong[t] += 1
     return w, float(b), wrong
 ''',
-    "enumerate_update": '''
+    "enumerate_update": """
 def train_perceptron(X, y, lr=1.0, epochs=10):
     params = np.zeros(X.shape[1] + 1)  # weights then the bias
     counts = np.zeros(epochs, dtype=np.int64)
@@ -120,7 +130,7 @@ def train_perceptron(X, y, lr=1.0, epochs=10):
             params[:-1] += lr * err * sample
             params[-1] += lr * err
     return params[:-1].copy(), float(params[-1]), counts
-''',
+""",
 }
 
 
@@ -138,8 +148,9 @@ def _namespace(source: str) -> dict:
 def test_every_answer_here_is_correct(name):
     source = {**INDEPENDENT, **COPIES}[name]
     if name == "renamed_library":
-        source = "from utils._validate import as_float_matrix, as_float_vector, as_scalar\n" \
-                 + source
+        source = (
+            "from utils._validate import as_float_matrix, as_float_vector, as_scalar\n" + source
+        )
     verdicts, not_done = run_exercise(get_exercise(EX), _namespace(source)["train_perceptron"], 7)
     assert not not_done and all(v.passed for v in verdicts), [v.message for v in verdicts]
 
@@ -147,8 +158,9 @@ def test_every_answer_here_is_correct(name):
 @pytest.mark.parametrize("name", list(COPIES))
 def test_copies_are_flagged(name):
     cells = {EX: COPIES[name]}
-    static = {EX: "a verbatim copy of the published solution"} if name == "verbatim_solution" \
-        else {}
+    static = (
+        {EX: "a verbatim copy of the published solution"} if name == "verbatim_solution" else {}
+    )
     found = copy_flags("01", cells, static)
     if name == "verbatim_solution":
         assert found == {}  # flagged already as verbatim, by the static check
@@ -170,8 +182,9 @@ def test_the_measured_similarities():
     scores = {}
     for name, source in INDEPENDENT.items():
         mine = similarity.find_function(source, "train_perceptron")
-        scores[name] = max(similarity.similarity(mine, solution),
-                           similarity.similarity(mine, library))
+        scores[name] = max(
+            similarity.similarity(mine, solution), similarity.similarity(mine, library)
+        )
     print({k: round(v, 3) for k, v in scores.items()})
     assert max(scores.values()) < similarity.THRESHOLD
 
@@ -180,8 +193,9 @@ def test_the_grader_flags_the_copy_and_keeps_the_evidence_from_the_student(tmp_p
     subs = tmp_path / "subs"
     for name, source in {**COPIES, "independent": INDEPENDENT["index_loops"]}.items():
         if name == "renamed_library":
-            source = ("from utils._validate import as_float_matrix, as_float_vector, "
-                      "as_scalar\n" + source)
+            source = (
+                "from utils._validate import as_float_matrix, as_float_vector, as_scalar\n" + source
+            )
         write(with_cells("01", {EX: source}, "solution"), subs / f"{name}.ipynb")
     out, fb = tmp_path / "grades.csv", tmp_path / "fb"
     proc = run_grader(subs, "--out", out, "--feedback", fb, "--secret", "copies")

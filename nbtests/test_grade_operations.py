@@ -14,9 +14,12 @@ import numpy as np
 import pytest
 from grade_corpus import ROOT, exercise_sources, notebook_path, read_rows, with_cells, write
 
+from utils.checks import exercise_seed
 from utils.grade.cli import discover
-from utils.grade.core import exercise_seed, secret_inputs
+from utils.grade.core import secret_inputs
 from utils.grade.submission import MAX_CODE_CHARS, Rejected, Submission, parse
+
+pytestmark = pytest.mark.grader
 
 SOL = exercise_sources("00")
 
@@ -41,6 +44,7 @@ def _children(tmpdir) -> list[int]:
     return pids
 
 
+@pytest.mark.slow  # runs the grader's command line
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_stops_the_batch_within_seconds(tmp_path, sig):
     subs = tmp_path / "subs"
@@ -48,17 +52,35 @@ def test_a_signal_stops_the_batch_within_seconds(tmp_path, sig):
     for name in ("a1", "a2"):
         (subs / f"{name}.ipynb").parent.mkdir(exist_ok=True)
         (subs / f"{name}.ipynb").write_bytes(solution)
-    slow = with_cells("00", {"ex00_affine": "import time\ntime.sleep(120)\n" + SOL["ex00_affine"]},
-                      "solution")
+    slow = with_cells(
+        "00", {"ex00_affine": "import time\ntime.sleep(120)\n" + SOL["ex00_affine"]}, "solution"
+    )
     for name in ("b1", "b2", "b3", "b4"):
         write(slow, subs / f"{name}.ipynb")
     out = tmp_path / "grades.csv"
     jobs = tmp_path / "jobs"
     jobs.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "utils.grade", str(subs), "--out", str(out),
-                             "--jobs", "2", "--timeout", "300", "--secret", "stop-test"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "TMPDIR": str(jobs)})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "utils.grade",
+            str(subs),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--timeout",
+            "300",
+            "--secret",
+            "stop-test",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(jobs)},
+    )
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         if out.exists() and len(read_rows(out)) >= 2:
@@ -79,32 +101,58 @@ def test_a_signal_stops_the_batch_within_seconds(tmp_path, sig):
     assert _children(jobs) == [], "a child outlived the grader"
 
 
+@pytest.mark.slow  # runs the grader's command line
 def test_outputs_follow_the_umask_and_the_key_is_private(tmp_path):
     subs = tmp_path / "subs"
-    write(with_cells("00", {"ex00_affine": (
-        "def affine(X, W, b):\n"
-        "    print('shapes', X.shape, W.shape)\n"
-        "    return add_bias(X @ W, b)\n")}, "solution"), subs / "00_start_here.ipynb")
+    write(
+        with_cells(
+            "00",
+            {
+                "ex00_affine": (
+                    "def affine(X, W, b):\n"
+                    "    print('shapes', X.shape, W.shape)\n"
+                    "    return add_bias(X @ W, b)\n"
+                )
+            },
+            "solution",
+        ),
+        subs / "00_start_here.ipynb",
+    )
     out, fb = tmp_path / "g" / "grades.csv", tmp_path / "fb"
     env = {k: v for k, v in os.environ.items() if k != "DLF_GRADE_SECRET"}
-    proc = subprocess.run([sys.executable, "-m", "utils.grade", str(subs), "--out", str(out),
-                           "--feedback", str(fb)], cwd=ROOT, capture_output=True, text=True,
-                          env=env, preexec_fn=lambda: os.umask(0o027), timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "utils.grade", str(subs), "--out", str(out), "--feedback", str(fb)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=lambda: os.umask(0o027),
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
-    mode = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [*out.parent.iterdir(),
-                                                            *fb.iterdir()]}
-    assert mode == {"grades.csv": 0o640, "grades.manifest.json": 0o640, "grades.key": 0o600,
-                    "grades.mistakes.json": 0o640, "report.html": 0o640,
-                    "00_start_here.md": 0o640}
+    mode = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [*out.parent.iterdir(), *fb.iterdir()]}
+    assert mode == {
+        "grades.csv": 0o640,
+        "grades.manifest.json": 0o640,
+        "grades.key": 0o600,
+        "grades.mistakes.json": 0o640,
+        "report.html": 0o640,
+        "00_start_here.md": 0o640,
+    }
     text = (fb / "00_start_here.md").read_text()
     # The undefined helper is named, with where it should come from; the prints are shown.
     assert "`add_bias` is not defined when your function runs: define it" in text
     assert "What your code printed while it was checked" in text and "shapes (" in text
     # The key file made on the first run is reused: the same scores again.
     first = read_rows(out)
-    proc = subprocess.run([sys.executable, "-m", "utils.grade", str(subs), "--out", str(out),
-                           "--force"], cwd=ROOT, capture_output=True, text=True, env=env,
-                          timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "utils.grade", str(subs), "--out", str(out), "--force"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert read_rows(out) == first
 
@@ -116,8 +164,11 @@ def test_keys_are_unique_by_path_for_any_files_and_folders(tmp_path):
     (tmp_path / "sec1" / ".ipynb_checkpoints").mkdir()
     (tmp_path / "sec1" / ".ipynb_checkpoints" / "x.ipynb").write_text("{}")
     both = discover([str(tmp_path / "sec1"), str(tmp_path / "sec2")])
-    assert sorted(both) == ["sec1/05_backpropagation.ipynb", "sec2/05_backpropagation.ipynb",
-                            "sec2/late/05_backpropagation.ipynb"]
+    assert sorted(both) == [
+        "sec1/05_backpropagation.ipynb",
+        "sec2/05_backpropagation.ipynb",
+        "sec2/late/05_backpropagation.ipynb",
+    ]
     globbed = discover([str(p) for p in sorted(tmp_path.glob("sec*/05_*.ipynb"))])
     assert sorted(globbed) == ["sec1/05_backpropagation.ipynb", "sec2/05_backpropagation.ipynb"]
     one = discover([str(tmp_path / "sec2")])
@@ -146,23 +197,44 @@ def test_the_secret_inputs_depend_on_the_secret_only():
     ids = ["ex00_affine", "ex00_batch_iterations"]
     one, again = secret_inputs(ids, b"course-a"), secret_inputs(ids, b"course-a")
     other = secret_inputs(ids, b"course-b")
-    flat = [v for ex in ids for probe in one[ex] for v in probe.values()
-            if isinstance(v, np.ndarray)]
-    flat_again = [v for ex in ids for probe in again[ex] for v in probe.values()
-                  if isinstance(v, np.ndarray)]
-    flat_other = [v for ex in ids for probe in other[ex] for v in probe.values()
-                  if isinstance(v, np.ndarray)]
+    flat = [
+        v for ex in ids for probe in one[ex] for v in probe.values() if isinstance(v, np.ndarray)
+    ]
+    flat_again = [
+        v for ex in ids for probe in again[ex] for v in probe.values() if isinstance(v, np.ndarray)
+    ]
+    flat_other = [
+        v for ex in ids for probe in other[ex] for v in probe.values() if isinstance(v, np.ndarray)
+    ]
     assert flat and all(np.array_equal(a, b) for a, b in zip(flat, flat_again, strict=True))
     assert not all(np.array_equal(a, b) for a, b in zip(flat, flat_other, strict=True))
-    assert exercise_seed(b"s", "ex00_affine") != exercise_seed(b"s", "ex00_center_columns")
+    assert exercise_seed("ex00_affine", b"s") != exercise_seed("ex00_center_columns", b"s")
 
 
+def test_the_seeds_are_pinned():
+    # A changed derivation would change every notebook's probe inputs and every re-grade.
+    assert exercise_seed("ex00_affine") == 2613875095
+    assert exercise_seed("ex00_affine", b"s") == 17898416904381317353
+
+
+@pytest.mark.slow  # runs the grader's command line
 def test_an_unreadable_key_file_is_a_usage_error(tmp_path):
     (tmp_path / "grades.key").write_text("short\n")
     write(with_cells("00", {}, "solution"), tmp_path / "subs" / "00_start_here.ipynb")
     env = {k: v for k, v in os.environ.items() if k != "DLF_GRADE_SECRET"}
-    proc = subprocess.run([sys.executable, "-m", "utils.grade", str(tmp_path / "subs"),
-                           "--out", str(tmp_path / "grades.csv")], cwd=ROOT,
-                          capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "utils.grade",
+            str(tmp_path / "subs"),
+            "--out",
+            str(tmp_path / "grades.csv"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "grades.key" in proc.stderr, proc.stderr
-

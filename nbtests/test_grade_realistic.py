@@ -19,6 +19,10 @@ import pytest
 from grade_corpus import exercise_sources, load, read_rows, run_grader, write
 
 from utils._nbfast import nbformat
+from utils.notebook import check_cell_id, exercise_id
+
+# Each test grades notebooks in child kernels (a batch per module): seconds to minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
 
 SOL01, SOL05 = exercise_sources("01"), exercise_sources("05")
 
@@ -26,9 +30,9 @@ SOL01, SOL05 = exercise_sources("01"), exercise_sources("05")
 def _index(nb, ex_id: str, check: bool = False) -> int:
     """Position of an exercise's cell (or of its check cell) in a notebook."""
     for i, cell in enumerate(nb.cells):
-        if check and cell.get("id") == f"{ex_id}-check":
+        if check and cell.get("id") == check_cell_id(ex_id):
             return i
-        if not check and cell.metadata.get("exercise_id") == ex_id:
+        if not check and exercise_id(cell) == ex_id:
             return i
     raise LookupError(ex_id)
 
@@ -45,8 +49,8 @@ def solved(chapter: str):
     nb = copy.deepcopy(load("course", chapter))
     answers = exercise_sources(chapter)
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("exercise_id") in answers:
-            cell.source = answers[cell.metadata["exercise_id"]]
+        if cell.cell_type == "code" and exercise_id(cell) in answers:
+            cell.source = answers[exercise_id(cell)]
     return nb
 
 
@@ -55,8 +59,7 @@ def helper_cell():
     nb = solved("01")
     i = _index(nb, "ex01_perceptron")
     nb.cells.insert(i, _code("def heaviside0(z):\n    return (z > 0).astype(np.int64)\n"))
-    nb.cells[i + 1].source = ("def perceptron(X, w, b):\n"
-                              "    return heaviside0(X @ w + b)\n")
+    nb.cells[i + 1].source = "def perceptron(X, w, b):\n    return heaviside0(X @ w + b)\n"
     return nb
 
 
@@ -69,7 +72,8 @@ def import_in_new_top_cell():
         "def make_gates():\n"
         "    half = math.sqrt(2.25)  # 1.5\n"
         "    one = np.array([1.0, 1.0])\n"
-        "    return {'AND': (one, -half), 'OR': (one, -0.5), 'NAND': (-one, half)}\n")
+        "    return {'AND': (one, -half), 'OR': (one, -0.5), 'NAND': (-one, half)}\n"
+    )
     return nb
 
 
@@ -109,8 +113,8 @@ def moved_to_the_end():
     nb = solved("01")
     i = _index(nb, "ex01_gates")
     j = _index(nb, "ex01_gates", check=True)
-    moved = nb.cells[i:j + 1]
-    del nb.cells[i:j + 1]
+    moved = nb.cells[i : j + 1]
+    del nb.cells[i : j + 1]
     nb.cells.extend(moved)
     return nb
 
@@ -126,8 +130,7 @@ def syntax_error():
     """ch01: a syntax error in xor_network; the three other exercises are right."""
     nb = solved("01")
     i = _index(nb, "ex01_xor_network")
-    nb.cells[i].source = nb.cells[i].source.replace("H = step(X @ W1 + b1)",
-                                                    "H = step(X @ W1 + b1")
+    nb.cells[i].source = nb.cells[i].source.replace("H = step(X @ W1 + b1)", "H = step(X @ W1 + b1")
     return nb
 
 
@@ -146,8 +149,9 @@ def large_outputs():
     nb = solved("01")
     for n, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
         cell.execution_count = n + 1
-    nb.cells[_index(nb, "ex01_train_perceptron")].outputs = [nbformat.v4.new_output(
-        "stream", name="stdout", text=("epoch 1: 3 errors\n" * 1_700_000))]
+    nb.cells[_index(nb, "ex01_train_perceptron")].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=("epoch 1: 3 errors\n" * 1_700_000))
+    ]
     return nb
 
 
@@ -176,7 +180,8 @@ def chapter_class():
         "    first.backward(relu_backward(second.backward(dS), Z1))\n"
         "    grads = {'W1': first.grads['W'], 'b1': first.grads['b'],\n"
         "             'W2': second.grads['W'], 'b2': second.grads['b']}\n"
-        "    return loss, grads\n")
+        "    return loss, grads\n"
+    )
     return nb
 
 
@@ -190,13 +195,28 @@ CASES = {
     "retyped": (retyped_exercise, "retyped/01_perceptron_xor.ipynb", 9, "ok", {}),
     "stub_above": (stub_above_answer, "stub_above/01_perceptron_xor.ipynb", 9, "ok", {}),
     # The broken copy is what the check sees in Run All: it fails the boundary cases.
-    "broken_below": (broken_copy_below, "broken_below/01_perceptron_xor.ipynb", None, "ok",
-                     {"ex01_perceptron": "<2"}),
+    "broken_below": (
+        broken_copy_below,
+        "broken_below/01_perceptron_xor.ipynb",
+        None,
+        "ok",
+        {"ex01_perceptron": "<2"},
+    ),
     "moved": (moved_to_the_end, "moved/01_perceptron_xor.ipynb", 9, "ok", {}),
-    "deleted": (deleted_exercise, "deleted/01_perceptron_xor.ipynb", 6,
-                "missing exercise cells", {"ex01_train_perceptron": "0"}),
-    "syntax_error": (syntax_error, "syntax/01_perceptron_xor.ipynb", 7, "ok",
-                     {"ex01_xor_network": "0"}),
+    "deleted": (
+        deleted_exercise,
+        "deleted/01_perceptron_xor.ipynb",
+        6,
+        "missing exercise cells",
+        {"ex01_train_perceptron": "0"},
+    ),
+    "syntax_error": (
+        syntax_error,
+        "syntax/01_perceptron_xor.ipynb",
+        7,
+        "ok",
+        {"ex01_xor_network": "0"},
+    ),
     "lms_renamed": (lms_renamed, "lms/jdoe_123456_attempt_2.ipynb", 9, "ok", {}),
     "large_outputs": (large_outputs, "large/01_perceptron_xor.ipynb", 9, "ok", {}),
     "from_numpy": (from_numpy_imports, "alice/05_backpropagation.ipynb", 14, "ok", {}),
@@ -211,16 +231,36 @@ def graded(tmp_path_factory):
     for builder, name, *_ in CASES.values():
         write(builder(), subs / name)
     out, fb = tmp / "grades" / "grades.csv", tmp / "feedback"
-    first = run_grader(subs, "--out", out, "--feedback", fb, "--jobs", "2",
-                       "--secret", "realistic-corpus")
-    rows = {**read_rows(out.with_name("grades_01.csv")),
-            **read_rows(out.with_name("grades_05.csv"))}
+    first = run_grader(
+        subs, "--out", out, "--feedback", fb, "--jobs", "2", "--secret", "realistic-corpus"
+    )
+    rows = {
+        **read_rows(out.with_name("grades_01.csv")),
+        **read_rows(out.with_name("grades_05.csv")),
+    }
     texts = {p.name: p.read_bytes() for p in out.parent.glob("grades_*.csv")}
-    again = run_grader(subs, "--out", out, "--feedback", fb, "--jobs", "2", "--force",
-                       "--secret", "realistic-corpus")
+    again = run_grader(
+        subs,
+        "--out",
+        out,
+        "--feedback",
+        fb,
+        "--jobs",
+        "2",
+        "--force",
+        "--secret",
+        "realistic-corpus",
+    )
     texts_again = {p.name: p.read_bytes() for p in out.parent.glob("grades_*.csv")}
-    return {"first": first, "again": again, "rows": rows, "fb": fb, "texts": texts,
-            "texts_again": texts_again, "subs": subs}
+    return {
+        "first": first,
+        "again": again,
+        "rows": rows,
+        "fb": fb,
+        "texts": texts,
+        "texts_again": texts_again,
+        "subs": subs,
+    }
 
 
 def test_the_batch_runs(graded):

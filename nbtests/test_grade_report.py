@@ -20,10 +20,16 @@ from grade_corpus import exercise_sources, load, notebook_path, read_rows, with_
 from utils.grade.cli import main
 
 SOL = exercise_sources("01")
-MISTAKE_A = ("ex01_perceptron", "used >= instead of >",
-             SOL["ex01_perceptron"].replace("(z > 0)", "(z >= 0)"))
-MISTAKE_B = ("ex01_xor_network", "forgot the hidden biases",
-             SOL["ex01_xor_network"].replace("H = step(X @ W1 + b1)", "H = step(X @ W1)"))
+MISTAKE_A = (
+    "ex01_perceptron",
+    "used >= instead of >",
+    SOL["ex01_perceptron"].replace("(z > 0)", "(z >= 0)"),
+)
+MISTAKE_B = (
+    "ex01_xor_network",
+    "forgot the hidden biases",
+    SOL["ex01_xor_network"].replace("H = step(X @ W1 + b1)", "H = step(X @ W1)"),
+)
 MIX = {"correct": 12, "a": 8, "b": 6, "untouched": 3, "malformed": 1}
 N = sum(MIX.values())
 SECRET = "report-test-secret"
@@ -47,8 +53,11 @@ def _hrefs(page: str) -> list[str]:
 
 
 def _counts(page: str) -> dict[tuple[str, str], tuple[int, float]]:
-    found = re.findall(r'<tr class="mistake" data-exercise="([^"]+)" data-mistake="([^"]+)" '
-                       r'data-count="(\d+)" data-share="([0-9.]+)"', page)
+    found = re.findall(
+        r'<tr class="mistake" data-exercise="([^"]+)" data-mistake="([^"]+)" '
+        r'data-count="(\d+)" data-share="([0-9.]+)"',
+        page,
+    )
     import html
 
     return {(ex, html.unescape(name)): (int(c), float(s)) for ex, name, c, s in found}
@@ -78,15 +87,37 @@ def graded(tmp_path_factory):
             path.write_text(text[: len(text) // 2], encoding="utf-8")
     out = tmp / "grades" / "grades.csv"
     t0 = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "utils.grade", str(subs), "--out", str(out),
-                           "--feedback", str(tmp / "grades" / "feedback"), "--jobs", "2",
-                           "--secret", SECRET, "--quiet"],
-                          capture_output=True, text=True, timeout=600,
-                          cwd=Path(__file__).resolve().parent.parent)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "utils.grade",
+            str(subs),
+            "--out",
+            str(out),
+            "--feedback",
+            str(tmp / "grades" / "feedback"),
+            "--jobs",
+            "2",
+            "--secret",
+            SECRET,
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     seconds = time.monotonic() - t0
     assert proc.returncode == 0, proc.stderr
-    return {"tmp": tmp, "subs": subs, "out": out, "seconds": seconds, "stderr": proc.stderr,
-            "page": (out.parent / "report.html").read_text(encoding="utf-8")}
+    return {
+        "tmp": tmp,
+        "subs": subs,
+        "out": out,
+        "seconds": seconds,
+        "stderr": proc.stderr,
+        "page": (out.parent / "report.html").read_text(encoding="utf-8"),
+    }
 
 
 def test_the_mistakes_are_diagnosed_by_name_on_their_own():
@@ -102,8 +133,13 @@ def test_the_mistakes_are_diagnosed_by_name_on_their_own():
 def test_the_gradebook_and_its_sidecar(graded):
     rows = read_rows(graded["out"])
     assert len(rows) == N
-    assert list(next(iter(rows.values())))[:5] == ["submission", "chapter", "status", "total",
-                                                    "max_total"]
+    assert list(next(iter(rows.values())))[:5] == [
+        "submission",
+        "chapter",
+        "status",
+        "total",
+        "max_total",
+    ]
     side = json.loads((graded["out"].parent / "grades.mistakes.json").read_text())
     subs = side["submissions"]
     assert sorted(subs) == sorted(rows)
@@ -132,8 +168,11 @@ def test_the_counts_and_shares_equal_the_mix(graded):
 
 def test_the_statuses_name_the_malformed_and_unchanged(graded):
     page = graded["page"]
-    found = re.findall(r'<tr class="human" data-status="([^"]+)"><td>[^<]*</td><td>([^<]+?)'
-                       r'(?: \(<a|</td>)', page)
+    found = re.findall(
+        r'<tr class="human" data-status="([^"]+)"><td>[^<]*</td><td>([^<]+?)'
+        r"(?: \(<a|</td>)",
+        page,
+    )
     human = {name: status for status, name in found}
     for key, kind in NAMES.items():
         if kind == "untouched":
@@ -160,8 +199,22 @@ def test_the_page_is_self_contained(graded):
 
 def test_anonymise_removes_every_name(graded, capsys):
     out = graded["tmp"] / "ta" / "report.html"
-    assert main(["report", str(graded["out"]), "--out", str(out), "--anonymise",
-                 "--secret", SECRET, "--feedback", str(graded["out"].parent / "feedback")]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(graded["out"]),
+                "--out",
+                str(out),
+                "--anonymise",
+                "--secret",
+                SECRET,
+                "--feedback",
+                str(graded["out"].parent / "feedback"),
+            ]
+        )
+        == 0
+    )
     page = out.read_text(encoding="utf-8")
     for key in NAMES:
         assert key not in page and key.split("/")[0] not in page
@@ -170,8 +223,10 @@ def test_anonymise_removes_every_name(graded, capsys):
     assert re.search(r"student-[0-9a-f]{6}", page)
     assert _counts(page) == _counts(graded["page"])
     again = graded["tmp"] / "ta2.html"
-    assert main(["report", str(graded["out"]), "--out", str(again), "--anonymise",
-                 "--secret", SECRET]) == 0
+    assert (
+        main(["report", str(graded["out"]), "--out", str(again), "--anonymise", "--secret", SECRET])
+        == 0
+    )
     names = set(re.findall(r"student-[0-9a-f]{6}", page))
     assert names == set(re.findall(r"student-[0-9a-f]{6}", again.read_text()))
 
@@ -192,13 +247,25 @@ def test_report_afterwards_and_over_merged_shards(graded, tmp_path, capsys):
         folder = tmp_path / f"s{k}"
         folder.mkdir()
         (folder / "grades.csv").write_text("\n".join([header] + [lines[x] for x in part]) + "\n")
-        (folder / "grades.mistakes.json").write_text(json.dumps(
-            {"submissions": {x: side["submissions"][x] for x in part}}))
-        (folder / "grades.manifest.json").write_text(json.dumps(
-            {"batch": keys, "shard": f"{k}/2", "assigned": part}))
+        (folder / "grades.mistakes.json").write_text(
+            json.dumps({"submissions": {x: side["submissions"][x] for x in part}})
+        )
+        (folder / "grades.manifest.json").write_text(
+            json.dumps({"batch": keys, "shard": f"{k}/2", "assigned": part})
+        )
     merged = tmp_path / "merged" / "grades.csv"
-    assert main(["merge", str(tmp_path / "s1" / "grades.csv"),
-                 str(tmp_path / "s2" / "grades.csv"), "--out", str(merged)]) == 0
+    assert (
+        main(
+            [
+                "merge",
+                str(tmp_path / "s1" / "grades.csv"),
+                str(tmp_path / "s2" / "grades.csv"),
+                "--out",
+                str(merged),
+            ]
+        )
+        == 0
+    )
     assert (merged.parent / "grades.mistakes.json").exists()
     page2 = tmp_path / "merged.html"
     assert main(["report", str(merged), "--out", str(page2)]) == 0
@@ -218,11 +285,18 @@ def test_a_gradebook_without_sidecar_says_which_file_and_what_to_do(graded, tmp_
 def test_grading_does_not_import_matplotlib():
     import subprocess
 
-    code = ("import sys, utils.checks, utils.grade.cli, utils.grade.core, "
-            "utils.grade.mistakes, utils.grade.report; "
-            "print('matplotlib' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parent.parent)
+    code = (
+        "import sys, utils.checks, utils.grade.cli, utils.grade.core, "
+        "utils.grade.mistakes, utils.grade.report; "
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -236,7 +310,9 @@ def test_where_to_start_links_the_section_in_the_course_site(graded, tmp_path):
     anchor = "Exercise-1:-a-perceptron-for-a-batch"  # nbconvert's id for this heading
     (site / "01_perceptron_xor.html").write_text(
         f'<h3 id="{anchor}">Exercise 1: a perceptron for a batch<a class="anchor-link" '
-        f'href="#{anchor}">\u00b6</a></h3>', encoding="utf-8")
+        f'href="#{anchor}">\u00b6</a></h3>',
+        encoding="utf-8",
+    )
     out = tmp_path / "r.html"
     assert main(["report", str(graded["out"]), "--out", str(out), "--site", str(site)]) == 0
     start = out.read_text().split("Where to start next lecture", 1)[1].split("<h2>", 1)[0]
@@ -256,8 +332,21 @@ def test_several_chapters_get_a_page_each_and_an_index(tmp_path, capsys):
         (subs / name).parent.mkdir()
         (subs / name).write_text("" if name.startswith("bob") else "{", encoding="utf-8")
     out = tmp_path / "g" / "grades.csv"
-    assert main([str(subs), "--out", str(out), "--secret", SECRET, "--quiet",
-                 "--report", str(tmp_path / "pages" / "class.html")]) == 0
+    assert (
+        main(
+            [
+                str(subs),
+                "--out",
+                str(out),
+                "--secret",
+                SECRET,
+                "--quiet",
+                "--report",
+                str(tmp_path / "pages" / "class.html"),
+            ]
+        )
+        == 0
+    )
     rows = read_rows(out.with_name("grades_00.csv"))
     assert sorted(rows) == list(names[:2])
     for ch in ("00", "01"):
@@ -269,6 +358,15 @@ def test_several_chapters_get_a_page_each_and_an_index(tmp_path, capsys):
     page = (tmp_path / "pages" / "class_00.html").read_text()
     assert names[1] in page and "cho/" not in page
     assert not (out.parent / "report.html").exists()
-    main([str(subs), "--out", str(tmp_path / "h" / "grades.csv"), "--no-report",
-          "--secret", SECRET, "--quiet"])
+    main(
+        [
+            str(subs),
+            "--out",
+            str(tmp_path / "h" / "grades.csv"),
+            "--no-report",
+            "--secret",
+            SECRET,
+            "--quiet",
+        ]
+    )
     assert not list((tmp_path / "h").glob("*.html"))

@@ -9,6 +9,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts JupyterLab through make lab
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,16 +29,26 @@ def _get(url: str) -> tuple[int, bytes]:
 
 def test_make_lab_serves_the_course(tmp_path):
     port = _free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
-    args = (f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.token= "
-            "--ServerApp.password= --LabApp.news_url=None --LabApp.check_for_updates_class="
-            "jupyterlab.NeverCheckForUpdate")
-    proc = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+    )
+    args = (
+        f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.token= "
+        "--ServerApp.password= --LabApp.news_url=None --LabApp.check_for_updates_class="
+        "jupyterlab.NeverCheckForUpdate"
+    )
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -50,7 +64,8 @@ def test_make_lab_serves_the_course(tmp_path):
         status, body = _get(f"{base}/lab/tree/course/00_start_here.ipynb")
         assert status == 200 and b"JupyterLab" in body
         assert b"@jupyterlab/apputils-extension:announcements" in body, (
-            "the course's page_config (no news pop-up) was not picked up")
+            "the course's page_config (no news pop-up) was not picked up"
+        )
         status, body = _get(f"{base}/api/contents/course/00_start_here.ipynb")
         nb = json.loads(body)
         assert nb["type"] == "notebook" and nb["content"]["metadata"]["dlf"]["chapter"] == "00"
@@ -58,8 +73,10 @@ def test_make_lab_serves_the_course(tmp_path):
         assert "python3" in json.loads(body)["kernelspecs"]
         status, body = _get(f"{base}/lab/api/extensions")
         names = {ext["name"] for ext in json.loads(body)}
-        assert names & {"@jupyter-widgets/jupyterlab-manager",
-                        "jupyter-widgets-jupyterlab-manager"}, f"widgets extension missing: {names}"
+        assert names & {
+            "@jupyter-widgets/jupyterlab-manager",
+            "jupyter-widgets-jupyterlab-manager",
+        }, f"widgets extension missing: {names}"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

@@ -4,7 +4,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from utils import data, demos, plots
+from utils import data, plots
+from utils.experiments import descent as demos
 from utils.perceptron import (
     GATE_WEIGHTS,
     perceptron,
@@ -23,6 +24,7 @@ def _close_figures():
 
 
 # ----- perceptron -----------------------------------------------------------------------
+
 
 def test_step_is_one_only_for_strictly_positive_inputs():
     assert step(np.array([-1.0, 0.0, 1e-12, 5.0])).tolist() == [0, 0, 1, 1]
@@ -58,29 +60,62 @@ def test_learning_rule_first_epoch_by_hand():
     assert w.tolist() == [1.0, 1.0] and b == 1.0 and errors.tolist() == [1]
 
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: perceptron(np.zeros(3), np.zeros(3), 0.0), ValueError,
-     r"perceptron: X must have shape \(N, D\) with N >= 1, got \(3,\)"),
-    (lambda: perceptron(np.zeros((4, 2)), np.zeros(3), 0.0), ValueError,
-     r"perceptron: w must have shape \(2,\), got \(3,\)"),
-    (lambda: perceptron(np.zeros((4, 2)), np.zeros(2), "1"), TypeError,
-     r"perceptron: b must be a real number, got str"),
-    (lambda: perceptron([["a", "b"]], np.zeros(2), 0.0), TypeError,
-     r"perceptron: X must contain real numbers"),
-    (lambda: perceptron(np.zeros((4, 2)), np.zeros(2), np.nan), ValueError,
-     r"perceptron: b must be finite"),
-    (lambda: step(["x"]), TypeError, r"step: z must be numeric"),
-    (lambda: xor_network(np.zeros((4, 3))), ValueError,
-     r"xor_network: X must have shape \(N, 2\), got \(4, 3\)"),
-    (lambda: train_perceptron(np.zeros((4, 2)), np.array([0, 1, 2, 1])), ValueError,
-     r"train_perceptron: y must contain only 0 and 1"),
-    (lambda: train_perceptron(np.zeros((4, 2)), np.zeros(3)), ValueError,
-     r"train_perceptron: y must have shape \(4,\), got \(3,\)"),
-    (lambda: train_perceptron(np.zeros((4, 2)), np.zeros(4), lr=0), ValueError,
-     r"train_perceptron: lr must be > 0"),
-    (lambda: train_perceptron(np.zeros((4, 2)), np.zeros(4), epochs=0), ValueError,
-     r"train_perceptron: epochs must be an int >= 1"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: perceptron(np.zeros(3), np.zeros(3), 0.0),
+            ValueError,
+            r"perceptron: X must have shape \(N, D\) with N >= 1, got \(3,\)",
+        ),
+        (
+            lambda: perceptron(np.zeros((4, 2)), np.zeros(3), 0.0),
+            ValueError,
+            r"perceptron: w must have shape \(2,\), got \(3,\)",
+        ),
+        (
+            lambda: perceptron(np.zeros((4, 2)), np.zeros(2), "1"),
+            TypeError,
+            r"perceptron: b must be a real number, got str",
+        ),
+        (
+            lambda: perceptron([["a", "b"]], np.zeros(2), 0.0),
+            TypeError,
+            r"perceptron: X must contain real numbers",
+        ),
+        (
+            lambda: perceptron(np.zeros((4, 2)), np.zeros(2), np.nan),
+            ValueError,
+            r"perceptron: b must be finite",
+        ),
+        (lambda: step(["x"]), TypeError, r"step: z must be numeric"),
+        (
+            lambda: xor_network(np.zeros((4, 3))),
+            ValueError,
+            r"xor_network: X must have shape \(N, 2\), got \(4, 3\)",
+        ),
+        (
+            lambda: train_perceptron(np.zeros((4, 2)), np.array([0, 1, 2, 1])),
+            ValueError,
+            r"train_perceptron: y must contain only 0 and 1",
+        ),
+        (
+            lambda: train_perceptron(np.zeros((4, 2)), np.zeros(3)),
+            ValueError,
+            r"train_perceptron: y must have shape \(4,\), got \(3,\)",
+        ),
+        (
+            lambda: train_perceptron(np.zeros((4, 2)), np.zeros(4), lr=0),
+            ValueError,
+            r"train_perceptron: lr must be > 0",
+        ),
+        (
+            lambda: train_perceptron(np.zeros((4, 2)), np.zeros(4), epochs=0),
+            ValueError,
+            r"train_perceptron: epochs must be an int >= 1",
+        ),
+    ],
+)
 def test_perceptron_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
@@ -124,21 +159,28 @@ def test_data_sets_refuse_bad_input(make):
         make(10.5, rng=RNG(0))
 
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: data.gate_truth_table("XAND"), ValueError, r"name must be one of \['AND'"),
-    (lambda: data.xor(10, noise=-1, rng=RNG(0)), ValueError, r"xor: noise must be >= 0"),
-    (lambda: data.circles(10, factor=2, rng=RNG(0)), ValueError, r"factor must be in \(0, 1\)"),
-    (lambda: data.spirals(10, classes=1, rng=RNG(0)), ValueError, r"classes must be >= 2"),
-    (lambda: data.spirals(10, turns=0, rng=RNG(0)), ValueError, r"turns must be > 0"),
-    (lambda: data.gaussians(10, centers=[1, 2], rng=RNG(0)), ValueError,
-     r"centers must have shape \(C, 2\), got \(2,\)"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: data.gate_truth_table("XAND"), ValueError, r"name must be one of \['AND'"),
+        (lambda: data.xor(10, noise=-1, rng=RNG(0)), ValueError, r"xor: noise must be >= 0"),
+        (lambda: data.circles(10, factor=2, rng=RNG(0)), ValueError, r"factor must be in \(0, 1\)"),
+        (lambda: data.spirals(10, classes=1, rng=RNG(0)), ValueError, r"classes must be >= 2"),
+        (lambda: data.spirals(10, turns=0, rng=RNG(0)), ValueError, r"turns must be > 0"),
+        (
+            lambda: data.gaussians(10, centers=[1, 2], rng=RNG(0)),
+            ValueError,
+            r"centers must have shape \(C, 2\), got \(2,\)",
+        ),
+    ],
+)
 def test_data_bad_options(call, error, message):
     with pytest.raises(error, match=message):
         call()
 
 
 # ----- demos ----------------------------------------------------------------------------
+
 
 def _line(n=40):
     rng = RNG(1)
@@ -164,15 +206,18 @@ def test_fit_line_sgd_reports_divergence_without_warnings():
         h = demos.fit_line_sgd(x, t, lr=5.0, batch_size=8, steps=100, rng=RNG(0))
     k = h["diverged_at"]
     assert k is not None and 1 <= k < 100
-    assert np.isfinite(h["loss"][:k + 1]).all() and np.isnan(h["loss"][k + 1:]).all()
+    assert np.isfinite(h["loss"][: k + 1]).all() and np.isnan(h["loss"][k + 1 :]).all()
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"lr": 0}, r"fit_line_sgd: lr must be > 0"),
-    ({"batch_size": 100}, r"fit_line_sgd: batch_size must be <= N = 40, got 100"),
-    ({"steps": 0}, r"fit_line_sgd: steps must be >= 1"),
-    ({"rng": None}, r"fit_line_sgd: rng must be a numpy.random.Generator"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"lr": 0}, r"fit_line_sgd: lr must be > 0"),
+        ({"batch_size": 100}, r"fit_line_sgd: batch_size must be <= N = 40, got 100"),
+        ({"steps": 0}, r"fit_line_sgd: steps must be >= 1"),
+        ({"rng": None}, r"fit_line_sgd: rng must be a numpy.random.Generator"),
+    ],
+)
 def test_fit_line_sgd_bad_input(kwargs, message):
     x, t = _line()
     args = {"lr": 0.1, "batch_size": 8, "steps": 5, "rng": RNG(0)} | kwargs
@@ -181,6 +226,7 @@ def test_fit_line_sgd_bad_input(kwargs, message):
 
 
 # ----- plots ----------------------------------------------------------------------------
+
 
 def test_plot_functions_return_axes_and_draw():
     X, y = data.moons(60, rng=RNG(0))
@@ -214,29 +260,63 @@ def test_boundary_line_is_where_the_perceptron_switches():
     assert np.allclose(w[0] * np.asarray(xs) + w[1] * np.asarray(ys) + b, 0)
 
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: plots.plot_points(np.zeros((3, 3)), [0, 1, 0]), ValueError,
-     r"plot_points: X must have shape \(N, 2\), got \(3, 3\)"),
-    (lambda: plots.plot_points(np.zeros((3, 2)), [0, 1]), ValueError,
-     r"plot_points: y must have shape \(3,\) to match X, got \(2,\)"),
-    (lambda: plots.plot_points(np.zeros((2, 2)), [0.5, 1]), ValueError,
-     r"plot_points: y must hold integer class labels"),
-    (lambda: plots.plot_decision_regions("f", np.zeros((3, 2)), [0, 1, 0]), TypeError,
-     r"plot_decision_regions: predict must be callable"),
-    (lambda: plots.plot_decision_regions(lambda Z: Z, np.zeros((3, 2)), [0, 1, 0]), ValueError,
-     r"plot_decision_regions: predict must return shape \(40000,\)"),
-    (lambda: plots.plot_boundary_line([1, 2, 3], 0), ValueError,
-     r"plot_boundary_line: w must have shape \(2,\)"),
-    (lambda: plots.plot_gate("XAND", [1, 1], 0), ValueError, r"name must be one of"),
-    (lambda: plots.plot_curves([0, 1], {"a": [1, 2, 3]}), ValueError,
-     r"plot_curves: curves\['a'\] must have shape \(2,\), got \(3,\)"),
-    (lambda: plots.plot_curves([0, 1], []), TypeError, r"plot_curves: curves must be a non-empty dict"),
-    (lambda: plots.plot_matrices([np.eye(2)]), TypeError, r"plot_matrices: items\[0\] must be"),
-    (lambda: plots.plot_matrices([(np.zeros((2, 2, 2)), "T")]), ValueError,
-     r"plot_matrices: items\[0\] must be 1-D or 2-D"),
-    (lambda: plots.plot_regression_step([0, 1], [0, 1], {}, 0), TypeError,
-     r"plot_regression_step: history must be the dict from utils.demos.fit_line_sgd"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: plots.plot_points(np.zeros((3, 3)), [0, 1, 0]),
+            ValueError,
+            r"plot_points: X must have shape \(N, 2\), got \(3, 3\)",
+        ),
+        (
+            lambda: plots.plot_points(np.zeros((3, 2)), [0, 1]),
+            ValueError,
+            r"plot_points: y must have shape \(3,\) to match X, got \(2,\)",
+        ),
+        (
+            lambda: plots.plot_points(np.zeros((2, 2)), [0.5, 1]),
+            ValueError,
+            r"plot_points: y must hold integer class labels",
+        ),
+        (
+            lambda: plots.plot_decision_regions("f", np.zeros((3, 2)), [0, 1, 0]),
+            TypeError,
+            r"plot_decision_regions: predict must be callable",
+        ),
+        (
+            lambda: plots.plot_decision_regions(lambda Z: Z, np.zeros((3, 2)), [0, 1, 0]),
+            ValueError,
+            r"plot_decision_regions: predict must return shape \(40000,\)",
+        ),
+        (
+            lambda: plots.plot_boundary_line([1, 2, 3], 0),
+            ValueError,
+            r"plot_boundary_line: w must have shape \(2,\)",
+        ),
+        (lambda: plots.plot_gate("XAND", [1, 1], 0), ValueError, r"name must be one of"),
+        (
+            lambda: plots.plot_curves([0, 1], {"a": [1, 2, 3]}),
+            ValueError,
+            r"plot_curves: curves\['a'\] must have shape \(2,\), got \(3,\)",
+        ),
+        (
+            lambda: plots.plot_curves([0, 1], []),
+            TypeError,
+            r"plot_curves: curves must be a non-empty dict",
+        ),
+        (lambda: plots.plot_matrices([np.eye(2)]), TypeError, r"plot_matrices: items\[0\] must be"),
+        (
+            lambda: plots.plot_matrices([(np.zeros((2, 2, 2)), "T")]),
+            ValueError,
+            r"plot_matrices: items\[0\] must be 1-D or 2-D",
+        ),
+        (
+            lambda: plots.plot_regression_step([0, 1], [0, 1], {}, 0),
+            TypeError,
+            r"plot_regression_step: history must be the dict from utils.experiments.descent.fit_line_sgd",
+        ),
+    ],
+)
 def test_plots_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()

@@ -15,29 +15,35 @@ from utils.nbcompare import compare_notebooks, compare_text, image_difference
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("stored", "fresh"), [
-    ("loss 0.0158 after 100 steps", "loss 0.0159 after 100 steps"),  # last digit
-    ("x = 0.1000", "x = 0.0999"),  # rounding across a boundary
-    ("error 4.2e-11", "error 4.3e-11"),
-    ("mean -0.000, max +0.000", "mean 0.000, max -0.000"),  # the sign of a printed zero
-    ("0.00e+00", "3.1e-17"),  # a round-off-level value where 0 was printed
-    ("[0.13  0.869 0.001]", "[0.13  0.87  0.001]"),  # NumPy trims trailing zeros
-    ("ends at (-1.484, -0.000).", "ends at (-1.483, +0.000)."),
-])
+@pytest.mark.parametrize(
+    ("stored", "fresh"),
+    [
+        ("loss 0.0158 after 100 steps", "loss 0.0159 after 100 steps"),  # last digit
+        ("x = 0.1000", "x = 0.0999"),  # rounding across a boundary
+        ("error 4.2e-11", "error 4.3e-11"),
+        ("mean -0.000, max +0.000", "mean 0.000, max -0.000"),  # the sign of a printed zero
+        ("0.00e+00", "3.1e-17"),  # a round-off-level value where 0 was printed
+        ("[0.13  0.869 0.001]", "[0.13  0.87  0.001]"),  # NumPy trims trailing zeros
+        ("ends at (-1.484, -0.000).", "ends at (-1.483, +0.000)."),
+    ],
+)
 def test_noise_in_the_last_printed_digit_is_not_a_change(stored, fresh):
     assert compare_text(stored, fresh) is None
 
 
-@pytest.mark.parametrize(("stored", "fresh", "named"), [
-    ("loss 0.0158 after 100 steps", "loss 0.0562 after 100 steps", "'0.0158' became '0.0562'"),
-    ("error 4.2e-11", "error 9.4e-11", "'4.2e-11' became '9.4e-11'"),
-    ("ex05: 6/6 checks passed", "ex05: 5/6 checks passed", "'6' became '5'"),  # integers exact
-    ("accuracy 120 of 178", "accuracy 121 of 178", "'120' became '121'"),
-    ("Python 3.11.7", "Python 3.12.7", "'Python 3.11.7' became 'Python 3.12.7'"),  # versions
-    ("the global minimum", "the local minimum", "became"),
-    ("a\nb", "a\nb\nc", "2 line(s) became 3"),
-    ("loss nan", "loss 0.5", "became"),
-])
+@pytest.mark.parametrize(
+    ("stored", "fresh", "named"),
+    [
+        ("loss 0.0158 after 100 steps", "loss 0.0562 after 100 steps", "'0.0158' became '0.0562'"),
+        ("error 4.2e-11", "error 9.4e-11", "'4.2e-11' became '9.4e-11'"),
+        ("ex05: 6/6 checks passed", "ex05: 5/6 checks passed", "'6' became '5'"),  # integers exact
+        ("accuracy 120 of 178", "accuracy 121 of 178", "'120' became '121'"),
+        ("Python 3.11.7", "Python 3.12.7", "'Python 3.11.7' became 'Python 3.12.7'"),  # versions
+        ("the global minimum", "the local minimum", "became"),
+        ("a\nb", "a\nb\nc", "2 line(s) became 3"),
+        ("loss nan", "loss 0.5", "became"),
+    ],
+)
 def test_real_changes_are_reported_with_the_line(stored, fresh, named):
     problem = compare_text(stored, fresh)
     assert problem is not None and named in problem

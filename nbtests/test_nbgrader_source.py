@@ -41,15 +41,23 @@ def test_every_cell_has_nbgrader_metadata_and_a_unique_grade_id(course, chapter)
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_exercises_are_solution_cells_and_checks_are_test_cells_worth_the_registry_points(
-        course, chapter):
+    course, chapter
+):
     cells = course[1][chapter]["cells"]
     registry = {ex.id: ex.points for ex in checks.exercises(chapter)}
-    solution = [c["metadata"]["nbgrader"]["grade_id"] for c in cells
-                if c["cell_type"] == "code" and c["metadata"]["nbgrader"]["solution"]]
+    solution = [
+        c["metadata"]["nbgrader"]["grade_id"]
+        for c in cells
+        if c["cell_type"] == "code" and c["metadata"]["nbgrader"]["solution"]
+    ]
     assert solution == list(registry)
-    tests = {c["metadata"]["nbgrader"]["grade_id"].removesuffix("-check"):
-             c["metadata"]["nbgrader"]["points"] for c in cells
-             if c["cell_type"] == "code" and c["metadata"]["nbgrader"]["grade"]}
+    tests = {
+        c["metadata"]["nbgrader"]["grade_id"].removesuffix("-check"): c["metadata"]["nbgrader"][
+            "points"
+        ]
+        for c in cells
+        if c["cell_type"] == "code" and c["metadata"]["nbgrader"]["grade"]
+    }
     assert tests == registry
     for cell in cells:
         meta, source = cell["metadata"]["nbgrader"], "".join(cell["source"])
@@ -63,10 +71,12 @@ def test_exercises_are_solution_cells_and_checks_are_test_cells_worth_the_regist
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_written_answers_are_manually_graded_cells_worth_nothing_between_locked_questions(
-        course, chapter):
+    course, chapter
+):
     cells = course[1][chapter]["cells"]
-    answers = [c for c in cells if c["cell_type"] == "markdown"
-               and c["metadata"]["nbgrader"]["solution"]]
+    answers = [
+        c for c in cells if c["cell_type"] == "markdown" and c["metadata"]["nbgrader"]["solution"]
+    ]
     assert answers, "the check-your-understanding answers"
     for cell in answers:
         meta = cell["metadata"]["nbgrader"]
@@ -92,7 +102,7 @@ def test_graded_check_returns_partial_credit_and_writes_nothing_to_stderr(capsys
     assert "warning from your code: RuntimeWarning" in out and "points: 1.67 of 2" in out
 
     def stub(X, w, b):
-        raise NotImplementedError()
+        raise NotImplementedError
 
     assert checks.graded_check("ex01_perceptron", stub) == 0.0
     assert "not done yet" in capsys.readouterr().out

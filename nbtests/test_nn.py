@@ -32,15 +32,19 @@ def _check_kernel(forward, backward, x, *extra):
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-@pytest.mark.parametrize(("forward", "backward", "extra"), [
-    (nn.relu_forward, nn.relu_backward, ()),
-    (nn.sigmoid_forward, nn.sigmoid_backward, ()),
-    (nn.tanh_forward, nn.tanh_backward, ()),
-    (nn.leaky_relu_forward, nn.leaky_relu_backward, (0.01,)),
-    (nn.leaky_relu_forward, nn.leaky_relu_backward, (0.3,)),
-    (nn.elu_forward, nn.elu_backward, (1.0,)),
-    (nn.elu_forward, nn.elu_backward, (0.5,)),
-], ids=["relu", "sigmoid", "tanh", "leaky0.01", "leaky0.3", "elu1", "elu0.5"])
+@pytest.mark.parametrize(
+    ("forward", "backward", "extra"),
+    [
+        (nn.relu_forward, nn.relu_backward, ()),
+        (nn.sigmoid_forward, nn.sigmoid_backward, ()),
+        (nn.tanh_forward, nn.tanh_backward, ()),
+        (nn.leaky_relu_forward, nn.leaky_relu_backward, (0.01,)),
+        (nn.leaky_relu_forward, nn.leaky_relu_backward, (0.3,)),
+        (nn.elu_forward, nn.elu_backward, (1.0,)),
+        (nn.elu_forward, nn.elu_backward, (0.5,)),
+    ],
+    ids=["relu", "sigmoid", "tanh", "leaky0.01", "leaky0.3", "elu1", "elu0.5"],
+)
 def test_activation_kernels_pass_gradcheck(forward, backward, extra, shape):
     x = _away_from_kinks(_rng(forward.__name__, shape).standard_normal(shape) * 2)
     assert _check_kernel(forward, backward, x, *extra) < TOL
@@ -90,8 +94,11 @@ def test_losses_pass_gradcheck(loss, shape):
         f = nn.binary_cross_entropy_with_logits
     else:
         target = rng.standard_normal(shape)
-        f = {"mse": nn.mse_loss, "mae": nn.mae_loss,
-             "mse_half": lambda p, t: nn.mse_loss(p, t, half=True)}[loss]
+        f = {
+            "mse": nn.mse_loss,
+            "mae": nn.mae_loss,
+            "mse_half": lambda p, t: nn.mse_loss(p, t, half=True),
+        }[loss]
     value, grad = f(pred, target)
     assert isinstance(value, float)
     nn.gradcheck(lambda v: f(v, target)[0], pred, grad)
@@ -129,10 +136,22 @@ def test_loss_values_by_hand():
 EXTREME = np.array([[-1000.0, -30.0, 0.0, 30.0, 1000.0]])
 
 
-@pytest.mark.parametrize("func", [
-    nn.sigmoid, nn.sigmoid_derivative, nn.tanh, nn.tanh_derivative, nn.relu, nn.leaky_relu,
-    nn.elu, nn.elu_derivative, nn.softmax, nn.log_softmax, nn.step,
-])
+@pytest.mark.parametrize(
+    "func",
+    [
+        nn.sigmoid,
+        nn.sigmoid_derivative,
+        nn.tanh,
+        nn.tanh_derivative,
+        nn.relu,
+        nn.leaky_relu,
+        nn.elu,
+        nn.elu_derivative,
+        nn.softmax,
+        nn.log_softmax,
+        nn.step,
+    ],
+)
 def test_activations_are_finite_and_silent_at_plus_minus_1000(func):
     with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
         warnings.simplefilter("error")
@@ -144,13 +163,18 @@ def test_sigmoid_extremes_are_exact():
     assert nn.sigmoid(EXTREME)[0, 0] == 0.0 and nn.sigmoid(EXTREME)[0, -1] == 1.0
 
 
-@pytest.mark.parametrize("call", [
-    lambda: nn.softmax_cross_entropy(EXTREME, np.array([0])),
-    lambda: nn.softmax_cross_entropy(EXTREME, np.array([4])),
-    lambda: nn.binary_cross_entropy_with_logits(EXTREME, np.array([[1.0, 0, 1, 0, 1]])),
-    lambda: nn.binary_cross_entropy(np.array([0.0, 1.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0, 0.0])),
-    lambda: nn.cross_entropy(np.array([[0.0, 1.0]]), np.array([0])),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: nn.softmax_cross_entropy(EXTREME, np.array([0])),
+        lambda: nn.softmax_cross_entropy(EXTREME, np.array([4])),
+        lambda: nn.binary_cross_entropy_with_logits(EXTREME, np.array([[1.0, 0, 1, 0, 1]])),
+        lambda: nn.binary_cross_entropy(
+            np.array([0.0, 1.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0, 0.0])
+        ),
+        lambda: nn.cross_entropy(np.array([[0.0, 1.0]]), np.array([0])),
+    ],
+)
 def test_losses_are_finite_and_silent_at_extremes(call):
     with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
         warnings.simplefilter("error")
@@ -166,8 +190,11 @@ def test_stable_bce_matches_the_direct_formula_where_both_work():
     assert np.isclose(stable, direct, rtol=1e-9)
 
 
-scores = arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(1, 6)),
-                elements=st.floats(-500, 500, allow_nan=False))
+scores = arrays(
+    np.float64,
+    st.tuples(st.integers(1, 6), st.integers(1, 6)),
+    elements=st.floats(-500, 500, allow_nan=False),
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -199,34 +226,70 @@ def test_gradcheck_names_the_worst_entry_and_refuses_float32():
     assert nn.gradcheck(lambda v: float(np.sum(v**2)), x, 2 * x) < 1e-8
 
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: nn.linear_forward(np.zeros((2, 8, 8)), np.zeros((64, 3)), np.zeros(3)), ValueError,
-     r"linear_forward: x must have shape \(N, D\), got \(2, 8, 8\)"),
-    (lambda: nn.linear_forward(np.zeros((2, 4)), np.zeros((3, 5)), np.zeros(5)), ValueError,
-     r"linear_forward: W must have shape \(4, M\) to match x of shape \(2, 4\), got \(3, 5\)"),
-    (lambda: nn.linear_forward(np.zeros((2, 4)), np.zeros((4, 5)), np.zeros(4)), ValueError,
-     r"linear_forward: b must have shape \(5,\)"),
-    (lambda: nn.linear_backward(np.zeros((2, 4)), (np.zeros((2, 3)), np.zeros((3, 5)))),
-     ValueError, r"linear_backward: dout must have shape \(2, 5\), got \(2, 4\)"),
-    (lambda: nn.sigmoid("abc"), TypeError, r"sigmoid: x must be a NumPy array, got str"),
-    (lambda: nn.relu(np.array(["a"])), TypeError, r"relu: x must hold real numbers"),
-    (lambda: nn.softmax(np.zeros(3)), ValueError, r"softmax: x must have shape \(N, D\)"),
-    (lambda: nn.leaky_relu(np.zeros(3), alpha=-1), ValueError, r"alpha must be >= 0"),
-    (lambda: nn.prelu_forward(np.zeros((2, 3)), np.zeros(2)), ValueError,
-     r"prelu_forward: alpha must have shape \(3,\)"),
-    (lambda: nn.relu_backward(np.zeros(3), np.zeros(4)), ValueError,
-     r"relu_backward: dout must have shape \(4,\), got \(3,\)"),
-    (lambda: nn.mse_loss(np.zeros((3, 1)), np.zeros(3)), ValueError,
-     r"mse_loss: pred and target must have the same shape, got \(3, 1\) and \(3,\)"),
-    (lambda: nn.binary_cross_entropy(np.array([1.5]), np.array([1.0])), ValueError,
-     r"must lie in \[0, 1\]"),
-    (lambda: nn.softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 3])), ValueError,
-     r"labels must lie in \[0, 2\], got values from 0 to 3"),
-    (lambda: nn.softmax_cross_entropy(np.zeros((2, 3)), np.array([0.0, 1.0])), ValueError,
-     r"integer labels must have shape \(2,\) and an integer dtype"),
-    (lambda: nn.cross_entropy(np.zeros((2, 3)), np.zeros((2, 4))), ValueError,
-     r"one-hot targets must have shape \(2, 3\), got \(2, 4\)"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: nn.linear_forward(np.zeros((2, 8, 8)), np.zeros((64, 3)), np.zeros(3)),
+            ValueError,
+            r"linear_forward: x must have shape \(N, D\), got \(2, 8, 8\)",
+        ),
+        (
+            lambda: nn.linear_forward(np.zeros((2, 4)), np.zeros((3, 5)), np.zeros(5)),
+            ValueError,
+            r"linear_forward: W must have shape \(4, M\) to match x of shape \(2, 4\), got \(3, 5\)",
+        ),
+        (
+            lambda: nn.linear_forward(np.zeros((2, 4)), np.zeros((4, 5)), np.zeros(4)),
+            ValueError,
+            r"linear_forward: b must have shape \(5,\)",
+        ),
+        (
+            lambda: nn.linear_backward(np.zeros((2, 4)), (np.zeros((2, 3)), np.zeros((3, 5)))),
+            ValueError,
+            r"linear_backward: dout must have shape \(2, 5\), got \(2, 4\)",
+        ),
+        (lambda: nn.sigmoid("abc"), TypeError, r"sigmoid: x must be a NumPy array, got str"),
+        (lambda: nn.relu(np.array(["a"])), TypeError, r"relu: x must hold real numbers"),
+        (lambda: nn.softmax(np.zeros(3)), ValueError, r"softmax: x must have shape \(N, D\)"),
+        (lambda: nn.leaky_relu(np.zeros(3), alpha=-1), ValueError, r"alpha must be >= 0"),
+        (
+            lambda: nn.prelu_forward(np.zeros((2, 3)), np.zeros(2)),
+            ValueError,
+            r"prelu_forward: alpha must have shape \(3,\)",
+        ),
+        (
+            lambda: nn.relu_backward(np.zeros(3), np.zeros(4)),
+            ValueError,
+            r"relu_backward: dout must have shape \(4,\), got \(3,\)",
+        ),
+        (
+            lambda: nn.mse_loss(np.zeros((3, 1)), np.zeros(3)),
+            ValueError,
+            r"mse_loss: pred and target must have the same shape, got \(3, 1\) and \(3,\)",
+        ),
+        (
+            lambda: nn.binary_cross_entropy(np.array([1.5]), np.array([1.0])),
+            ValueError,
+            r"must lie in \[0, 1\]",
+        ),
+        (
+            lambda: nn.softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 3])),
+            ValueError,
+            r"labels must lie in \[0, 2\], got values from 0 to 3",
+        ),
+        (
+            lambda: nn.softmax_cross_entropy(np.zeros((2, 3)), np.array([0.0, 1.0])),
+            ValueError,
+            r"integer labels must have shape \(2,\) and an integer dtype",
+        ),
+        (
+            lambda: nn.cross_entropy(np.zeros((2, 3)), np.zeros((2, 4))),
+            ValueError,
+            r"one-hot targets must have shape \(2, 3\), got \(2, 4\)",
+        ),
+    ],
+)
 def test_nn_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()

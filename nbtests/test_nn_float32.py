@@ -13,10 +13,24 @@ def _x(shape=(6, 4), seed=0):
     return RNG(seed).standard_normal(shape).astype(F32)
 
 
-@pytest.mark.parametrize("func", [nn.relu, nn.sigmoid, nn.tanh, nn.leaky_relu, nn.elu,
-                                  nn.softmax, nn.log_softmax, nn.step, nn.relu_derivative,
-                                  nn.sigmoid_derivative, nn.tanh_derivative,
-                                  nn.leaky_relu_derivative, nn.elu_derivative])
+@pytest.mark.parametrize(
+    "func",
+    [
+        nn.relu,
+        nn.sigmoid,
+        nn.tanh,
+        nn.leaky_relu,
+        nn.elu,
+        nn.softmax,
+        nn.log_softmax,
+        nn.step,
+        nn.relu_derivative,
+        nn.sigmoid_derivative,
+        nn.tanh_derivative,
+        nn.leaky_relu_derivative,
+        nn.elu_derivative,
+    ],
+)
 def test_activations_keep_float32(func):
     assert func(_x()).dtype == F32
 
@@ -39,10 +53,15 @@ def test_linear_and_prelu_kernels_keep_float32():
     assert {out.dtype, dx.dtype, dalpha.dtype} == {np.dtype(F32)}
 
 
-@pytest.mark.parametrize("target", [np.array([0, 2, 1, 2, 0, 1]),
-                                    np.eye(3)[[0, 2, 1, 2, 0, 1]],  # float64 one-hot
-                                    np.eye(3, dtype=F32)[[0, 2, 1, 2, 0, 1]]],
-                         ids=["labels", "one-hot float64", "one-hot float32"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        np.array([0, 2, 1, 2, 0, 1]),
+        np.eye(3)[[0, 2, 1, 2, 0, 1]],  # float64 one-hot
+        np.eye(3, dtype=F32)[[0, 2, 1, 2, 0, 1]],
+    ],
+    ids=["labels", "one-hot float64", "one-hot float32"],
+)
 def test_classification_losses_give_float32_gradients(target):
     scores = _x((6, 3))
     loss, grad = nn.softmax_cross_entropy(scores, target)
@@ -51,12 +70,14 @@ def test_classification_losses_give_float32_gradients(target):
     assert grad.dtype == F32
     # the same numbers as float64, to float32 rounding
     _, grad64 = nn.softmax_cross_entropy(scores.astype(np.float64), target)
-    np.testing.assert_allclose(nn.softmax_cross_entropy(scores, target)[1], grad64,
-                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        nn.softmax_cross_entropy(scores, target)[1], grad64, rtol=1e-5, atol=1e-7
+    )
 
 
-@pytest.mark.parametrize("loss", [nn.mse_loss, nn.mae_loss, nn.binary_cross_entropy,
-                                  nn.binary_cross_entropy_with_logits])
+@pytest.mark.parametrize(
+    "loss", [nn.mse_loss, nn.mae_loss, nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits]
+)
 def test_other_losses_give_float32_gradients(loss):
     pred = nn.sigmoid(_x((5, 2)))
     target = (_x((5, 2), 3) > 0).astype(F32)
@@ -81,8 +102,12 @@ def _model(dtype, seed=0, extras=False):
     rng = RNG(seed)
     layers = [nn.Linear(4, 8, rng=rng, dtype=dtype), nn.ReLU()]
     if extras:
-        layers += [nn.BatchNorm1d(8, dtype=dtype), nn.PReLU(8, dtype=dtype),
-                   nn.LayerNorm(8, dtype=dtype), nn.Dropout(0.2, rng=rng)]
+        layers += [
+            nn.BatchNorm1d(8, dtype=dtype),
+            nn.PReLU(8, dtype=dtype),
+            nn.LayerNorm(8, dtype=dtype),
+            nn.Dropout(0.2, rng=rng),
+        ]
     layers += [nn.Linear(8, 3, rng=rng, dtype=dtype)]
     return nn.Sequential(*layers)
 
@@ -99,8 +124,9 @@ def test_layers_created_in_float32_stay_float32(extras):
 
 def test_default_dtype_is_still_float64():
     model = _model(np.float64, extras=True)
-    default = nn.Sequential(nn.Linear(4, 8, rng=RNG(0)), nn.BatchNorm1d(8), nn.PReLU(8),
-                            nn.LayerNorm(8))
+    default = nn.Sequential(
+        nn.Linear(4, 8, rng=RNG(0)), nn.BatchNorm1d(8), nn.PReLU(8), nn.LayerNorm(8)
+    )
     for m in (model, default):
         assert all(layer.params[n].dtype == np.float64 for layer, n in m.parameters())
 
@@ -119,15 +145,21 @@ def test_unsupported_dtype_is_a_type_error_naming_the_layer(bad):
         nn.BatchNorm1d(2, dtype=bad)
 
 
-@pytest.mark.parametrize("opt", [nn.SGD, nn.Momentum, nn.Nesterov, nn.AdaGrad, nn.RMSProp,
-                                 nn.Adam])
+@pytest.mark.parametrize("opt", [nn.SGD, nn.Momentum, nn.Nesterov, nn.AdaGrad, nn.RMSProp, nn.Adam])
 def test_every_optimizer_keeps_float32_and_matches_float64(opt):
     runs = {}
     for dtype in (F32, np.float64):
         model = _model(dtype)
         X, y = _x((32, 4), 5).astype(dtype), RNG(6).integers(0, 3, 32)
-        nn.fit(model, X, y, optimizer=opt(model, lr=0.01, weight_decay=1e-3), epochs=3,
-               batch_size=8, rng=RNG(1))
+        nn.fit(
+            model,
+            X,
+            y,
+            optimizer=opt(model, lr=0.01, weight_decay=1e-3),
+            epochs=3,
+            batch_size=8,
+            rng=RNG(1),
+        )
         runs[dtype] = [layer.params[n] for layer, n in model.parameters()]
     assert all(p.dtype == F32 for p in runs[F32])
     for p32, p64 in zip(runs[F32], runs[np.float64], strict=True):
@@ -138,8 +170,9 @@ def test_float32_training_learns():
     X, y = _x((64, 4), 2), None
     y = (X[:, 0] + X[:, 1] > 0).astype(np.int64)
     model = _model(F32, seed=4)
-    history = nn.fit(model, X, y, optimizer=nn.SGD(model, lr=0.2), epochs=30, batch_size=16,
-                     rng=RNG(0))
+    history = nn.fit(
+        model, X, y, optimizer=nn.SGD(model, lr=0.2), epochs=30, batch_size=16, rng=RNG(0)
+    )
     assert history["train_loss"][-1] < 0.5 * history["train_loss"][0]
 
 

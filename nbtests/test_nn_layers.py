@@ -11,12 +11,20 @@ RNG = np.random.default_rng
 
 
 @pytest.mark.parametrize("n", [1, 5])
-@pytest.mark.parametrize("make", [
-    lambda r: nn.Linear(4, 3, rng=r), lambda r: nn.ReLU(), lambda r: nn.Sigmoid(),
-    lambda r: nn.Tanh(), lambda r: nn.LeakyReLU(0.1), lambda r: nn.ELU(0.7),
-    lambda r: nn.PReLU(4),
-    lambda r: nn.Sequential(nn.Linear(4, 6, rng=r), nn.Tanh(), nn.Linear(6, 3, rng=r)),
-], ids=["linear", "relu", "sigmoid", "tanh", "leaky", "elu", "prelu", "sequential"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda r: nn.Linear(4, 3, rng=r),
+        lambda r: nn.ReLU(),
+        lambda r: nn.Sigmoid(),
+        lambda r: nn.Tanh(),
+        lambda r: nn.LeakyReLU(0.1),
+        lambda r: nn.ELU(0.7),
+        lambda r: nn.PReLU(4),
+        lambda r: nn.Sequential(nn.Linear(4, 6, rng=r), nn.Tanh(), nn.Linear(6, 3, rng=r)),
+    ],
+    ids=["linear", "relu", "sigmoid", "tanh", "leaky", "elu", "prelu", "sequential"],
+)
 def test_every_layer_passes_gradcheck(make, n):
     rng = RNG(n)
     layer = make(rng)
@@ -65,9 +73,18 @@ def test_fit_learns_moons_and_records_history():
     rng = RNG(1)
     model = nn.Sequential(nn.Linear(2, 32, rng=rng), nn.Tanh(), nn.Linear(32, 2, rng=rng))
     seen = []
-    hist = nn.fit(model, X, y, optimizer=nn.SGD(model, lr=0.5), epochs=60, batch_size=32,
-                  rng=rng, validation=(X[:50], y[:50]), metric=nn.accuracy,
-                  callback=lambda e, h, m: seen.append(e))
+    hist = nn.fit(
+        model,
+        X,
+        y,
+        optimizer=nn.SGD(model, lr=0.5),
+        epochs=60,
+        batch_size=32,
+        rng=rng,
+        validation=(X[:50], y[:50]),
+        metric=nn.accuracy,
+        callback=lambda e, h, m: seen.append(e),
+    )
     assert hist.epochs == 60 and len(hist["val_loss"]) == 60 and seen == list(range(1, 61))
     assert hist["train_loss"][-1] < 0.5 * hist["train_loss"][0]
     assert hist["train_metric"][-1] > 0.95
@@ -79,8 +96,9 @@ def test_fit_is_deterministic_and_the_callback_can_stop_it():
     def run():
         rng = RNG(5)
         model = nn.Sequential(nn.Linear(2, 8, rng=rng), nn.ReLU(), nn.Linear(8, 2, rng=rng))
-        return nn.fit(model, X, y, epochs=5, batch_size=16, rng=rng,
-                      callback=lambda e, h, m: e == 3)
+        return nn.fit(
+            model, X, y, epochs=5, batch_size=16, rng=rng, callback=lambda e, h, m: e == 3
+        )
 
     first, second = run(), run()
     assert first["train_loss"] == second["train_loss"]
@@ -92,27 +110,66 @@ def test_fit_stops_when_the_loss_diverges():
     t = 3 * x
     model = nn.Sequential(nn.Linear(1, 1, rng=RNG(0)))
     with np.errstate(all="ignore"):
-        hist = nn.fit(model, x, t, loss=nn.mse_loss, optimizer=nn.SGD(model, lr=50.0),
-                      epochs=200, batch_size=40, rng=RNG(0))
+        hist = nn.fit(
+            model,
+            x,
+            t,
+            loss=nn.mse_loss,
+            optimizer=nn.SGD(model, lr=50.0),
+            epochs=200,
+            batch_size=40,
+            rng=RNG(0),
+        )
     assert hist["stopped_at"] is not None and hist.epochs < 200
 
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: nn.Linear(64, 3, rng=RNG(0)).forward(np.zeros((32, 8, 8))), ValueError,
-     r"Linear.forward: x must have shape \(N, 64\), got \(32, 8, 8\)"),
-    (lambda: nn.Linear(2, 3, rng=0), TypeError, r"Linear: rng must be a numpy.random.Generator"),
-    (lambda: nn.Linear(2, 3, rng=RNG(0), init="glorot"), ValueError,
-     r"Linear: init must be one of \['constant', 'he', 'he_normal'"),
-    (lambda: nn.Linear(0, 3, rng=RNG(0)), ValueError, r"Linear: in_features must be >= 1"),
-    (lambda: nn.ReLU().backward(np.zeros(3)), RuntimeError, r"ReLU.backward: call forward first"),
-    (lambda: nn.Sequential(nn.ReLU(), "relu"), TypeError, r"Sequential: layer 1 must be a layer"),
-    (lambda: nn.SGD(nn.ReLU(), lr=-1), ValueError, r"SGD: lr must be > 0"),
-    (lambda: nn.gradcheck_layer(nn.ReLU(), np.zeros((2, 2), np.float32)), TypeError,
-     r"gradcheck_layer: x must be a float64 array"),
-    (lambda: nn.fit(nn.ReLU(), np.zeros((3, 2)), np.zeros(2), rng=RNG(0)), ValueError,
-     r"fit: X has 3 rows but y has 2"),
-    (lambda: nn.accuracy(np.zeros((3, 2)), np.zeros(4)), ValueError, r"accuracy: y must have shape"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: nn.Linear(64, 3, rng=RNG(0)).forward(np.zeros((32, 8, 8))),
+            ValueError,
+            r"Linear.forward: x must have shape \(N, 64\), got \(32, 8, 8\)",
+        ),
+        (
+            lambda: nn.Linear(2, 3, rng=0),
+            TypeError,
+            r"Linear: rng must be a numpy.random.Generator",
+        ),
+        (
+            lambda: nn.Linear(2, 3, rng=RNG(0), init="glorot"),
+            ValueError,
+            r"Linear: init must be one of \['constant', 'he', 'he_normal'",
+        ),
+        (lambda: nn.Linear(0, 3, rng=RNG(0)), ValueError, r"Linear: in_features must be >= 1"),
+        (
+            lambda: nn.ReLU().backward(np.zeros(3)),
+            RuntimeError,
+            r"ReLU.backward: call forward first",
+        ),
+        (
+            lambda: nn.Sequential(nn.ReLU(), "relu"),
+            TypeError,
+            r"Sequential: layer 1 must be a layer",
+        ),
+        (lambda: nn.SGD(nn.ReLU(), lr=-1), ValueError, r"SGD: lr must be > 0"),
+        (
+            lambda: nn.gradcheck_layer(nn.ReLU(), np.zeros((2, 2), np.float32)),
+            TypeError,
+            r"gradcheck_layer: x must be a float64 array",
+        ),
+        (
+            lambda: nn.fit(nn.ReLU(), np.zeros((3, 2)), np.zeros(2), rng=RNG(0)),
+            ValueError,
+            r"fit: X has 3 rows but y has 2",
+        ),
+        (
+            lambda: nn.accuracy(np.zeros((3, 2)), np.zeros(4)),
+            ValueError,
+            r"accuracy: y must have shape",
+        ),
+    ],
+)
 def test_layers_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
@@ -120,10 +177,12 @@ def test_layers_bad_input(call, error, message):
 
 # ----- data utilities ---------------------------------------------------------------------
 
+
 def test_split_sizes_disjointness_and_stratification():
     X, y = data.load_wine()
     (Xtr, ytr), (Xva, yva), (Xte, yte) = data.train_val_test_split(
-        X, y, val=0.2, test=0.2, stratify=True, rng=RNG(0))
+        X, y, val=0.2, test=0.2, stratify=True, rng=RNG(0)
+    )
     assert len(ytr) + len(yva) + len(yte) == len(y)
     rows = {tuple(r) for r in Xtr} | {tuple(r) for r in Xva} | {tuple(r) for r in Xte}
     assert len(rows) == len(y)
@@ -176,32 +235,67 @@ def test_bundled_loaders():
     assert X.shape == (178, 13) and set(np.unique(y)) == {0, 1, 2}
 
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: data.train_val_test_split(np.zeros((4, 2)), np.zeros(4), val=0.6, test=0.5,
-                                       rng=RNG(0)), ValueError, r"val \+ test < 1"),
-    (lambda: data.train_val_test_split(np.zeros(4), np.zeros(4), rng=RNG(0)), ValueError,
-     r"X must have shape \(N, D\)"),
-    (lambda: data.train_val_test_split(np.zeros((4, 2)), np.zeros(4), stratify=True,
-                                       rng=RNG(0)), ValueError, r"stratify needs integer labels"),
-    (lambda: data.StandardScaler().transform(np.zeros((2, 2))), RuntimeError,
-     r"call fit\(X_train\) first"),
-    (lambda: data.StandardScaler().fit(np.zeros((3, 2))).transform(np.zeros((3, 3))),
-     ValueError, r"StandardScaler.transform: X must have shape \(N, 2\), got \(3, 3\)"),
-    (lambda: data.one_hot(np.array([0.0, 1.0])), ValueError, r"one_hot: y must be integer labels"),
-    (lambda: data.one_hot(np.array([0, 3]), 3), ValueError, r"labels must lie in \[0, 2\]"),
-    (lambda: list(data.minibatch_indices(10, 0, rng=RNG(0))), ValueError,
-     r"minibatch_indices: batch_size must be >= 1"),
-    (lambda: list(data.minibatch_indices(10, 3, rng=None)), TypeError,
-     r"minibatch_indices: rng must be a numpy.random.Generator"),
-    (lambda: list(data.minibatches(np.zeros((3, 2)), np.zeros(2), 2, rng=RNG(0))), ValueError,
-     r"minibatches: X has 3 rows but y has 2"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: data.train_val_test_split(
+                np.zeros((4, 2)), np.zeros(4), val=0.6, test=0.5, rng=RNG(0)
+            ),
+            ValueError,
+            r"val \+ test < 1",
+        ),
+        (
+            lambda: data.train_val_test_split(np.zeros(4), np.zeros(4), rng=RNG(0)),
+            ValueError,
+            r"X must have shape \(N, D\)",
+        ),
+        (
+            lambda: data.train_val_test_split(
+                np.zeros((4, 2)), np.zeros(4), stratify=True, rng=RNG(0)
+            ),
+            ValueError,
+            r"stratify needs integer labels",
+        ),
+        (
+            lambda: data.StandardScaler().transform(np.zeros((2, 2))),
+            RuntimeError,
+            r"call fit\(X_train\) first",
+        ),
+        (
+            lambda: data.StandardScaler().fit(np.zeros((3, 2))).transform(np.zeros((3, 3))),
+            ValueError,
+            r"StandardScaler.transform: X must have shape \(N, 2\), got \(3, 3\)",
+        ),
+        (
+            lambda: data.one_hot(np.array([0.0, 1.0])),
+            ValueError,
+            r"one_hot: y must be integer labels",
+        ),
+        (lambda: data.one_hot(np.array([0, 3]), 3), ValueError, r"labels must lie in \[0, 2\]"),
+        (
+            lambda: list(data.minibatch_indices(10, 0, rng=RNG(0))),
+            ValueError,
+            r"minibatch_indices: batch_size must be >= 1",
+        ),
+        (
+            lambda: list(data.minibatch_indices(10, 3, rng=None)),
+            TypeError,
+            r"minibatch_indices: rng must be a numpy.random.Generator",
+        ),
+        (
+            lambda: list(data.minibatches(np.zeros((3, 2)), np.zeros(2), 2, rng=RNG(0))),
+            ValueError,
+            r"minibatches: X has 3 rows but y has 2",
+        ),
+    ],
+)
 def test_data_utilities_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
 
 
-def test_live_plot_draws_the_curves_outside_a_notebook_too():
+def test_loss_plot_as_fit_callback_draws_the_curves_outside_a_notebook_too():
     from utils.plots import LossPlot
 
     plot = LossPlot()
@@ -210,4 +304,6 @@ def test_live_plot_draws_the_curves_outside_a_notebook_too():
     assert plot.ax.get_title() == "training: epoch 3"
     X, y = data.xor(40, rng=RNG(0))
     model = nn.Sequential(nn.Linear(2, 4, rng=RNG(0)), nn.ReLU(), nn.Linear(4, 2, rng=RNG(1)))
-    assert nn.fit(model, X, y, epochs=2, rng=RNG(0), live_plot=True).epochs == 2
+    plot = LossPlot(title="live")
+    assert nn.fit(model, X, y, epochs=2, rng=RNG(0), callback=plot).epochs == 2
+    assert plot.ax.get_title() == "live: epoch 2"

@@ -13,6 +13,7 @@ RNG = np.random.default_rng
 
 # ----- gradcheck: an absolute floor for gradients that are truly 0 ------------------------
 
+
 def _linear_bn(seed=0):
     rng = RNG(seed)
     model = nn.Sequential(nn.Linear(3, 4, rng=rng), nn.BatchNorm1d(4))
@@ -24,8 +25,7 @@ def _linear_bn(seed=0):
 def _bias_gradient(model, x, y):
     """The bias gradient of the Linear before batch norm, and the loss as a function of b."""
     model.backward(nn.softmax_cross_entropy(model.forward(x), y)[1])
-    return (model[0].grads["b"].copy(),
-            lambda _: nn.softmax_cross_entropy(model.forward(x), y)[0])
+    return (model[0].grads["b"].copy(), lambda _: nn.softmax_cross_entropy(model.forward(x), y)[0])
 
 
 def test_gradcheck_passes_the_zero_bias_gradient_before_batch_norm():
@@ -38,11 +38,15 @@ def test_gradcheck_passes_the_zero_bias_gradient_before_batch_norm():
     assert nn.gradcheck(f, model[0].params["b"], db) == 0.0
 
 
-@pytest.mark.parametrize("wrong", [
-    lambda db: db + 1e-6,                      # small, but far above the rounding noise
-    lambda db: np.full_like(db, 0.05),        # what the bias would get without batch norm
-    lambda db: np.where(np.arange(db.size) == 2, np.nan, db),
-], ids=["tiny", "plain", "nan"])
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda db: db + 1e-6,  # small, but far above the rounding noise
+        lambda db: np.full_like(db, 0.05),  # what the bias would get without batch norm
+        lambda db: np.where(np.arange(db.size) == 2, np.nan, db),
+    ],
+    ids=["tiny", "plain", "nan"],
+)
 def test_gradcheck_still_fails_a_wrong_gradient_where_the_true_one_is_zero(wrong):
     model, x, y = _linear_bn()
     db, f = _bias_gradient(model, x, y)
@@ -91,6 +95,7 @@ def test_gradcheck_layer_still_catches_a_batch_norm_backward_without_its_mean_pa
 
 # ----- fit: a last batch of one row -------------------------------------------------------
 
+
 class _Recorder(nn.Module):
     """Identity that remembers the rows of every training batch."""
 
@@ -108,8 +113,13 @@ class _Recorder(nn.Module):
 
 
 def _bn_model(rng):
-    return nn.Sequential(_Recorder(), nn.Linear(2, 5, rng=rng), nn.BatchNorm1d(5), nn.ReLU(),
-                         nn.Linear(5, 2, rng=rng))
+    return nn.Sequential(
+        _Recorder(),
+        nn.Linear(2, 5, rng=rng),
+        nn.BatchNorm1d(5),
+        nn.ReLU(),
+        nn.Linear(5, 2, rng=rng),
+    )
 
 
 @pytest.mark.parametrize(("n", "sizes"), [(33, [33]), (65, [32, 33]), (97, [32, 32, 33])])
@@ -122,7 +132,7 @@ def test_fit_with_batch_norm_merges_a_last_batch_of_one_row(n, sizes):
     assert [len(b) for b in seen] == sizes * 2
     # every row once per epoch, in the order of the epoch's permutation
     order = RNG(2).permutation(n)
-    assert np.array_equal(np.concatenate(seen[:len(sizes)]), X[order])
+    assert np.array_equal(np.concatenate(seen[: len(sizes)]), X[order])
 
 
 @pytest.mark.parametrize("n", [31, 32, 34, 64, 66, 100])
@@ -142,6 +152,7 @@ def test_fit_documents_what_it_does_with_a_batch_of_one():
 
 
 # ----- ELU far in the negative tail -------------------------------------------------------
+
 
 @pytest.mark.parametrize("alpha", [1.0, 0.5])
 def test_elu_backward_is_exact_far_left(alpha):
@@ -175,13 +186,20 @@ def test_elu_keeps_its_cache_format_and_dtype():
 
 # ----- error messages ---------------------------------------------------------------------
 
+
 def test_layer_norm_names_x_and_its_expected_width():
-    with pytest.raises(ValueError, match=r"^LayerNorm\.forward: x must have shape \(N, 3\), "
-                                         r"got \(2, 4\)$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^LayerNorm\.forward: x must have shape \(N, 3\), "
+        r"got \(2, 4\)$",
+    ):
         nn.LayerNorm(3).forward(np.zeros((2, 4)))
-    with pytest.raises(ValueError, match=r"layernorm_forward: gamma must have shape \(4,\), "
-                                         r"got \(3,\) \(one entry per feature of x, whose "
-                                         r"shape is \(2, 4\)\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"layernorm_forward: gamma must have shape \(4,\), "
+        r"got \(3,\) \(one entry per feature of x, whose "
+        r"shape is \(2, 4\)\)",
+    ):
         nn.layernorm_forward(np.zeros((2, 4)), np.ones(3), np.zeros(3))
 
 
@@ -189,33 +207,54 @@ def _layer():
     return nn.Linear(2, 2, rng=RNG(0))
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda: nn.Momentum(_layer(), momentum=0.9),
-     r"^Momentum\(\.\.\.\): unexpected keyword argument 'momentum'; did you mean beta=\?"),
-    (lambda: nn.Nesterov(_layer(), lr=0.1, momentum=0.9),
-     r"^Nesterov\(\.\.\.\): unexpected keyword argument 'momentum'; did you mean beta=\?"),
-    (lambda: nn.Adam(_layer(), betas=(0.9, 0.99)),
-     r"^Adam\(\.\.\.\): unexpected keyword argument 'betas'; did you mean beta1=\.\.\., "
-     r"beta2=\.\.\.\?"),
-    (lambda: nn.AdamW(_layer(), betas=(0.9, 0.99)), r"^AdamW\(\.\.\.\): .*did you mean beta1="),
-    (lambda: nn.RMSProp(_layer(), alpha=0.9),
-     r"^RMSProp\(\.\.\.\): unexpected keyword argument 'alpha'; did you mean rho=\?"),
-    (lambda: nn.Adam(_layer(), learning_rate=0.1), r"^Adam\(\.\.\.\): .*did you mean lr=\?"),
-    (lambda: nn.SGD(_layer(), momentum=0.9),
-     r"^SGD\(\.\.\.\): unexpected keyword argument 'momentum'; .*Momentum\(model, lr=\.\.\., "
-     r"beta=0\.9\)"),
-    (lambda: nn.Momentum(_layer(), nesterov=True), r"^Momentum\(\.\.\.\): .*Nesterov\(model"),
-    (lambda: nn.Momentum([{"params": _layer(), "momentum": 0.9}]),
-     r"^Momentum\(\.\.\.\): group 0: unexpected keyword argument 'momentum'; did you mean "
-     r"beta=\?"),
-    (lambda: nn.Adam([{"params": _layer()}, {"params": _layer(), "betas": (0.9, 0.9)}]),
-     r"^Adam\(\.\.\.\): group 1: unexpected keyword argument 'betas'; did you mean beta1="),
-    (lambda: nn.SGD([{"params": _layer(), "weight_decay": 0.1}]),
-     r"^SGD\(\.\.\.\): group 0: .*weight_decay is set once for every group"),
-    (lambda: nn.Adam(_layer(), foo=1),
-     r"^Adam\(\.\.\.\): unexpected keyword argument 'foo'\. Valid keywords: lr, beta1, beta2, "
-     r"eps, weight_decay$"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: nn.Momentum(_layer(), momentum=0.9),
+            r"^Momentum\(\.\.\.\): unexpected keyword argument 'momentum'; did you mean beta=\?",
+        ),
+        (
+            lambda: nn.Nesterov(_layer(), lr=0.1, momentum=0.9),
+            r"^Nesterov\(\.\.\.\): unexpected keyword argument 'momentum'; did you mean beta=\?",
+        ),
+        (
+            lambda: nn.Adam(_layer(), betas=(0.9, 0.99)),
+            r"^Adam\(\.\.\.\): unexpected keyword argument 'betas'; did you mean beta1=\.\.\., "
+            r"beta2=\.\.\.\?",
+        ),
+        (lambda: nn.AdamW(_layer(), betas=(0.9, 0.99)), r"^AdamW\(\.\.\.\): .*did you mean beta1="),
+        (
+            lambda: nn.RMSProp(_layer(), alpha=0.9),
+            r"^RMSProp\(\.\.\.\): unexpected keyword argument 'alpha'; did you mean rho=\?",
+        ),
+        (lambda: nn.Adam(_layer(), learning_rate=0.1), r"^Adam\(\.\.\.\): .*did you mean lr=\?"),
+        (
+            lambda: nn.SGD(_layer(), momentum=0.9),
+            r"^SGD\(\.\.\.\): unexpected keyword argument 'momentum'; .*Momentum\(model, lr=\.\.\., "
+            r"beta=0\.9\)",
+        ),
+        (lambda: nn.Momentum(_layer(), nesterov=True), r"^Momentum\(\.\.\.\): .*Nesterov\(model"),
+        (
+            lambda: nn.Momentum([{"params": _layer(), "momentum": 0.9}]),
+            r"^Momentum\(\.\.\.\): group 0: unexpected keyword argument 'momentum'; did you mean "
+            r"beta=\?",
+        ),
+        (
+            lambda: nn.Adam([{"params": _layer()}, {"params": _layer(), "betas": (0.9, 0.9)}]),
+            r"^Adam\(\.\.\.\): group 1: unexpected keyword argument 'betas'; did you mean beta1=",
+        ),
+        (
+            lambda: nn.SGD([{"params": _layer(), "weight_decay": 0.1}]),
+            r"^SGD\(\.\.\.\): group 0: .*weight_decay is set once for every group",
+        ),
+        (
+            lambda: nn.Adam(_layer(), foo=1),
+            r"^Adam\(\.\.\.\): unexpected keyword argument 'foo'\. Valid keywords: lr, beta1, beta2, "
+            r"eps, weight_decay$",
+        ),
+    ],
+)
 def test_optimizer_keyword_errors_name_the_class_and_the_keyword_meant(call, message):
     with pytest.raises(TypeError, match=message) as info:
         call()
@@ -232,9 +271,12 @@ def test_optimizers_still_copy_and_take_positional_hyperparameters():
 
 def test_cross_entropy_refuses_scores_and_points_to_softmax_cross_entropy():
     scores = np.array([[2.0, -1.0, 0.5]])
-    with pytest.raises(ValueError, match=r"^cross_entropy: prob must hold probabilities in "
-                                         r"\[0, 1\].*got values from -1 to 2; for raw scores use "
-                                         r"softmax_cross_entropy"):
+    with pytest.raises(
+        ValueError,
+        match=r"^cross_entropy: prob must hold probabilities in "
+        r"\[0, 1\].*got values from -1 to 2; for raw scores use "
+        r"softmax_cross_entropy",
+    ):
         nn.cross_entropy(scores, np.array([0]))
     loss, _ = nn.cross_entropy(nn.softmax(scores), np.array([0]))
     assert loss == pytest.approx(nn.softmax_cross_entropy(scores, np.array([0]))[0])
@@ -248,18 +290,23 @@ def test_layers_accept_array_likes_as_the_kernels_do():
     for x in (rows, tuple(map(tuple, rows)), [[1, 2], [3, -1]], np.array([[1, 2], [3, -1]])):
         out = layer.forward(x)
         assert out.dtype == np.float64 and np.array_equal(out, expected)
-    assert np.array_equal(nn.linear_forward(rows, layer.params["W"], layer.params["b"])[0],
-                          expected)
+    assert np.array_equal(
+        nn.linear_forward(rows, layer.params["W"], layer.params["b"])[0], expected
+    )
     assert nn.LayerNorm(2).forward(rows).shape == (2, 2)
     assert nn.BatchNorm1d(2).forward(rows).shape == (2, 2)
-    with pytest.raises(ValueError, match=r"^Linear\.forward: x must have shape \(N, 2\), "
-                                         r"got \(3,\)$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^Linear\.forward: x must have shape \(N, 2\), "
+        r"got \(3,\)$",
+    ):
         layer.forward([1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match=r"^Linear\.forward: x must be a NumPy array, got str"):
         layer.forward("x")
 
 
 # ----- AdamW ------------------------------------------------------------------------------
+
 
 def test_adamw_two_steps_by_hand():
     # w = 1, gradients 2 then 1, lr 0.1, weight_decay 0.5, Adam's defaults otherwise.
@@ -286,8 +333,10 @@ def test_adamw_with_zero_weight_decay_is_adam():
         w_adamw, s_adamw = nn.adamw_update(w_adamw, g, s_adamw, lr=0.01, weight_decay=0.0)
     assert np.array_equal(w_adam, w_adamw)
 
-    models = [nn.Sequential(nn.Linear(3, 4, rng=RNG(5)), nn.Tanh(), nn.Linear(4, 2, rng=RNG(6)))
-              for _ in range(2)]
+    models = [
+        nn.Sequential(nn.Linear(3, 4, rng=RNG(5)), nn.Tanh(), nn.Linear(4, 2, rng=RNG(6)))
+        for _ in range(2)
+    ]
     opts = [nn.Adam(models[0], lr=0.01), nn.AdamW(models[1], lr=0.01, weight_decay=0.0)]
     x, y = rng.standard_normal((6, 3)), np.array([0, 1, 1, 0, 1, 0])
     for _ in range(3):
@@ -327,28 +376,50 @@ def test_adamw_class_and_function_agree_and_defaults_are_pytorchs():
         opt.step()
         W, state = nn.adamw_update(W, g, state, lr=0.01, weight_decay=0.1)
     np.testing.assert_allclose(layer.params["W"], W, rtol=1e-14)
-    defaults = {k: p.default for k, p in inspect.signature(nn.AdamW).parameters.items()
-                if p.default is not inspect.Parameter.empty}
-    assert defaults == {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
-                        "weight_decay": 0.01}
+    defaults = {
+        k: p.default
+        for k, p in inspect.signature(nn.AdamW).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+    assert defaults == {
+        "lr": 0.001,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "eps": 1e-8,
+        "weight_decay": 0.01,
+    }
     assert {"AdamW", "adamw_update"} <= set(nn.__all__)
     assert list(nn.UPDATES) == ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
 
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: nn.adamw_update(np.zeros(2), np.zeros(2), {}, weight_decay=-1), ValueError,
-     r"^adamw_update: weight_decay must be >= 0, got -1.0"),
-    (lambda: nn.adamw_update(np.zeros(2), np.zeros(2), {}, lr=0), ValueError,
-     r"^adamw_update: lr must be > 0"),
-    (lambda: nn.AdamW(_layer(), weight_decay=-1), ValueError, r"^AdamW: weight_decay must be >= 0"),
-    (lambda: nn.AdamW(_layer(), beta2=1.0), ValueError, r"^AdamW: beta2 must be in \[0, 1\)"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: nn.adamw_update(np.zeros(2), np.zeros(2), {}, weight_decay=-1),
+            ValueError,
+            r"^adamw_update: weight_decay must be >= 0, got -1.0",
+        ),
+        (
+            lambda: nn.adamw_update(np.zeros(2), np.zeros(2), {}, lr=0),
+            ValueError,
+            r"^adamw_update: lr must be > 0",
+        ),
+        (
+            lambda: nn.AdamW(_layer(), weight_decay=-1),
+            ValueError,
+            r"^AdamW: weight_decay must be >= 0",
+        ),
+        (lambda: nn.AdamW(_layer(), beta2=1.0), ValueError, r"^AdamW: beta2 must be in \[0, 1\)"),
+    ],
+)
 def test_adamw_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
 
 
 # ----- our side of each row of GLOSSARY.md's "Coming from PyTorch" table -----------------
+
 
 def test_batchnorm_running_variance_is_the_biased_one():
     x = RNG(10).standard_normal((5, 3))

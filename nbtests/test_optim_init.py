@@ -56,10 +56,17 @@ def test_updates_do_not_modify_their_inputs():
 QUADRATIC = np.diag([1.0, 10.0])  # f(w) = w.T A w / 2, minimum at 0
 
 
-@pytest.mark.parametrize(("name", "hyper"), [
-    ("sgd", {"lr": 0.05}), ("momentum", {"lr": 0.02}), ("nesterov", {"lr": 0.02}),
-    ("adagrad", {"lr": 0.5}), ("rmsprop", {"lr": 0.01}), ("adam", {"lr": 0.05}),
-])
+@pytest.mark.parametrize(
+    ("name", "hyper"),
+    [
+        ("sgd", {"lr": 0.05}),
+        ("momentum", {"lr": 0.02}),
+        ("nesterov", {"lr": 0.02}),
+        ("adagrad", {"lr": 0.5}),
+        ("rmsprop", {"lr": 0.01}),
+        ("adam", {"lr": 0.05}),
+    ],
+)
 def test_every_optimizer_converges_on_a_convex_quadratic(name, hyper):
     w, state = np.array([3.0, -2.0]), {}
     for _ in range(2000):
@@ -112,26 +119,45 @@ def test_fit_trains_with_adam():
     X, y = data.moons(200, rng=RNG(0))
     rng = RNG(1)
     model = nn.Sequential(nn.Linear(2, 16, rng=rng), nn.ReLU(), nn.Linear(16, 2, rng=rng))
-    hist = nn.fit(model, X, y, optimizer=nn.Adam(model, lr=0.02), epochs=100, rng=rng,
-                  metric=nn.accuracy)
+    hist = nn.fit(
+        model, X, y, optimizer=nn.Adam(model, lr=0.02), epochs=100, rng=rng, metric=nn.accuracy
+    )
     assert hist["train_metric"][-1] > 0.95
 
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: nn.sgd_update(np.zeros(2), np.zeros(3), {}), ValueError,
-     r"sgd_update: w and dw must have the same shape, got \(2,\) and \(3,\)"),
-    (lambda: nn.adam_update(np.zeros(2), np.zeros(2), None), TypeError,
-     r"adam_update: state must be a dict"),
-    (lambda: nn.momentum_update(np.zeros(2), np.zeros(2), {}, beta=1.0), ValueError,
-     r"momentum_update: beta must be in \[0, 1\), got 1.0"),
-    (lambda: nn.Adam(nn.Linear(2, 2, rng=RNG(0)), lr=-1), ValueError, r"^Adam: lr must be > 0"),
-    (lambda: nn.RMSProp(nn.Linear(2, 2, rng=RNG(0)), rho=2), ValueError,
-     r"^RMSProp: rho must be in \[0, 1\)"),
-    (lambda: nn.SGD(nn.Linear(2, 2, rng=RNG(0)), weight_decay=-1), ValueError,
-     r"SGD: weight_decay must be >= 0"),
-    (lambda: nn.SGD(nn.Linear(2, 2, rng=RNG(0)), lr=-1), ValueError, r"^SGD: lr must be > 0"),
-    (lambda: nn.Momentum("model"), TypeError, r"Momentum: model must be a layer or Sequential"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: nn.sgd_update(np.zeros(2), np.zeros(3), {}),
+            ValueError,
+            r"sgd_update: w and dw must have the same shape, got \(2,\) and \(3,\)",
+        ),
+        (
+            lambda: nn.adam_update(np.zeros(2), np.zeros(2), None),
+            TypeError,
+            r"adam_update: state must be a dict",
+        ),
+        (
+            lambda: nn.momentum_update(np.zeros(2), np.zeros(2), {}, beta=1.0),
+            ValueError,
+            r"momentum_update: beta must be in \[0, 1\), got 1.0",
+        ),
+        (lambda: nn.Adam(nn.Linear(2, 2, rng=RNG(0)), lr=-1), ValueError, r"^Adam: lr must be > 0"),
+        (
+            lambda: nn.RMSProp(nn.Linear(2, 2, rng=RNG(0)), rho=2),
+            ValueError,
+            r"^RMSProp: rho must be in \[0, 1\)",
+        ),
+        (
+            lambda: nn.SGD(nn.Linear(2, 2, rng=RNG(0)), weight_decay=-1),
+            ValueError,
+            r"SGD: weight_decay must be >= 0",
+        ),
+        (lambda: nn.SGD(nn.Linear(2, 2, rng=RNG(0)), lr=-1), ValueError, r"^SGD: lr must be > 0"),
+        (lambda: nn.Momentum("model"), TypeError, r"Momentum: model must be a layer or Sequential"),
+    ],
+)
 def test_optimizers_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
@@ -140,9 +166,12 @@ def test_optimizers_bad_input(call, error, message):
 # ----- initializers -----------------------------------------------------------------------
 
 STATS = [  # (initializer, expected std); normal versions and uniform ones with the same variance
-    (nn.xavier_normal, np.sqrt(2 / (1000 + 500))), (nn.xavier_uniform, np.sqrt(2 / (1000 + 500))),
-    (nn.he_normal, np.sqrt(2 / 1000)), (nn.he_uniform, np.sqrt(2 / 1000)),
-    (functools.partial(nn.normal, std=0.3), 0.3), (functools.partial(nn.uniform, limit=0.3), 0.3 / np.sqrt(3)),
+    (nn.xavier_normal, np.sqrt(2 / (1000 + 500))),
+    (nn.xavier_uniform, np.sqrt(2 / (1000 + 500))),
+    (nn.he_normal, np.sqrt(2 / 1000)),
+    (nn.he_uniform, np.sqrt(2 / 1000)),
+    (functools.partial(nn.normal, std=0.3), 0.3),
+    (functools.partial(nn.uniform, limit=0.3), 0.3 / np.sqrt(3)),
 ]
 
 
@@ -168,19 +197,38 @@ def test_constant_initializers_and_linear_accepts_names_and_callables():
         assert layer.params["W"].shape == (30, 20)
     layer = nn.Linear(30, 20, rng=RNG(0), init=functools.partial(nn.normal, std=1.0))
     assert layer.params["W"].std() == pytest.approx(1.0, rel=0.1)
-    assert np.array_equal(nn.Linear(30, 20, rng=RNG(3), init="he").params["W"],
-                          nn.he_normal(30, 20, rng=RNG(3)))
+    assert np.array_equal(
+        nn.Linear(30, 20, rng=RNG(3), init="he").params["W"], nn.he_normal(30, 20, rng=RNG(3))
+    )
 
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: nn.he_normal(0, 3, rng=RNG(0)), ValueError, r"he_normal: fan_in must be >= 1"),
-    (lambda: nn.xavier_uniform(3, 2.5, rng=RNG(0)), TypeError, r"xavier_uniform: fan_out must be an int"),
-    (lambda: nn.normal(3, 3, rng=RNG(0), std=-1), ValueError, r"normal: std must be >= 0"),
-    (lambda: nn.he_uniform(3, 3, rng=None), TypeError, r"he_uniform: rng must be a numpy.random.Generator"),
-    (lambda: nn.Linear(3, 2, rng=RNG(0), init=lambda n, m, rng: np.zeros((m, n))), ValueError,
-     r"Linear: init returned shape \(2, 3\), expected \(3, 2\)"),
-    (lambda: nn.Linear(3, 2, rng=RNG(0), init=3), TypeError, r"Linear: init must be a name or a callable"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: nn.he_normal(0, 3, rng=RNG(0)), ValueError, r"he_normal: fan_in must be >= 1"),
+        (
+            lambda: nn.xavier_uniform(3, 2.5, rng=RNG(0)),
+            TypeError,
+            r"xavier_uniform: fan_out must be an int",
+        ),
+        (lambda: nn.normal(3, 3, rng=RNG(0), std=-1), ValueError, r"normal: std must be >= 0"),
+        (
+            lambda: nn.he_uniform(3, 3, rng=None),
+            TypeError,
+            r"he_uniform: rng must be a numpy.random.Generator",
+        ),
+        (
+            lambda: nn.Linear(3, 2, rng=RNG(0), init=lambda n, m, rng: np.zeros((m, n))),
+            ValueError,
+            r"Linear: init returned shape \(2, 3\), expected \(3, 2\)",
+        ),
+        (
+            lambda: nn.Linear(3, 2, rng=RNG(0), init=3),
+            TypeError,
+            r"Linear: init must be a name or a callable",
+        ),
+    ],
+)
 def test_initializers_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()

@@ -1,7 +1,5 @@
 """Saving and loading models (no pickle), freezing layers, new heads, per-group learning rates."""
 
-
-
 import numpy as np
 import pytest
 
@@ -12,10 +10,20 @@ RNG = np.random.default_rng
 
 
 def _model(rng):
-    return nn.Sequential(nn.Linear(4, 8, rng=rng), nn.BatchNorm1d(8), nn.ReLU(),
-                         nn.Dropout(0.2, rng=rng), nn.Linear(8, 6, rng=rng), nn.PReLU(6),
-                         nn.LayerNorm(6), nn.Tanh(), nn.Linear(6, 3, rng=rng), nn.LeakyReLU(0.1),
-                         nn.ELU(0.5), nn.Sigmoid())
+    return nn.Sequential(
+        nn.Linear(4, 8, rng=rng),
+        nn.BatchNorm1d(8),
+        nn.ReLU(),
+        nn.Dropout(0.2, rng=rng),
+        nn.Linear(8, 6, rng=rng),
+        nn.PReLU(6),
+        nn.LayerNorm(6),
+        nn.Tanh(),
+        nn.Linear(6, 3, rng=rng),
+        nn.LeakyReLU(0.1),
+        nn.ELU(0.5),
+        nn.Sigmoid(),
+    )
 
 
 def test_round_trip_is_bit_exact(tmp_path):
@@ -43,18 +51,37 @@ def test_the_file_holds_no_pickle(tmp_path):
         assert set(archive.files) == {"0.W", "0.b", "__architecture__"}
 
 
-@pytest.mark.parametrize(("damage", "message"), [
-    (lambda p: p.unlink(), r"load: no model file at"),
-    (lambda p: p.write_bytes(p.read_bytes()[:200]), r"is not a readable model file \(truncated"),
-    (lambda p: p.write_bytes(b"\x00\x01garbage"), r"is not a readable model file"),
-    (lambda p: np.savez(p, x=np.zeros(2)), r"has no architecture record"),
-    (lambda p: np.savez(p, __architecture__=np.array("{not json")), r"damaged architecture record"),
-    (lambda p: np.savez(p, __architecture__=np.array('{"format": "dlf-model", "version": 99, '
-                                                     '"layers": []}')), r"format version 99"),
-    (lambda p: np.savez(p, __architecture__=np.array(
-        '{"format": "dlf-model", "version": 1, "layers": [{"type": "Conv2d", "args": {}}]}')),
-     r"layer 0 has unknown type 'Conv2d'"),
-])
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda p: p.unlink(), r"load: no model file at"),
+        (
+            lambda p: p.write_bytes(p.read_bytes()[:200]),
+            r"is not a readable model file \(truncated",
+        ),
+        (lambda p: p.write_bytes(b"\x00\x01garbage"), r"is not a readable model file"),
+        (lambda p: np.savez(p, x=np.zeros(2)), r"has no architecture record"),
+        (
+            lambda p: np.savez(p, __architecture__=np.array("{not json")),
+            r"damaged architecture record",
+        ),
+        (
+            lambda p: np.savez(
+                p, __architecture__=np.array('{"format": "dlf-model", "version": 99, "layers": []}')
+            ),
+            r"format version 99",
+        ),
+        (
+            lambda p: np.savez(
+                p,
+                __architecture__=np.array(
+                    '{"format": "dlf-model", "version": 1, "layers": [{"type": "Conv2d", "args": {}}]}'
+                ),
+            ),
+            r"layer 0 has unknown type 'Conv2d'",
+        ),
+    ],
+)
 def test_damaged_files_are_rejected_clearly(tmp_path, damage, message):
     path = save(nn.Sequential(nn.Linear(3, 2, rng=RNG(0)), nn.ReLU()), tmp_path / "m.npz")
     damage(path)
@@ -84,17 +111,27 @@ def test_dropout_models_need_an_rng_and_bad_models_are_refused(tmp_path):
         save(nn.ReLU(), tmp_path / "x.npz")
 
     class Custom(nn.Module):
-        pass
+        def __init__(self, width):
+            super().__init__()  # width is not kept, so no config can name it
 
-    with pytest.raises(TypeError, match=r"save: layer 0 is a Custom, which cannot be saved"):
-        save(nn.Sequential(Custom()), tmp_path / "x.npz")
+    with pytest.raises(
+        TypeError,
+        match=r"save: layer 0 is a Custom, which cannot be saved: "
+        r"Custom.config: the constructor argument 'width'",
+    ):
+        save(nn.Sequential(Custom(3)), tmp_path / "x.npz")
 
 
 def _trained_parts():
     X, y = data.gaussians(120, centers=[(-1, -1), (1, 1), (1, -1)], std=0.6, rng=RNG(0))
     rng = RNG(1)
-    model = nn.Sequential(nn.Linear(2, 16, rng=rng), nn.ReLU(), nn.Linear(16, 16, rng=rng),
-                          nn.ReLU(), nn.Linear(16, 3, rng=rng))
+    model = nn.Sequential(
+        nn.Linear(2, 16, rng=rng),
+        nn.ReLU(),
+        nn.Linear(16, 16, rng=rng),
+        nn.ReLU(),
+        nn.Linear(16, 3, rng=rng),
+    )
     return X, y, model, rng
 
 
@@ -134,14 +171,18 @@ def test_per_group_learning_rates_are_applied():
     assert np.allclose(model[4].params["W"], W4 - 0.1 * g4)
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda m: nn.Adam([{"params": m[0], "lr": -1}]), r"^Adam: lr must be > 0"),
-    (lambda m: nn.Adam([{"lr": 0.1}]), r"Adam: group 0 needs 'params'"),
-    (lambda m: nn.Adam([1, 2]), r"Adam: model must be a layer or Sequential, or a list of groups"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda m: nn.Adam([{"params": m[0], "lr": -1}]), r"^Adam: lr must be > 0"),
+        (lambda m: nn.Adam([{"lr": 0.1}]), r"Adam: group 0 needs 'params'"),
+        (
+            lambda m: nn.Adam([1, 2]),
+            r"Adam: model must be a layer or Sequential, or a list of groups",
+        ),
+    ],
+)
 def test_bad_groups_are_refused(call, message):
     _, _, model, _ = _trained_parts()
     with pytest.raises((TypeError, ValueError), match=message):
         call(model)
-
-

@@ -29,10 +29,14 @@ from utils import nn
 from utils.checks import default_seed, exercises, get_exercise, judge, run_exercise, run_probe
 from utils.grade.core import secret_inputs
 
+# Every exercise's wrong answers under the notebook's and the grader's inputs: minutes.
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
+
 CHAPTERS = [f"{k:02d}" for k in range(12)]
 MODULES = {ch: importlib.import_module(f"test_checks_ch{ch}") for ch in CHAPTERS}
-WRONG = {ex_id: list(answers) for mod in MODULES.values()
-         for ex_id, answers in mod.WRONG_ANSWERS.items()}
+WRONG = {
+    ex_id: list(answers) for mod in MODULES.values() for ex_id, answers in mod.WRONG_ANSWERS.items()
+}
 
 # Slips that agree with the right answer on part of the input space, so only some draws
 # would show them; the probes must show them on the notebook's draw as well.
@@ -56,9 +60,12 @@ RIGHT_SECRETS = [f"secret {k}".encode() for k in range(20)]
 
 # Correct answers written differently from the solution notebook's.
 ALTERNATIVES = {
-    "ex00_batch_iterations": [lambda N, B: math.ceil(N / B), lambda N, B: -(-N // B),
-                              lambda N, B: int(np.ceil(N / B)),
-                              lambda N, B: N // B + (N % B > 0)],
+    "ex00_batch_iterations": [
+        lambda N, B: math.ceil(N / B),
+        lambda N, B: -(-N // B),
+        lambda N, B: int(np.ceil(N / B)),
+        lambda N, B: N // B + (N % B > 0),
+    ],
     "ex02_softmax": [lambda s: np.exp(nn.log_softmax(s))],
     "ex03_softmax_cross_entropy": [nn.softmax_cross_entropy],
     "ex05_two_layer_loss_and_grads": [_ch05._variant()],
@@ -77,8 +84,10 @@ def _solutions(chapter: str) -> dict:
 
 def _grader_verdicts(ex, obj, inputs):
     """What the grader decides on these inputs (run here instead of in a child process)."""
-    return [judge(probe, i, run_probe(probe, obj, i), obj_name=ex.obj_name)
-            for probe, i in zip(ex.probes, inputs, strict=True)]
+    return [
+        judge(probe, i, run_probe(probe, obj, i), obj_name=ex.obj_name)
+        for probe, i in zip(ex.probes, inputs, strict=True)
+    ]
 
 
 def _failed(verdicts) -> list[str]:
@@ -90,8 +99,9 @@ def test_every_exercise_has_known_wrong_answers():
     assert sum(len(v) for v in WRONG.values()) > 400
 
 
-@pytest.mark.parametrize("ex_id, k", [(ex_id, k) for ex_id in sorted(WRONG)
-                                       for k in range(len(WRONG[ex_id]))])
+@pytest.mark.parametrize(
+    "ex_id, k", [(ex_id, k) for ex_id in sorted(WRONG) for k in range(len(WRONG[ex_id]))]
+)
 def test_a_wrong_answer_the_grader_catches_fails_the_notebook_check(ex_id, k):
     ex = get_exercise(ex_id)
     obj, name = WRONG[ex_id][k]
@@ -100,8 +110,10 @@ def test_a_wrong_answer_the_grader_catches_fails_the_notebook_check(ex_id, k):
     for secret in SECRETS:
         by_grader = _failed(_grader_verdicts(ex, obj, secret_inputs([ex_id], secret)[ex_id]))
         if by_grader and not in_notebook:
-            problems.append(f"{name!r} passes the notebook check, but the grader (secret "
-                            f"{secret!r}) fails it on: {by_grader}")
+            problems.append(
+                f"{name!r} passes the notebook check, but the grader (secret "
+                f"{secret!r}) fails it on: {by_grader}"
+            )
         if not by_grader:
             problems.append(f"{name!r} gets full marks from the grader (secret {secret!r})")
     assert not problems, "\n".join(problems)
@@ -115,6 +127,9 @@ def test_no_correct_answer_fails_under_20_secrets(ex_id):
     for k, obj in enumerate([solution, *ALTERNATIVES.get(ex_id, [])]):
         for secret in RIGHT_SECRETS:
             verdicts = _grader_verdicts(ex, obj, secret_inputs([ex_id], secret)[ex_id])
-            problems += [f"answer #{k}, secret {secret!r}, {v.probe}: {v.message}"
-                         for v in verdicts if not v.passed]
+            problems += [
+                f"answer #{k}, secret {secret!r}, {v.probe}: {v.message}"
+                for v in verdicts
+                if not v.passed
+            ]
     assert not problems, "\n".join(problems[:5])

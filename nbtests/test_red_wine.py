@@ -8,9 +8,11 @@ import pytest
 from utils import data
 from utils.data import WINE_QUALITY_FEATURES, load_red_wine, load_wine_quality
 
-ROWS = [(7.4, 0.7, 0, 1.9, 0.076, 11, 34, 0.9978, 3.51, 0.56, 9.4, 5),
-        (7.8, 0.88, 0, 2.6, 0.098, 25, 67, 0.9968, 3.2, 0.68, 9.8, 5),
-        (11.2, 0.28, 0.56, 1.9, 0.075, 17, 60, 0.998, 3.16, 0.58, 9.8, 6)]
+ROWS = [
+    (7.4, 0.7, 0, 1.9, 0.076, 11, 34, 0.9978, 3.51, 0.56, 9.4, 5),
+    (7.8, 0.88, 0, 2.6, 0.098, 25, 67, 0.9968, 3.2, 0.68, 9.8, 5),
+    (11.2, 0.28, 0.56, 1.9, 0.075, 17, 60, 0.998, 3.16, 0.58, 9.8, 6),
+]
 
 
 def test_shipped_file_shape_and_dtypes():
@@ -66,8 +68,11 @@ def _layout(sep: str, quoted: bool) -> str:
     return "\n".join([header, *(sep.join(str(v) for v in row) for row in ROWS)]) + "\n"
 
 
-@pytest.mark.parametrize(("sep", "quoted"), [(";", True), (",", False), (",", True)],
-                         ids=["uci-semicolons-quoted", "commas", "commas-quoted"])
+@pytest.mark.parametrize(
+    ("sep", "quoted"),
+    [(";", True), (",", False), (",", True)],
+    ids=["uci-semicolons-quoted", "commas", "commas-quoted"],
+)
 def test_users_copy_in_either_layout(tmp_path, sep, quoted):
     path = tmp_path / "copy.csv"
     path.write_text(_layout(sep, quoted))
@@ -88,6 +93,7 @@ def test_both_layouts_of_the_whole_file_agree(tmp_path):
 
 
 # ----- benchmarks/red_wine.py (make reproduce): the Keras example's data, without training -----
+
 
 def test_example_split_is_pandas_sample_frac_07_random_state_1234():
     from benchmarks.red_wine import example_split
@@ -130,7 +136,10 @@ def test_repair_restores_the_82_lost_decimal_points_and_nothing_else():
         assert read == X[row, WINE_QUALITY_FEATURES.index(name)] and read == np.floor(read)
         assert restored == R[row, WINE_QUALITY_FEATURES.index(name)]
     assert {k: len(v) for k, v in by_feature.items()} == {
-        "density": 71, "volatile acidity": 5, "alcohol": 6}
+        "density": 71,
+        "volatile acidity": 5,
+        "alcohol": 6,
+    }
     # File lines (row + 2) as the data's README lists them.
     assert [r + 2 for r in by_feature["alcohol"]] == [1361, 1364, 1441, 1443, 1477, 1516]
     assert [r + 2 for r in by_feature["volatile acidity"]] == [692, 707, 712, 726, 1014]

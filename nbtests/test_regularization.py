@@ -15,9 +15,11 @@ def _check(forward, x, *params):
     grads = forward.backward(dout, cache)
     grads = grads if isinstance(grads, tuple) else (grads,)
     for k, (target, g) in enumerate(zip((x, *params), grads, strict=False)):
+
         def f(_, k=k):
             args = [x, *params]
             return float(np.sum(forward(*args)[0] * dout))
+
         assert nn.gradcheck(f, target, g) < 1e-7, k
 
 
@@ -124,14 +126,18 @@ def test_batchnorm_running_statistics_and_eval_mode():
     assert np.allclose(bn.running_var, std**2, rtol=0.1)
     bn.eval()
     x = mean + std * rng.standard_normal((1, 3))  # a batch of one works in eval
-    expected = bn.params["gamma"] * (x - bn.running_mean) / np.sqrt(bn.running_var + bn.eps) \
+    expected = (
+        bn.params["gamma"] * (x - bn.running_mean) / np.sqrt(bn.running_var + bn.eps)
         + bn.params["beta"]
+    )
     assert np.allclose(bn.forward(x), expected)
 
 
 def test_batchnorm_training_normalises_each_feature():
     out, _ = nn.batchnorm_forward(RNG(6).standard_normal((50, 4)) * 7 + 3, np.ones(4), np.zeros(4))
-    assert np.allclose(out.mean(axis=0), 0, atol=1e-12) and np.allclose(out.std(axis=0), 1, atol=1e-5)
+    assert np.allclose(out.mean(axis=0), 0, atol=1e-12) and np.allclose(
+        out.std(axis=0), 1, atol=1e-5
+    )
 
 
 def test_layernorm_normalises_each_sample_and_works_for_one():
@@ -143,17 +149,30 @@ def test_early_stopping_stops_and_restores_the_best_epoch():
     X, y = data.moons(60, noise=0.35, rng=RNG(0))
     Xv, yv = data.moons(200, noise=0.35, rng=RNG(1))
     rng = RNG(2)
-    model = nn.Sequential(nn.Linear(2, 128, rng=rng), nn.ReLU(), nn.Linear(128, 128, rng=rng),
-                          nn.ReLU(), nn.Linear(128, 2, rng=rng))
+    model = nn.Sequential(
+        nn.Linear(2, 128, rng=rng),
+        nn.ReLU(),
+        nn.Linear(128, 128, rng=rng),
+        nn.ReLU(),
+        nn.Linear(128, 2, rng=rng),
+    )
     es = nn.EarlyStopping(patience=10)
-    hist = nn.fit(model, X, y, optimizer=nn.Adam(model, lr=0.01), epochs=400, batch_size=16,
-                  rng=rng, validation=(Xv, yv), early_stopping=es)
+    hist = nn.fit(
+        model,
+        X,
+        y,
+        optimizer=nn.Adam(model, lr=0.01),
+        epochs=400,
+        batch_size=16,
+        rng=rng,
+        validation=(Xv, yv),
+        early_stopping=es,
+    )
     best = hist["best_epoch"]
     assert hist["stopped_at"] == best + 10 < 400
     assert min(hist["val_loss"]) == hist["val_loss"][best - 1]
     restored = nn.softmax_cross_entropy(model.eval().forward(Xv), yv)[0]
     assert restored == pytest.approx(hist["val_loss"][best - 1])
-
 
 
 def test_early_stopping_restores_batch_norm_running_statistics():
@@ -162,39 +181,96 @@ def test_early_stopping_restores_batch_norm_running_statistics():
     X, y = data.moons(80, noise=0.35, rng=RNG(3))
     Xv, yv = data.moons(200, noise=0.35, rng=RNG(4))
     rng = RNG(5)
-    model = nn.Sequential(nn.Linear(2, 64, rng=rng), nn.BatchNorm1d(64), nn.ReLU(),
-                          nn.Linear(64, 64, rng=rng), nn.BatchNorm1d(64), nn.ReLU(),
-                          nn.Linear(64, 2, rng=rng))
-    hist = nn.fit(model, X, y, optimizer=nn.Adam(model, lr=0.02), epochs=300, batch_size=16,
-                  rng=rng, validation=(Xv, yv), early_stopping=nn.EarlyStopping(patience=15))
+    model = nn.Sequential(
+        nn.Linear(2, 64, rng=rng),
+        nn.BatchNorm1d(64),
+        nn.ReLU(),
+        nn.Linear(64, 64, rng=rng),
+        nn.BatchNorm1d(64),
+        nn.ReLU(),
+        nn.Linear(64, 2, rng=rng),
+    )
+    hist = nn.fit(
+        model,
+        X,
+        y,
+        optimizer=nn.Adam(model, lr=0.02),
+        epochs=300,
+        batch_size=16,
+        rng=rng,
+        validation=(Xv, yv),
+        early_stopping=nn.EarlyStopping(patience=15),
+    )
     best = hist["best_epoch"]
     assert hist["stopped_at"] == best + 15 < 300
     restored = nn.softmax_cross_entropy(model.eval().forward(Xv), yv)[0]
     assert restored == pytest.approx(hist["val_loss"][best - 1], rel=1e-12)
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: nn.Dropout(1.0, rng=RNG(0)), ValueError, r"Dropout: p must be in \[0, 1\)"),
-    (lambda: nn.Dropout(0.5, rng=None), TypeError, r"Dropout: rng must be a numpy.random.Generator"),
-    (lambda: nn.dropout_forward(np.ones(3), 0.5, training=True, mask=np.ones(4, bool)), ValueError,
-     r"dropout_forward: mask must have shape \(3,\)"),
-    (lambda: nn.BatchNorm1d(3).forward(np.ones((1, 3))), ValueError,
-     r"batchnorm_forward: training needs a batch of N >= 2"),
-    (lambda: nn.BatchNorm1d(3).forward(np.ones((4, 2))), ValueError,
-     r"BatchNorm1d.forward: x must have shape \(N, 3\), got \(4, 2\)"),
-    (lambda: nn.batchnorm_forward(np.ones((4, 3)), np.ones(2), np.zeros(3)), ValueError,
-     r"batchnorm_forward: gamma must have shape \(3,\), got \(2,\)"),
-    (lambda: nn.batchnorm_forward(np.ones((4, 3)), np.ones(3), np.zeros(3), training=False),
-     ValueError, r"evaluation mode needs running_mean and running_var"),
-    (lambda: nn.BatchNorm1d(3, momentum=1.5), ValueError, r"BatchNorm1d: momentum must be in \[0, 1\)"),
-    (lambda: nn.layernorm_forward(np.ones(3), np.ones(3), np.zeros(3)), ValueError,
-     r"layernorm_forward: x must have shape \(N, D\)"),
-    (lambda: nn.l2_penalty([np.ones(2)], -1), ValueError, r"l2_penalty: lam must be >= 0"),
-    (lambda: nn.l1_penalty("w", 0.1), TypeError, r"l1_penalty: weights must be a list of arrays"),
-    (lambda: nn.EarlyStopping(patience=0), ValueError, r"EarlyStopping: patience must be >= 1"),
-    (lambda: nn.fit(nn.ReLU(), np.zeros((3, 2)), np.zeros(3), rng=RNG(0),
-                    early_stopping=nn.EarlyStopping()), ValueError,
-     r"fit: early_stopping needs validation="),
-])
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: nn.Dropout(1.0, rng=RNG(0)), ValueError, r"Dropout: p must be in \[0, 1\)"),
+        (
+            lambda: nn.Dropout(0.5, rng=None),
+            TypeError,
+            r"Dropout: rng must be a numpy.random.Generator",
+        ),
+        (
+            lambda: nn.dropout_forward(np.ones(3), 0.5, training=True, mask=np.ones(4, bool)),
+            ValueError,
+            r"dropout_forward: mask must have shape \(3,\)",
+        ),
+        (
+            lambda: nn.BatchNorm1d(3).forward(np.ones((1, 3))),
+            ValueError,
+            r"batchnorm_forward: training needs a batch of N >= 2",
+        ),
+        (
+            lambda: nn.BatchNorm1d(3).forward(np.ones((4, 2))),
+            ValueError,
+            r"BatchNorm1d.forward: x must have shape \(N, 3\), got \(4, 2\)",
+        ),
+        (
+            lambda: nn.batchnorm_forward(np.ones((4, 3)), np.ones(2), np.zeros(3)),
+            ValueError,
+            r"batchnorm_forward: gamma must have shape \(3,\), got \(2,\)",
+        ),
+        (
+            lambda: nn.batchnorm_forward(np.ones((4, 3)), np.ones(3), np.zeros(3), training=False),
+            ValueError,
+            r"evaluation mode needs running_mean and running_var",
+        ),
+        (
+            lambda: nn.BatchNorm1d(3, momentum=1.5),
+            ValueError,
+            r"BatchNorm1d: momentum must be in \[0, 1\)",
+        ),
+        (
+            lambda: nn.layernorm_forward(np.ones(3), np.ones(3), np.zeros(3)),
+            ValueError,
+            r"layernorm_forward: x must have shape \(N, D\)",
+        ),
+        (lambda: nn.l2_penalty([np.ones(2)], -1), ValueError, r"l2_penalty: lam must be >= 0"),
+        (
+            lambda: nn.l1_penalty("w", 0.1),
+            TypeError,
+            r"l1_penalty: weights must be a list of arrays",
+        ),
+        (lambda: nn.EarlyStopping(patience=0), ValueError, r"EarlyStopping: patience must be >= 1"),
+        (
+            lambda: nn.fit(
+                nn.ReLU(),
+                np.zeros((3, 2)),
+                np.zeros(3),
+                rng=RNG(0),
+                early_stopping=nn.EarlyStopping(),
+            ),
+            ValueError,
+            r"fit: early_stopping needs validation=",
+        ),
+    ],
+)
 def test_regularization_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()

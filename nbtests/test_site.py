@@ -20,7 +20,8 @@ import pytest
 
 from utils import site
 from utils._nbfast import nbformat
-from utils.build import CODE_BEGIN, CODE_END, MD_BEGIN, MD_END, strip_solutions
+from utils.build import strip_solutions
+from utils.notebook import CODE_BEGIN, CODE_END, MD_BEGIN, MD_END, exercise_id, is_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ("04", "07")
@@ -83,6 +84,7 @@ def _pages(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.html"))
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_no_script_or_stylesheet_comes_from_the_network(built, kind):
     pages = _pages(built[kind])
@@ -93,11 +95,15 @@ def test_no_script_or_stylesheet_comes_from_the_network(built, kind):
         assert not remote, f"{page.name} loads {remote}"
         for code in parsed.inline:
             # An inline module import, a dynamic script URL or a CSS @import/url() fetch too.
-            fetches = re.findall(r"""(?:import\s*\(?\s*|from\s+|url\(\s*|@import\s+|src\s*=\s*)"""
-                                 r"""['"]?(?:https?:)?//""", code)
+            fetches = re.findall(
+                r"""(?:import\s*\(?\s*|from\s+|url\(\s*|@import\s+|src\s*=\s*)"""
+                r"""['"]?(?:https?:)?//""",
+                code,
+            )
             assert not fetches, f"{page.name}: an inline script or style fetches {fetches}"
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_every_relative_asset_exists_also_after_copying_the_folder(built, kind, tmp_path):
     moved = tmp_path / "elsewhere" / kind
@@ -127,6 +133,7 @@ def test_every_relative_asset_exists_also_after_copying_the_folder(built, kind, 
     assert (mathjax / "MathJax.js").is_file() and (mathjax / "config" / "Safe.js").is_file()
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_the_index_links_every_chapter_present(built, kind):
     folder = built[kind]
@@ -152,29 +159,37 @@ def _solution_lines(nb) -> dict[str, list[str]]:
     elsewhere = "\n".join(c.source for c in strip_solutions(nb).cells)
     out = {}
     for cell in nb.cells:
-        if "exercise" not in cell.metadata.get("tags", []):
+        if not is_exercise(cell):
             continue
         body = cell.source.split(CODE_BEGIN, 1)[1].split(CODE_END, 1)[0]
-        lines = [ln.strip() for ln in body.splitlines()
-                 if len(ln.strip()) > 12 and not ln.strip().startswith(("#", '"'))
-                 and ln.strip() not in elsewhere]
-        out[cell.metadata["exercise_id"]] = lines
+        lines = [
+            ln.strip()
+            for ln in body.splitlines()
+            if len(ln.strip()) > 12
+            and not ln.strip().startswith(("#", '"'))
+            and ln.strip() not in elsewhere
+        ]
+        out[exercise_id(cell)] = lines
     return out
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("stem", _chapter_stems())
 def test_instructor_deck_reveals_solutions_as_fragments(built, stem):
     nb = nbformat.read(str(ROOT / "solutions" / f"{stem}.ipynb"), as_version=4)
     deck = built["slides"] / f"{stem}.slides.html"
     raw, text = deck.read_text(encoding="utf-8"), _text(deck)
-    assert CODE_BEGIN not in text and "not done yet\")" not in text
+    assert CODE_BEGIN not in text and 'not done yet")' not in text
     for cell in nb.cells:
-        if "exercise" not in cell.metadata.get("tags", []):
+        if not is_exercise(cell):
             continue
-        ex_id = cell.metadata["exercise_id"]
+        ex_id = exercise_id(cell)
         own = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-        fragment = re.search(r'<div class="fragment">\s*<div class="jp-Cell[^"]*" '
-                             rf'id="cell-id={ex_id}"', raw)
+        fragment = re.search(
+            r'<div class="fragment">\s*<div class="jp-Cell[^"]*" '
+            rf'id="cell-id={ex_id}"',
+            raw,
+        )
         if own in ("-", "fragment"):
             assert fragment, f"{ex_id}: its solution is not a fragment of the slide"
         else:  # the exercise starts its own (sub)slide: the solution comes with the next key
@@ -186,11 +201,14 @@ def test_instructor_deck_reveals_solutions_as_fragments(built, stem):
     for cell in answers:
         answer = cell.source.split(MD_BEGIN, 1)[1].split(MD_END, 1)[0].strip()
         assert answer, "an empty written answer"
-        assert re.search(r'<div class="fragment">\s*<div class="jp-Cell[^"]*" '
-                         rf'id="cell-id={re.escape(cell.id)}-answer"', raw), \
-            f"the answers of cell {cell.id} are not a fragment"
+        assert re.search(
+            r'<div class="fragment">\s*<div class="jp-Cell[^"]*" '
+            rf'id="cell-id={re.escape(cell.id)}-answer"',
+            raw,
+        ), f"the answers of cell {cell.id} are not a fragment"
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
 @pytest.mark.parametrize("stem", _chapter_stems())
 @pytest.mark.parametrize("kind", ["slides", "html"])
 def test_student_pages_show_stubs_and_figures_but_no_solution(built, stem, kind):
@@ -200,20 +218,30 @@ def test_student_pages_show_stubs_and_figures_but_no_solution(built, stem, kind)
     text = _text(page)
     for ex_id, lines in _solution_lines(nb).items():
         assert f'NotImplementedError("{ex_id}: not done yet")' in text
-        assert f"{ex_id}: " not in text.replace(f'"{ex_id}: not done yet"', ""), \
+        assert f"{ex_id}: " not in text.replace(f'"{ex_id}: not done yet"', ""), (
             f"{ex_id}: a check result is shown to students"
+        )
         shown = [line for line in lines if line in text]
         assert not shown, f"{ex_id}: solution lines in the student page: {shown}"
     full = built[kind] / (f"{stem}.slides.html" if kind == "slides" else f"{stem}.solutions.html")
     for cell in nb.cells:
         if cell.cell_type == "markdown" and MD_BEGIN in cell.source:
             answer = cell.source.split(MD_BEGIN, 1)[1].split(MD_END, 1)[0]
-            first = _norm(re.sub(r"^\s*(\d+\.|[-*])\s+", "", next(
-                ln for ln in answer.splitlines() if len(ln.strip()) > 20)))[:40]
+            first = _norm(
+                re.sub(
+                    r"^\s*(\d+\.|[-*])\s+",
+                    "",
+                    next(ln for ln in answer.splitlines() if len(ln.strip()) > 20),
+                )
+            )[:40]
             assert first in _norm(_text(full)), f"{first!r} is not in the instructor page"
             assert first not in _norm(text), f"a written answer is shown to students: {first!r}"
-    figures = sum(1 for c in nb.cells if c.cell_type == "code" and any(
-        "image/png" in o.get("data", {}) for o in c.get("outputs", [])))
+    figures = sum(
+        1
+        for c in nb.cells
+        if c.cell_type == "code"
+        and any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
+    )
     assert page.read_text(encoding="utf-8").count("data:image/png;base64") >= figures > 0
 
 
@@ -268,9 +296,15 @@ def test_a_student_build_holds_no_answers_and_no_instructor_page(tmp_path):
     site.build_html(html_out, audiences=("student",), only="01")
     site.build_slides(slides_out, audiences=("student",), only="01")
     assert sorted(p.name for p in html_out.glob("*.html")) == [
-        "01_perceptron_xor.html", "glossary.html", "index.html"]
+        "01_perceptron_xor.html",
+        "glossary.html",
+        "index.html",
+    ]
     assert sorted(p.name for p in slides_out.glob("*.html")) == [
-        "01_perceptron_xor.student.slides.html", "glossary.html", "index.html"]
+        "01_perceptron_xor.student.slides.html",
+        "glossary.html",
+        "index.html",
+    ]
     index = (html_out / "index.html").read_text(encoding="utf-8")
     assert "instructors.html" not in index and "solutions" not in index
     texts = {p: _norm(_text(p)) for out in (html_out, slides_out) for p in out.glob("*.html")}

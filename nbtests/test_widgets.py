@@ -89,15 +89,27 @@ def test_training_steps_explorer_steps_and_reports_divergence():
     assert all(np.isfinite(line.get_ydata()).any() for line in w.figure.axes[1].lines)
 
 
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: widgets.gate_explorer("XAND"), ValueError, r"gate_explorer: gate must be one of"),
-    (lambda: widgets.gate_explorer(perceptron=3), TypeError,
-     r"gate_explorer: perceptron must be callable, got int"),
-    (lambda: widgets.training_steps_explorer([0.0, 1.0], [0.0, 1.0], batch_size=8), ValueError,
-     r"fit_line_sgd: batch_size must be <= N = 2, got 8"),
-    (lambda: widgets.training_steps_explorer([0.0, 1.0], [0.0], batch_size=1), ValueError,
-     r"fit_line_sgd: t must have shape \(2,\), got \(1,\)"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: widgets.gate_explorer("XAND"), ValueError, r"gate_explorer: gate must be one of"),
+        (
+            lambda: widgets.gate_explorer(perceptron=3),
+            TypeError,
+            r"gate_explorer: perceptron must be callable, got int",
+        ),
+        (
+            lambda: widgets.training_steps_explorer([0.0, 1.0], [0.0, 1.0], batch_size=8),
+            ValueError,
+            r"fit_line_sgd: batch_size must be <= N = 2, got 8",
+        ),
+        (
+            lambda: widgets.training_steps_explorer([0.0, 1.0], [0.0], batch_size=1),
+            ValueError,
+            r"fit_line_sgd: t must have shape \(2,\), got \(1,\)",
+        ),
+    ],
+)
 def test_widgets_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()

@@ -17,6 +17,7 @@ def _close_figures():
 
 # ------------------------------------------------------------ plot functions
 
+
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
 def test_plot_activation_draws_f_and_its_derivative(name):
     ax = plot_activation(name)
@@ -37,12 +38,15 @@ def test_plot_activation_uses_alpha_and_marks_a_point():
     assert any(line.get_label() == "tangent" for line in ax.get_lines())
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"name": "softmax"}, ValueError, "plot_activation: name must be one of"),
-    ({"name": "relu6"}, ValueError, "plot_activation: name must be one of"),
-    ({"name": "elu", "alpha": -1.0}, ValueError, "alpha must be >= 0"),
-    ({"name": "relu", "x": np.zeros((3, 2))}, ValueError, "plot_activation"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"name": "softmax"}, ValueError, "plot_activation: name must be one of"),
+        ({"name": "relu6"}, ValueError, "plot_activation: name must be one of"),
+        ({"name": "elu", "alpha": -1.0}, ValueError, "alpha must be >= 0"),
+        ({"name": "relu", "x": np.zeros((3, 2))}, ValueError, "plot_activation"),
+    ],
+)
 def test_plot_activation_rejects_bad_input(kwargs, error, match):
     name = kwargs.pop("name")
     with pytest.raises(error, match=match):
@@ -58,18 +62,22 @@ def test_plot_probabilities_draws_one_bar_per_class():
     assert ax.get_ylabel() == "probability" and ax.get_title() == "softmax"
 
 
-@pytest.mark.parametrize("probs, labels, match", [
-    ([0.5, 0.5], ["a"], "labels must be a sequence of 2"),
-    ([0.5, 0.5], "ab", "labels must be a sequence of 2"),
-    ([0.5, 1.5], ["a", "b"], r"probs must be finite numbers in \[0, 1\]"),
-    ([np.nan, 0.5], ["a", "b"], r"probs must be finite numbers in \[0, 1\]"),
-])
+@pytest.mark.parametrize(
+    "probs, labels, match",
+    [
+        ([0.5, 0.5], ["a"], "labels must be a sequence of 2"),
+        ([0.5, 0.5], "ab", "labels must be a sequence of 2"),
+        ([0.5, 1.5], ["a", "b"], r"probs must be finite numbers in \[0, 1\]"),
+        ([np.nan, 0.5], ["a", "b"], r"probs must be finite numbers in \[0, 1\]"),
+    ],
+)
 def test_plot_probabilities_rejects_bad_input(probs, labels, match):
     with pytest.raises(ValueError, match=f"plot_probabilities: {match}"):
         plot_probabilities(probs, labels)
 
 
 # ------------------------------------------------------------ activation_explorer
+
 
 def test_activation_explorer_switches_activation_and_redraws():
     w = activation_explorer("relu")
@@ -113,17 +121,21 @@ def test_activation_explorer_saturation_shows_in_the_status():
     assert "f'(5.0) = 0.0002" in w.message
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"name": "softmax"}, "name must be one of"),
-    ({"alpha": 3.0}, r"alpha must be in \[0, 2\]"),
-    ({"x0": 9.0}, r"x0 must be in \[-5, 5\]"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"name": "softmax"}, "name must be one of"),
+        ({"alpha": 3.0}, r"alpha must be in \[0, 2\]"),
+        ({"x0": 9.0}, r"x0 must be in \[-5, 5\]"),
+    ],
+)
 def test_activation_explorer_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=f"activation_explorer: {match}"):
         activation_explorer(**kwargs)
 
 
 # ------------------------------------------------------------ softmax_temperature_explorer
+
 
 def test_temperature_explorer_reports_the_worked_example():
     w = softmax_temperature_explorer()
@@ -149,12 +161,15 @@ def test_temperature_explorer_handles_huge_scores():
     assert "b 1.000" in w.message and "nan" not in w.message
 
 
-@pytest.mark.parametrize("args, kwargs, match", [
-    (((1.0,), ("a",)), {}, "scores must be at least 2 finite numbers"),
-    (((1.0, np.inf), ("a", "b")), {}, "scores must be at least 2 finite numbers"),
-    (((1.0, 2.0), ("a",)), {}, "labels must name the 2 scores"),
-    (((1.0, 2.0), ("a", "b")), {"temperature": 0.0}, r"temperature must be in \[0.05, 20\]"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, match",
+    [
+        (((1.0,), ("a",)), {}, "scores must be at least 2 finite numbers"),
+        (((1.0, np.inf), ("a", "b")), {}, "scores must be at least 2 finite numbers"),
+        (((1.0, 2.0), ("a",)), {}, "labels must name the 2 scores"),
+        (((1.0, 2.0), ("a", "b")), {"temperature": 0.0}, r"temperature must be in \[0.05, 20\]"),
+    ],
+)
 def test_temperature_explorer_rejects_bad_arguments(args, kwargs, match):
     with pytest.raises(ValueError, match=f"softmax_temperature_explorer: {match}"):
         softmax_temperature_explorer(*args, **kwargs)

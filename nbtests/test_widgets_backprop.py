@@ -37,6 +37,7 @@ def _predict(P):
 
 # ------------------------------------------------------------ the widget
 
+
 def test_explorer_has_the_controls_and_starts_at_epoch_0(explorer):
     assert set(explorer.controls) == {"epoch", "hidden"}
     assert explorer.controls["epoch"].max == 40 and explorer.controls["epoch"].step == 10
@@ -78,13 +79,16 @@ def test_a_diverging_learning_rate_gives_a_message_not_nan(data):
     assert "nan" not in w.message.lower()
 
 
-@pytest.mark.parametrize("kwargs, error", [
-    ({"hidden_sizes": ()}, ValueError),
-    ({"hidden_sizes": (0,)}, ValueError),
-    ({"epochs": 5, "every": 10}, ValueError),
-    ({"lr": -1.0}, ValueError),
-    ({"lr": "fast"}, TypeError),
-])
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"hidden_sizes": ()}, ValueError),
+        ({"hidden_sizes": (0,)}, ValueError),
+        ({"epochs": 5, "every": 10}, ValueError),
+        ({"lr": -1.0}, ValueError),
+        ({"lr": "fast"}, TypeError),
+    ],
+)
 def test_explorer_rejects_bad_arguments(data, kwargs, error):
     X, y = data
     with pytest.raises(error, match="boundary_training_explorer"):
@@ -101,9 +105,12 @@ def test_explorer_rejects_bad_labels(data):
 
 # ------------------------------------------------------------ plot functions
 
+
 def test_plot_graph_draws_boxes_values_and_gradients():
-    nodes = {"a": {"pos": (0, 0), "kind": "input", "value": 2.0, "grad": -1.0},
-             "b": {"pos": (2, 0), "label": "b = 3a", "value": 6.0, "grad": 1.0}}
+    nodes = {
+        "a": {"pos": (0, 0), "kind": "input", "value": 2.0, "grad": -1.0},
+        "b": {"pos": (2, 0), "label": "b = 3a", "value": 6.0, "grad": 1.0},
+    }
     ax = plot_graph(nodes, [("a", "b", "x3")], title="tiny")
     texts = [t.get_text() for t in ax.texts]
     assert {"a", "b = 3a", "2.00", "-1.00", "6.00", "1.00", "x3"} <= set(texts)
@@ -111,14 +118,17 @@ def test_plot_graph_draws_boxes_values_and_gradients():
     plt.close(ax.figure)
 
 
-@pytest.mark.parametrize("nodes, edges, match", [
-    ({}, [], "non-empty dict"),
-    ({"a": {"value": 1}}, [], "'pos'"),
-    ({"a": {"pos": (0, 0, 1)}}, [], "expected \\(x, y\\)"),
-    ({"a": {"pos": (0, 0), "kind": "blob"}}, [], "kind 'blob'"),
-    ({"a": {"pos": (0, 0)}}, [("a", "zzz")], "unknown node 'zzz'"),
-    ({"a": {"pos": (0, 0)}}, ["a"], "an edge must be"),
-])
+@pytest.mark.parametrize(
+    "nodes, edges, match",
+    [
+        ({}, [], "non-empty dict"),
+        ({"a": {"value": 1}}, [], "'pos'"),
+        ({"a": {"pos": (0, 0, 1)}}, [], "expected \\(x, y\\)"),
+        ({"a": {"pos": (0, 0), "kind": "blob"}}, [], "kind 'blob'"),
+        ({"a": {"pos": (0, 0)}}, [("a", "zzz")], "unknown node 'zzz'"),
+        ({"a": {"pos": (0, 0)}}, ["a"], "an edge must be"),
+    ],
+)
 def test_plot_graph_rejects_bad_input(nodes, edges, match):
     with pytest.raises((TypeError, ValueError), match=match):
         plot_graph(nodes, edges)
@@ -133,12 +143,15 @@ def test_plot_gradcheck_errors_one_column_per_check():
     plt.close(ax.figure)
 
 
-@pytest.mark.parametrize("errors, match", [
-    ({}, "non-empty dict"),
-    ({"a": [-1.0]}, "non-negative"),
-    ({"a": [np.nan]}, "finite"),
-    ({"a": []}, "not empty"),
-])
+@pytest.mark.parametrize(
+    "errors, match",
+    [
+        ({}, "non-empty dict"),
+        ({"a": [-1.0]}, "non-negative"),
+        ({"a": [np.nan]}, "finite"),
+        ({"a": []}, "not empty"),
+    ],
+)
 def test_plot_gradcheck_errors_rejects_bad_input(errors, match):
     with pytest.raises((TypeError, ValueError), match=match):
         plot_gradcheck_errors(errors)
@@ -147,8 +160,7 @@ def test_plot_gradcheck_errors_rejects_bad_input(errors, match):
 
 def test_plot_boundary_snapshots_and_its_errors(data):
     X, y = data
-    axes = plot_boundary_snapshots([("first", _predict), ("second", _predict)], X, y,
-                                   resolution=20)
+    axes = plot_boundary_snapshots([("first", _predict), ("second", _predict)], X, y, resolution=20)
     assert [ax.get_title() for ax in axes] == ["first", "second"]
     plt.close("all")
     with pytest.raises(TypeError, match="plot_boundary_snapshots"):

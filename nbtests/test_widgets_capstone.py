@@ -4,13 +4,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from utils import data, nn
+from utils import data
+from utils.experiments import capstone as experiments
+from utils.experiments.capstone import early_stopping_epochs
 from utils.plots import capstone as plots
-from utils.widgets.capstone import (
-    describe_run,
-    early_stopping_epochs,
-    training_curves_explorer,
-)
+from utils.widgets.capstone import describe_run, training_curves_explorer
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +17,9 @@ def runs():
     rng = np.random.default_rng(0)
     X, y = data.gaussians(90, centers=((-2, 0), (2, 0), (0, 2.5)), std=0.8, rng=rng)
     Y = data.one_hot(y, 3)
-    return plots.capstone_runs(X[:60], Y[:60], X[60:], Y[60:], ps=(0.0, 0.9),
-                               lrs=(1e-3, 1e-1), epochs=30, seed=1)
+    return experiments.capstone_runs(
+        X[:60], Y[:60], X[60:], Y[60:], ps=(0.0, 0.9), lrs=(1e-3, 1e-1), epochs=30, seed=1
+    )
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +33,13 @@ def _set(w, **values):
 
 
 def test_runs_have_every_combination_and_finite_curves(runs):
-    assert set(runs) == {(p, lr, bn) for p in (0.0, 0.9) for lr in (1e-3, 1e-1)
-                         for bn in (True, False)}
+    assert set(runs) == {
+        (p, lr, bn) for p in (0.0, 0.9) for lr in (1e-3, 1e-1) for bn in (True, False)
+    }
     for run in runs.values():
-        assert {k: v.shape for k, v in run.items()} == {k: (30,) for k in
-                                                        ("train_loss", "val_loss",
-                                                         "train_acc", "val_acc")}
+        assert {k: v.shape for k, v in run.items()} == {
+            k: (30,) for k in ("train_loss", "val_loss", "train_acc", "val_acc")
+        }
     good = runs[0.0, 1e-1, True]
     assert good["train_loss"][-1] < good["train_loss"][0]
     assert np.all((good["val_acc"] >= 0) & (good["val_acc"] <= 1))
@@ -81,8 +81,12 @@ def test_explorer_image_changes_and_is_deterministic(explorer):
 
 def _run(val_loss, train_acc=0.95):
     val_loss = np.asarray(val_loss, dtype=float)
-    return {"train_loss": val_loss.copy(), "val_loss": val_loss,
-            "train_acc": np.full(val_loss.size, train_acc), "val_acc": np.full(val_loss.size, 0.9)}
+    return {
+        "train_loss": val_loss.copy(),
+        "val_loss": val_loss,
+        "train_acc": np.full(val_loss.size, train_acc),
+        "val_acc": np.full(val_loss.size, 0.9),
+    }
 
 
 def test_diverged_and_empty_runs_give_messages_not_crashes():
@@ -100,52 +104,17 @@ def test_still_improving_and_early_stop_messages():
     assert "best epoch 10" in message and "stops at epoch 15" in message
 
 
-def test_early_stopping_epochs_matches_the_library():
-    rng = np.random.default_rng(3)
-    val = 1 / np.arange(1, 60) + 0.02 * rng.standard_normal(59) + np.linspace(0, 0.3, 59)
-    stopper, model, stopped = nn.EarlyStopping(patience=7), nn.Sequential(), None
-    for epoch, loss in enumerate(val, start=1):
-        if stopper.update(epoch, loss, model):
-            stopped = epoch
-            break
-    assert early_stopping_epochs(val, 7) == (stopper.best_epoch, stopped)
-
-
 def test_explorer_rejects_bad_runs():
     with pytest.raises(TypeError, match="non-empty dict"):
         training_curves_explorer({})
     with pytest.raises(ValueError, match="lacks the combinations"):
-        training_curves_explorer({(0.0, 0.1, True): _run([1, 0.5]),
-                                  (0.3, 0.01, True): _run([1, 0.5])})
+        training_curves_explorer(
+            {(0.0, 0.1, True): _run([1, 0.5]), (0.3, 0.01, True): _run([1, 0.5])}
+        )
     with pytest.raises(ValueError, match="has no 'val_acc'"):
-        training_curves_explorer({(0.0, 0.1, True): {"train_loss": [1], "val_loss": [1],
-                                                     "train_acc": [1]}})
-
-
-def test_capstone_model_shape_and_parameter_count():
-    rng = np.random.default_rng(0)
-    model = plots.capstone_model(13, 3, rng=rng)
-    assert [type(layer).__name__ for layer in model.layers[:4]] == [
-        "Linear", "BatchNorm1d", "ReLU", "Dropout"]
-    assert len(model.layers) == 13 and model.layers[3].p == 0.3
-    assert plots.count_parameters(model) == 25875
-    plain = plots.capstone_model(11, 6, rng=rng, batchnorm=False)
-    assert plots.count_parameters(plain) == 11 * 144 + 144 + 144 * 144 + 144 + 144 * 16 + 16 + 16 * 6 + 6
-    assert model.eval().forward(rng.standard_normal((4, 13))).shape == (4, 3)
-    with pytest.raises(ValueError, match="capstone_model: n_classes"):
-        plots.capstone_model(13, 1, rng=rng)
-    with pytest.raises(TypeError, match="count_parameters"):
-        plots.count_parameters("model")
-
-
-def test_confusion_matrix_counts_repeats_and_validates():
-    M = plots.confusion_matrix(np.array([0, 0, 0, 1, 2]), np.array([0, 0, 1, 1, 0]), 4)
-    assert M.dtype == np.int64 and M.shape == (4, 4) and M.sum() == 5
-    assert M[0, 0] == 2 and M[0, 1] == 1 and M[2, 0] == 1 and M[3].sum() == 0
-    with pytest.raises(ValueError, match="same shape"):
-        plots.confusion_matrix(np.array([0, 1]), np.array([0]), 2)
-    with pytest.raises(ValueError, match=r"labels in \[0, 1\]"):
-        plots.confusion_matrix(np.array([0, 2]), np.array([0, 1]), 2)
+        training_curves_explorer(
+            {(0.0, 0.1, True): {"train_loss": [1], "val_loss": [1], "train_acc": [1]}}
+        )
 
 
 def test_plots_draw_and_label():
@@ -156,8 +125,12 @@ def test_plots_draw_and_label():
     ax = plots.plot_feature_scales(rng.uniform(1, 100, (20, 3)), ["f1", "f2", "f3"], log=True)
     at = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)}
     assert ax.get_xscale() == "log" and at["f1"] > at["f2"] > at["f3"]  # first feature on top
-    hist = {"train_loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "train_metric": [0.5, 0.9],
-            "val_metric": [0.4, 0.8]}
+    hist = {
+        "train_loss": [1.0, 0.5],
+        "val_loss": [1.1, 0.7],
+        "train_metric": [0.5, 0.9],
+        "val_metric": [0.4, 0.8],
+    }
     loss_ax, acc_ax = plots.plot_training_history(hist, best_epoch=2)
     assert acc_ax.get_ylabel() == "accuracy" and len(loss_ax.get_lines()) == 3
     ax = plots.plot_confusion_matrix(np.array([[3, 1], [0, 4]]), class_names=("x", "y"))
@@ -166,19 +139,31 @@ def test_plots_draw_and_label():
     plt.close("all")
 
 
-@pytest.mark.parametrize(("call", "error", "words"), [
-    (lambda: plots.plot_class_balance(np.array([0.5, 1.0])), ValueError, "integer labels"),
-    (lambda: plots.plot_class_balance(np.array([0, 1]), class_names=["a"]), ValueError,
-     "2 classes but 1 names"),
-    (lambda: plots.plot_feature_scales(np.zeros((3, 2)), ["a"]), ValueError, "2 columns"),
-    (lambda: plots.plot_feature_scales(-np.ones((3, 1)), ["a"], log=True), ValueError,
-     "positive values"),
-    (lambda: plots.plot_training_history({"train_loss": [1]}), TypeError, "val_loss"),
-    (lambda: plots.plot_training_history({"train_loss": [1, 2], "val_loss": [1]}), ValueError,
-     "equal length"),
-    (lambda: plots.plot_confusion_matrix(np.zeros((2, 3))), ValueError, "square"),
-    (lambda: plots.plot_confusion_matrix(-np.ones((2, 2))), ValueError, "non-negative"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: plots.plot_class_balance(np.array([0.5, 1.0])), ValueError, "integer labels"),
+        (
+            lambda: plots.plot_class_balance(np.array([0, 1]), class_names=["a"]),
+            ValueError,
+            "2 classes but 1 names",
+        ),
+        (lambda: plots.plot_feature_scales(np.zeros((3, 2)), ["a"]), ValueError, "2 columns"),
+        (
+            lambda: plots.plot_feature_scales(-np.ones((3, 1)), ["a"], log=True),
+            ValueError,
+            "positive values",
+        ),
+        (lambda: plots.plot_training_history({"train_loss": [1]}), TypeError, "val_loss"),
+        (
+            lambda: plots.plot_training_history({"train_loss": [1, 2], "val_loss": [1]}),
+            ValueError,
+            "equal length",
+        ),
+        (lambda: plots.plot_confusion_matrix(np.zeros((2, 3))), ValueError, "square"),
+        (lambda: plots.plot_confusion_matrix(-np.ones((2, 2))), ValueError, "non-negative"),
+    ],
+)
 def test_plot_functions_reject_bad_input(call, error, words):
     with pytest.raises(error, match=words):
         call()
@@ -188,7 +173,11 @@ def test_plot_functions_reject_bad_input(call, error, words):
 def test_describe_run_never_prints_negative_zero():
     """A best validation loss of -0.0 (a rounded softmax) prints as 0.000, not -0.000."""
     n = 30
-    run = {"train_loss": np.linspace(1, 0, n), "val_loss": np.r_[np.linspace(1, 0.1, n - 1), -0.0],
-           "train_acc": np.ones(n), "val_acc": np.ones(n)}
+    run = {
+        "train_loss": np.linspace(1, 0, n),
+        "val_loss": np.r_[np.linspace(1, 0.1, n - 1), -0.0],
+        "train_acc": np.ones(n),
+        "val_acc": np.ones(n),
+    }
     message = describe_run(run, patience=5)
     assert "validation loss 0.000" in message and "-0.000" not in message

@@ -1,12 +1,11 @@
 """The descent chapter's widget and plot functions, without a browser."""
 
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from utils import plots, widgets
-from utils.widgets.descent import QUADRATICS, descent_path
+from utils.experiments.descent import QUADRATICS
 
 
 def _set(w, **values):
@@ -29,19 +28,22 @@ def shared():
     return {p: widgets.learning_rate_explorer(p) for p in QUADRATICS}
 
 
-@pytest.mark.parametrize("problem, lr, words", [
-    ("1-D", 0.01, "too small"),
-    ("1-D", 0.5, "good"),
-    ("1-D", 0.8, "zig-zagging"),
-    ("1-D", 0.99, "overshoots"),
-    ("1-D", 1.0, "oscillates forever"),
-    ("1-D", 1.02, "diverging"),
-    ("1-D", 1.5, "diverged at step 4"),
-    ("2-D", 0.01, "too small"),
-    ("2-D", 0.195, "overshoots"),
-    ("2-D", 0.3, "diverged at step 4"),
-    ("2-D", 2.5, "diverged at step 1"),
-])
+@pytest.mark.parametrize(
+    "problem, lr, words",
+    [
+        ("1-D", 0.01, "too small"),
+        ("1-D", 0.5, "good"),
+        ("1-D", 0.8, "zig-zagging"),
+        ("1-D", 0.99, "overshoots"),
+        ("1-D", 1.0, "oscillates forever"),
+        ("1-D", 1.02, "diverging"),
+        ("1-D", 1.5, "diverged at step 4"),
+        ("2-D", 0.01, "too small"),
+        ("2-D", 0.195, "overshoots"),
+        ("2-D", 0.3, "diverged at step 4"),
+        ("2-D", 2.5, "diverged at step 1"),
+    ],
+)
 def test_explorer_describes_the_run_in_words(shared, problem, lr, words):
     w = shared[problem]
     _set(w, lr=lr, steps=30)
@@ -88,16 +90,8 @@ def test_explorer_rejects_bad_arguments():
         widgets.learning_rate_explorer(steps=1000)
 
 
-def test_descent_path_matches_the_closed_form_and_stops_at_divergence():
-    q = QUADRATICS["1-D"]
-    path, losses, diverged = descent_path(q["grad"], q["loss"], [2.0], 0.3, 10)
-    assert diverged is None and path.shape == (11, 1)
-    assert np.allclose(path[:, 0], 2.0 * 0.4 ** np.arange(11))
-    path, losses, diverged = descent_path(q["grad"], q["loss"], [2.0], 3.0, 50)
-    assert diverged == 2 and np.all(np.isfinite(path)) and len(losses) == 2
-
-
 # ---------------------------------------------------------------- plot functions
+
 
 @pytest.fixture(autouse=True)
 def _close():
@@ -112,33 +106,52 @@ def test_plot_path_1d_drops_the_non_finite_tail():
 
 
 def test_plot_path_2d_draws_contours_and_the_path():
-    ax = plots.plot_path_2d(lambda a, b: a**2 + b**2, np.array([[1.0, 1.0], [0.5, 0.5]]),
-                            title="t")
+    ax = plots.plot_path_2d(lambda a, b: a**2 + b**2, np.array([[1.0, 1.0], [0.5, 0.5]]), title="t")
     assert ax.get_title() == "t" and ax.get_xlabel() == "$w_1$"
     assert len(ax.collections) > 0
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: plots.plot_path_1d("w**2", [1.0]), TypeError, "plot_path_1d: f must be a function"),
-    (lambda: plots.plot_path_1d(np.square, [[1.0, 2.0]]), ValueError, r"path must have shape \(K,\)"),
-    (lambda: plots.plot_path_1d(np.square, [1.0], xlim=(2, 1)), ValueError, "low < high"),
-    (lambda: plots.plot_path_2d(np.add, [1.0, 2.0]), ValueError, r"path must have shape \(K, 2\)"),
-    (lambda: plots.plot_path_2d(np.add, np.zeros((0, 2))), ValueError, "at least one point"),
-    (lambda: plots.plot_path_2d(np.add, [[0, 0]], xlim=5), TypeError, "xlim must be a pair"),
-    (lambda: plots.plot_gradient_arrows(np.add, None), TypeError, "grad must be a function"),
-    (lambda: plots.plot_gradient_arrows(np.add, lambda a, b: (a, b), n=1), ValueError, "n must be"),
-    (lambda: plots.plot_surface(np.add, ax=plt.subplots()[1]), ValueError, "3-D Axes"),
-    (lambda: plots.plot_epoch_batches([], 5), ValueError, "at least one epoch"),
-    (lambda: plots.plot_epoch_batches([[np.array([0, 7])]], 5), ValueError, "outside 0..4"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (
+            lambda: plots.plot_path_1d("w**2", [1.0]),
+            TypeError,
+            "plot_path_1d: f must be a function",
+        ),
+        (
+            lambda: plots.plot_path_1d(np.square, [[1.0, 2.0]]),
+            ValueError,
+            r"path must have shape \(K,\)",
+        ),
+        (lambda: plots.plot_path_1d(np.square, [1.0], xlim=(2, 1)), ValueError, "low < high"),
+        (
+            lambda: plots.plot_path_2d(np.add, [1.0, 2.0]),
+            ValueError,
+            r"path must have shape \(K, 2\)",
+        ),
+        (lambda: plots.plot_path_2d(np.add, np.zeros((0, 2))), ValueError, "at least one point"),
+        (lambda: plots.plot_path_2d(np.add, [[0, 0]], xlim=5), TypeError, "xlim must be a pair"),
+        (lambda: plots.plot_gradient_arrows(np.add, None), TypeError, "grad must be a function"),
+        (
+            lambda: plots.plot_gradient_arrows(np.add, lambda a, b: (a, b), n=1),
+            ValueError,
+            "n must be",
+        ),
+        (lambda: plots.plot_surface(np.add, ax=plt.subplots()[1]), ValueError, "3-D Axes"),
+        (lambda: plots.plot_epoch_batches([], 5), ValueError, "at least one epoch"),
+        (lambda: plots.plot_epoch_batches([[np.array([0, 7])]], 5), ValueError, "outside 0..4"),
+    ],
+)
 def test_plot_functions_reject_bad_inputs(call, error, match):
     with pytest.raises(error, match=match):
         call()
 
 
 def test_plot_epoch_batches_marks_repeats_and_misses():
-    ax = plots.plot_epoch_batches([[np.array([0, 1]), np.array([2, 3])],
-                                   [np.array([0, 0]), np.array([1, 2])]], 4)
+    ax = plots.plot_epoch_batches(
+        [[np.array([0, 1]), np.array([2, 3])], [np.array([0, 0]), np.array([1, 2])]], 4
+    )
     texts = [t.get_text() for t in ax.texts]
     assert texts[:4] == ["1", "1", "2", "2"]
     assert texts[4:] == ["x", "2", "2", "x"]  # 0 used twice, 3 never
@@ -146,6 +159,10 @@ def test_plot_epoch_batches_marks_repeats_and_misses():
 
 def test_plot_surface_draws_on_a_3d_axes():
     fig = plt.figure()
-    ax = plots.plot_surface(lambda a, b: a**2 - b**2, ax=fig.add_subplot(projection="3d"),
-                            path=np.array([[1.0, 0.0], [0.5, 0.1], [9.0, 9.0]]), title="saddle")
+    ax = plots.plot_surface(
+        lambda a, b: a**2 - b**2,
+        ax=fig.add_subplot(projection="3d"),
+        path=np.array([[1.0, 0.0], [0.5, 0.1], [9.0, 9.0]]),
+        title="saddle",
+    )
     assert ax.get_title() == "saddle" and ax.name == "3d"

@@ -26,16 +26,19 @@ def test_explorer_has_its_controls_and_draws(explorer):
     assert "sigmoid layers, init std 1" in explorer.figure.texts[0].get_text()
 
 
-@pytest.mark.parametrize(("activation", "init", "words"), [
-    ("sigmoid", "std 1", "saturated"),
-    ("sigmoid", "std 0.01", "near 0.5"),
-    ("tanh", "std 1", "saturated"),
-    ("tanh", "std 0.01", "near 0"),
-    ("tanh", "Xavier", "survives"),
-    ("relu", "std 1", "explodes"),
-    ("relu", "std 0.01", "near 0"),
-    ("relu", "He", "survives"),
-])
+@pytest.mark.parametrize(
+    ("activation", "init", "words"),
+    [
+        ("sigmoid", "std 1", "saturated"),
+        ("sigmoid", "std 0.01", "near 0.5"),
+        ("tanh", "std 1", "saturated"),
+        ("tanh", "std 0.01", "near 0"),
+        ("tanh", "Xavier", "survives"),
+        ("relu", "std 1", "explodes"),
+        ("relu", "std 0.01", "near 0"),
+        ("relu", "He", "survives"),
+    ],
+)
 def test_explorer_status_names_what_happens(explorer, activation, init, words):
     _set(explorer, activation=activation, init=init)
     assert words in explorer.message
@@ -63,22 +66,6 @@ def test_diagnose_non_finite_values():
     assert "exploded" in diagnose_activations(acts, "relu")
 
 
-def test_layer_activations_shapes_and_validation():
-    rng = np.random.default_rng(0)
-    acts = plots.layer_activations(rng.standard_normal((10, 6)), plots.EXPERIMENT_INITS["He"],
-                                   np.tanh, n_layers=3, width=4, rng=rng)
-    assert [a.shape for a in acts] == [(10, 4)] * 3
-    with pytest.raises(ValueError, match="layer_activations: X must have shape"):
-        plots.layer_activations(np.zeros(5), np.zeros, np.tanh, rng=rng)
-
-
-def test_misquoted_glorot_is_sqrt2_times_glorot():
-    rng = np.random.default_rng(1)
-    W = plots.misquoted_glorot(2000, 2000, rng=rng)
-    assert W.shape == (2000, 2000)
-    assert abs(W.std() / np.sqrt(2 / 4000) - np.sqrt(2)) < 0.01
-
-
 def test_plot_histograms_and_grid():
     rng = np.random.default_rng(2)
     acts = [rng.uniform(0, 1, (50, 10)) for _ in range(5)]
@@ -90,18 +77,33 @@ def test_plot_histograms_and_grid():
     plt.close("all")
 
 
-@pytest.mark.parametrize(("call", "error", "words"), [
-    (lambda: plots.plot_activation_histograms(np.zeros((3, 3))), TypeError, "non-empty list"),
-    (lambda: plots.plot_activation_histograms([np.zeros(3)], value_range=(1, 0)), ValueError,
-     "low < high"),
-    (lambda: plots.plot_activation_histograms([np.zeros(3)] * 2, axes=[None]), ValueError,
-     "need 2 axes"),
-    (lambda: plots.plot_histogram_grid({"a": [np.zeros(3)]}, activation="elu"), ValueError,
-     "activation must be one of"),
-    (lambda: plots.plot_histogram_grid({"a": [np.zeros(3)], "b": []}, activation="relu"),
-     ValueError, "same number of layers"),
-    (lambda: plots.plot_weight_matrix(np.zeros(3)), ValueError, "must be 2-D"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: plots.plot_activation_histograms(np.zeros((3, 3))), TypeError, "non-empty list"),
+        (
+            lambda: plots.plot_activation_histograms([np.zeros(3)], value_range=(1, 0)),
+            ValueError,
+            "low < high",
+        ),
+        (
+            lambda: plots.plot_activation_histograms([np.zeros(3)] * 2, axes=[None]),
+            ValueError,
+            "need 2 axes",
+        ),
+        (
+            lambda: plots.plot_histogram_grid({"a": [np.zeros(3)]}, activation="elu"),
+            ValueError,
+            "activation must be one of",
+        ),
+        (
+            lambda: plots.plot_histogram_grid({"a": [np.zeros(3)], "b": []}, activation="relu"),
+            ValueError,
+            "same number of layers",
+        ),
+        (lambda: plots.plot_weight_matrix(np.zeros(3)), ValueError, "must be 2-D"),
+    ],
+)
 def test_plot_functions_reject_bad_input(call, error, words):
     with pytest.raises(error, match=words):
         call()

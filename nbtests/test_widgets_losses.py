@@ -29,7 +29,10 @@ def test_probability_explorer_reports_losses_and_gradients():
     assert ax_loss.get_title() == "losses, target t = 1"
     assert ax_grad.get_ylabel().startswith("$\\partial$ loss")
     assert [line.get_label() for line in ax_loss.get_lines()][:3] == [
-        "BCE", "squared error", "absolute error"]
+        "BCE",
+        "squared error",
+        "absolute error",
+    ]
 
 
 def test_probability_explorer_confident_mistake_and_exact_zero():
@@ -59,12 +62,15 @@ def test_regression_explorer_follows_the_residual():
     assert lo <= -5.0 and hi >= 3.0
 
 
-@pytest.mark.parametrize("factory, kwargs, match", [
-    (widgets.probability_loss_explorer, {"p": 1.5}, "p must lie in"),
-    (widgets.probability_loss_explorer, {"target": 2}, "target must be 0 or 1"),
-    (widgets.regression_loss_explorer, {"pred": 9.0}, "pred must lie in"),
-    (widgets.regression_loss_explorer, {"target": "a"}, "target must be a number"),
-])
+@pytest.mark.parametrize(
+    "factory, kwargs, match",
+    [
+        (widgets.probability_loss_explorer, {"p": 1.5}, "p must lie in"),
+        (widgets.probability_loss_explorer, {"target": 2}, "target must be 0 or 1"),
+        (widgets.regression_loss_explorer, {"pred": 9.0}, "pred must lie in"),
+        (widgets.regression_loss_explorer, {"target": "a"}, "target must be a number"),
+    ],
+)
 def test_widget_bad_arguments(factory, kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         factory(**kwargs)
@@ -73,32 +79,49 @@ def test_widget_bad_arguments(factory, kwargs, match):
 def test_plot_fits_draws_data_fits_outliers_and_residuals():
     x = np.linspace(0, 1, 6)
     t = 2 * x
-    ax = plots.plot_fits(x, t, {"line": 2 * x + 0.1, "curve": (np.array([0.0, 1.0]), np.array([0.0, 2.0]))},
-                         outliers=[2], residuals="line", title="fits")
+    ax = plots.plot_fits(
+        x,
+        t,
+        {"line": 2 * x + 0.1, "curve": (np.array([0.0, 1.0]), np.array([0.0, 2.0]))},
+        outliers=[2],
+        residuals="line",
+        title="fits",
+    )
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert labels == ["residuals of line", "data", "outlier", "line", "curve"]
     assert ax.get_title() == "fits"
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: plots.plot_fits([0, 1], [0, 1, 2], {}), "plot_fits: t must have shape"),
-    (lambda: plots.plot_fits([0, 1], [0, 1], [1, 2]), "plot_fits: fits must be a dict"),
-    (lambda: plots.plot_fits([0, 1], [0, 1], {"a": [1, 2, 3]}), "fits\\['a'\\] must have shape"),
-    (lambda: plots.plot_fits([0, 1], [0, 1], {"a": [1, 2]}, residuals="b"), "residuals must be"),
-    (lambda: plots.plot_fits([0, 1], [0, 1], {"a": [1, 2]}, outliers=[5]), "outliers must be"),
-    (lambda: plots.plot_regression_losses(1.0, 0.0, span=0), "span must be > 0"),
-    (lambda: plots.plot_regression_losses("a", 0.0), "pred must be a real number"),
-    (lambda: plots.plot_probability_losses(1.2, 1), "p must lie in"),
-    (lambda: plots.plot_probability_losses(0.5, 3), "target must lie in"),
-    (lambda: plots.plot_loss_vs_logit(z_range=(3, -3)), "z_range must be"),
-    (lambda: plots.plot_class_probabilities({"a": [0.5, 0.5]}, ["x", "y", "z"]),
-     "probs\\['a'\\] must have shape"),
-    (lambda: plots.plot_class_probabilities({"a": [1.5, 0.5]}, ["x", "y"]), "must lie in"),
-    (lambda: plots.plot_class_probabilities({}, ["x"]), "non-empty dict"),
-    (lambda: plots.plot_image_vector(np.zeros((4, 4))), "shape \\(H, W, 3\\)"),
-    (lambda: plots.plot_image_vector(np.full((4, 4, 3), 2.0)), "values must lie in"),
-    (lambda: plots.plot_image_vector(np.zeros((4, 4, 3)), row=9), "row must be an int"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: plots.plot_fits([0, 1], [0, 1, 2], {}), "plot_fits: t must have shape"),
+        (lambda: plots.plot_fits([0, 1], [0, 1], [1, 2]), "plot_fits: fits must be a dict"),
+        (
+            lambda: plots.plot_fits([0, 1], [0, 1], {"a": [1, 2, 3]}),
+            "fits\\['a'\\] must have shape",
+        ),
+        (
+            lambda: plots.plot_fits([0, 1], [0, 1], {"a": [1, 2]}, residuals="b"),
+            "residuals must be",
+        ),
+        (lambda: plots.plot_fits([0, 1], [0, 1], {"a": [1, 2]}, outliers=[5]), "outliers must be"),
+        (lambda: plots.plot_regression_losses(1.0, 0.0, span=0), "span must be > 0"),
+        (lambda: plots.plot_regression_losses("a", 0.0), "pred must be a real number"),
+        (lambda: plots.plot_probability_losses(1.2, 1), "p must lie in"),
+        (lambda: plots.plot_probability_losses(0.5, 3), "target must lie in"),
+        (lambda: plots.plot_loss_vs_logit(z_range=(3, -3)), "z_range must be"),
+        (
+            lambda: plots.plot_class_probabilities({"a": [0.5, 0.5]}, ["x", "y", "z"]),
+            "probs\\['a'\\] must have shape",
+        ),
+        (lambda: plots.plot_class_probabilities({"a": [1.5, 0.5]}, ["x", "y"]), "must lie in"),
+        (lambda: plots.plot_class_probabilities({}, ["x"]), "non-empty dict"),
+        (lambda: plots.plot_image_vector(np.zeros((4, 4))), "shape \\(H, W, 3\\)"),
+        (lambda: plots.plot_image_vector(np.full((4, 4, 3), 2.0)), "values must lie in"),
+        (lambda: plots.plot_image_vector(np.zeros((4, 4, 3)), row=9), "row must be an int"),
+    ],
+)
 def test_plot_bad_inputs(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()

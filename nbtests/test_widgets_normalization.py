@@ -4,7 +4,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from utils import nn
 from utils.plots import normalization as plots
 from utils.widgets.normalization import (
     BATCHNORM_EXPLORER_STDS,
@@ -72,8 +71,11 @@ def test_explorer_image_changes_and_is_deterministic(explorer):
 
 
 def _panel_stds(w) -> list[float]:
-    return [float(t.get_text().split()[1]) for t in w.figure.axes[1].texts
-            if t.get_text().startswith("std")]
+    return [
+        float(t.get_text().split()[1])
+        for t in w.figure.axes[1].texts
+        if t.get_text().startswith("std")
+    ]
 
 
 def test_explorer_bn_histograms_are_normalised(explorer):
@@ -93,8 +95,9 @@ def test_explorer_rejects_bad_arguments():
 
 
 def test_describe_norm_run():
-    assert "diverged at step 3" in describe_norm_run({"loss": np.full(5, np.nan),
-                                                      "diverged_at": 3}, batchnorm=False)
+    assert "diverged at step 3" in describe_norm_run(
+        {"loss": np.full(5, np.nan), "diverged_at": 3}, batchnorm=False
+    )
     stuck = {"loss": np.full(40, np.log(10)), "diverged_at": None}
     assert "stuck" in describe_norm_run(stuck, batchnorm=True)
     falling = {"loss": np.linspace(2.0, 0.5, 40), "diverged_at": None}
@@ -103,63 +106,14 @@ def test_describe_norm_run():
     assert 1.7 < first < 2.0 and 0.5 < last < 0.8
 
 
-def test_norm_mlp_layers_and_init_scale():
-    rng = np.random.default_rng(0)
-    model = plots.norm_mlp(0.5, batchnorm=True, rng=rng, n_in=6, width=200, depth=2, n_out=3)
-    kinds = [type(layer).__name__ for layer in model.layers]
-    assert kinds == ["Linear", "BatchNorm1d", "ReLU", "Linear", "BatchNorm1d", "ReLU", "Linear"]
-    assert abs(model.layers[3].params["W"].std() - 0.5) < 0.02
-    assert abs(model.layers[6].params["W"].std() - np.sqrt(2 / 203)) < 0.02  # Xavier output
-    plain = plots.norm_mlp(0.5, batchnorm=False, rng=rng, n_in=6, width=8, depth=3)
-    assert [type(x).__name__ for x in plain.layers].count("BatchNorm1d") == 0
-    with pytest.raises(ValueError, match="init_std must be > 0"):
-        plots.norm_mlp(0.0, batchnorm=False, rng=rng)
-
-
-def test_norm_train_run_learns_and_detects_divergence():
-    rng = np.random.default_rng(1)
-    X = rng.standard_normal((200, 4))
-    y = (X[:, 0] > 0).astype(int)
-    model = plots.norm_mlp(0.5, batchnorm=True, rng=rng, n_in=4, width=16, depth=2, n_out=2)
-    run = plots.norm_train_run(model, X, y, lr=0.5, steps=80, batch_size=20, rng=rng)
-    assert run["diverged_at"] is None and run["loss"].shape == (80,)
-    assert run["loss"][-10:].mean() < run["loss"][:5].mean() - 0.3
-    big = plots.norm_mlp(30.0, batchnorm=False, rng=rng, n_in=4, width=64, depth=4, n_out=2)
-    run = plots.norm_train_run(big, 10 * X, y, lr=1.0, steps=20, batch_size=20, rng=rng)
-    assert run["diverged_at"] is not None
-    assert np.all(np.isnan(run["loss"][run["diverged_at"]:]))
-    with pytest.raises(ValueError, match="norm_train_run: X must have shape"):
-        plots.norm_train_run(model, X[:, 0], y, lr=0.1, steps=1, batch_size=2, rng=rng)
-
-
-def test_norm_preactivations_leaves_running_stats_alone():
-    rng = np.random.default_rng(2)
-    model = plots.norm_mlp(1.0, batchnorm=True, rng=rng, n_in=5, width=7, depth=3)
-    acts = plots.norm_preactivations(model, rng.standard_normal((50, 5)) + 3.0)
-    assert [a.shape for a in acts] == [(50, 7)] * 3
-    for a in acts:  # BN with gamma 1, beta 0: each column normalised
-        assert np.allclose(a.mean(axis=0), 0, atol=1e-10)
-        assert np.allclose(a.std(axis=0), 1, atol=1e-3)
-    bn = model.layers[1]
-    assert isinstance(bn, nn.BatchNorm1d)
-    assert np.all(bn.running_mean == 0) and np.all(bn.running_var == 1)
-
-
-def test_batch_stat_noise_scales_like_one_over_sqrt_b():
-    rng = np.random.default_rng(3)
-    noise = plots.batch_stat_noise(rng.standard_normal(4096), [4, 64], draws=3000, rng=rng)
-    assert noise["batch_size"].tolist() == [4, 64]
-    ratio = noise["mean_std"][0] / noise["mean_std"][1]
-    assert 3.4 < ratio < 4.6  # sqrt(64 / 4) = 4
-    assert abs(noise["var_ratio"][0] - 0.75) < 0.05  # (B - 1) / B for the biased variance
-    with pytest.raises(ValueError, match="need more values"):
-        plots.batch_stat_noise(np.zeros(3), [4], rng=rng)
-
-
 def test_plot_functions_draw_and_label():
     rng = np.random.default_rng(4)
-    runs = {(lr, s, bn): {"loss": rng.uniform(0.1, 2.0, 10), "diverged_at": None}
-            for lr in (0.1, 1.0) for s in (0.1, 1.0) for bn in (False, True)}
+    runs = {
+        (lr, s, bn): {"loss": rng.uniform(0.1, 2.0, 10), "diverged_at": None}
+        for lr in (0.1, 1.0)
+        for s in (0.1, 1.0)
+        for bn in (False, True)
+    }
     runs[1.0, 1.0, False] = {"loss": np.r_[2.0, np.full(9, np.nan)], "diverged_at": 1}
     axes = plots.plot_norm_loss_grid(runs, stds=(0.1, 1.0), lrs=(0.1, 1.0))
     assert axes.shape == (2, 2) and axes[1, 0].get_xlabel() == "SGD step"
@@ -168,23 +122,32 @@ def test_plot_functions_draw_and_label():
     assert "without BN (diverged at step 1)" in labels
     with pytest.raises(KeyError, match="no run for"):
         plots.plot_norm_loss_grid(runs, stds=(0.5,), lrs=(0.1,))
-    ax = plots.plot_batch_stat_noise({"batch_size": np.array([2, 4]), "mean_std": np.ones(2),
-                                      "var_std": np.ones(2)})
+    ax = plots.plot_batch_stat_noise(
+        {"batch_size": np.array([2, 4]), "mean_std": np.ones(2), "var_std": np.ones(2)}
+    )
     assert ax.get_xlabel() == "batch size B"
     left, right = plots.plot_norm_axes()
     assert "batch norm" in left.get_title() and "layer norm" in right.get_title()
     ax = plots.plot_norm_histograms([np.full(4, np.inf), np.zeros(3)], title="t")
     assert [t.get_text() for t in ax.texts if t.get_text()[:3] in ("std", "ove")] == [
-        "overflow", "std 0"]
+        "overflow",
+        "std 0",
+    ]
     plt.close("all")
 
 
-@pytest.mark.parametrize(("call", "error", "words"), [
-    (lambda: plots.plot_norm_histograms(np.zeros(3)), TypeError, "non-empty list"),
-    (lambda: plots.plot_norm_histograms([np.zeros(3)], value_range=(1, 0)), ValueError,
-     "low < high"),
-    (lambda: plots.plot_batch_stat_noise({}), KeyError, "use batch_stat_noise"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: plots.plot_norm_histograms(np.zeros(3)), TypeError, "non-empty list"),
+        (
+            lambda: plots.plot_norm_histograms([np.zeros(3)], value_range=(1, 0)),
+            ValueError,
+            "low < high",
+        ),
+        (lambda: plots.plot_batch_stat_noise({}), KeyError, "use batch_stat_noise"),
+    ],
+)
 def test_plot_functions_reject_bad_input(call, error, words):
     with pytest.raises(error, match=words):
         call()

@@ -5,14 +5,9 @@ import numpy as np
 import pytest
 
 from utils import nn
-from utils.plots.optimizers import (
-    OPTIMIZER_COLORS,
-    SURFACES,
-    optimizer_path,
-    plot_loss_per_step,
-    plot_trajectories,
-)
-from utils.widgets.optimizers import optimizer_race, race_hyper, race_runs
+from utils.experiments.optimizers import SURFACES
+from utils.plots.optimizers import OPTIMIZER_COLORS, plot_loss_per_step, plot_trajectories
+from utils.widgets.optimizers import optimizer_race
 
 
 def _set(w, **values):
@@ -26,8 +21,15 @@ def race():
 
 
 def test_race_has_its_controls_and_draws_paths_and_losses(race):
-    _set(race, surface="test", optimizers=("sgd", "momentum", "adam"), lr=0.1, steps=50,
-         beta1=0.9, beta2=0.99)
+    _set(
+        race,
+        surface="test",
+        optimizers=("sgd", "momentum", "adam"),
+        lr=0.1,
+        steps=50,
+        beta1=0.9,
+        beta2=0.99,
+    )
     assert set(race.controls) == {"optimizers", "surface", "steps", "lr", "beta1", "beta2"}
     assert bytes(race.image.value).startswith(b"\x89PNG")
     ax_path, ax_loss = race.figure.axes
@@ -38,10 +40,23 @@ def test_race_has_its_controls_and_draws_paths_and_losses(race):
 
 
 def test_changing_each_control_changes_the_image(race):
-    _set(race, surface="test", optimizers=("sgd", "momentum", "adam"), lr=0.1, steps=50,
-         beta1=0.9, beta2=0.99)
-    for name, value in (("lr", 0.3), ("beta1", 0.5), ("beta2", 0.9), ("steps", 80),
-                        ("optimizers", ("rmsprop", "adagrad")), ("surface", "saddle")):
+    _set(
+        race,
+        surface="test",
+        optimizers=("sgd", "momentum", "adam"),
+        lr=0.1,
+        steps=50,
+        beta1=0.9,
+        beta2=0.99,
+    )
+    for name, value in (
+        ("lr", 0.3),
+        ("beta1", 0.5),
+        ("beta2", 0.9),
+        ("steps", 80),
+        ("optimizers", ("rmsprop", "adagrad")),
+        ("surface", "saddle"),
+    ):
         before = bytes(race.image.value)
         _set(race, **{name: value})
         assert bytes(race.image.value) != before, name
@@ -56,12 +71,20 @@ def test_divergence_is_reported_in_words_and_the_path_stops(race):
 
 
 def test_saddle_and_local_minimum_messages(race):
-    _set(race, surface="saddle", optimizers=("sgd", "rmsprop"), lr=0.05, steps=40, beta1=0.9,
-         beta2=0.99)
+    _set(
+        race,
+        surface="saddle",
+        optimizers=("sgd", "rmsprop"),
+        lr=0.05,
+        steps=40,
+        beta1=0.9,
+        beta2=0.99,
+    )
     assert "sgd: still at the saddle" in race.message
     assert "rmsprop: escaped the saddle" in race.message
-    _set(race, surface="local minimum", optimizers=("sgd", "momentum"), lr=0.05, steps=150,
-         beta1=0.9)
+    _set(
+        race, surface="local minimum", optimizers=("sgd", "momentum"), lr=0.05, steps=150, beta1=0.9
+    )
     assert "sgd: in the local minimum" in race.message
     assert "momentum: in the global minimum" in race.message
 
@@ -81,62 +104,37 @@ def test_extreme_settings_give_a_message_not_an_error(race):
             assert race.message and not race.message.startswith("Could not draw"), race.message
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"surface": "bowl"}, {"optimizers": ("sgd", "lbfgs")}, {"optimizers": ()},
-    {"lr": 0.0}, {"lr": 10.0}, {"beta1": 1.0}, {"beta2": 0.1}, {"steps": 2}, {"steps": 5.0},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"surface": "bowl"},
+        {"optimizers": ("sgd", "lbfgs")},
+        {"optimizers": ()},
+        {"lr": 0.0},
+        {"lr": 10.0},
+        {"beta1": 1.0},
+        {"beta2": 0.1},
+        {"steps": 2},
+        {"steps": 5.0},
+    ],
+)
 def test_race_rejects_bad_arguments(kwargs):
     with pytest.raises(ValueError, match="optimizer_race"):
         optimizer_race(**kwargs)
 
 
-def test_race_hyper_maps_the_sliders():
-    assert race_hyper("adam", 0.1, 0.8, 0.99) == {"lr": 0.1, "beta1": 0.8, "beta2": 0.99}
-    assert race_hyper("rmsprop", 0.1, 0.8, 0.99) == {"lr": 0.1, "rho": 0.99}
-    assert race_hyper("momentum", 0.1, 0.8, 0.99) == {"lr": 0.1, "beta": 0.8}
-    with pytest.raises(ValueError, match="race_hyper"):
-        race_hyper("newton", 0.1, 0.9, 0.9)
-    runs = race_runs("test", ["sgd"], lr=0.95, beta1=0.9, beta2=0.9, steps=30)
-    path, losses, diverged = runs["sgd"]
-    assert path.shape == (31, 2) and diverged is None and losses[-1] < losses[0]
-
-
 # ------------------------------------------------------------ optimizer_path and plots
-
-def test_optimizer_path_matches_a_hand_written_loop():
-    s = SURFACES["test"]
-    path, losses, diverged = optimizer_path(nn.adam_update, s["grad"], s["start"], 10,
-                                            loss=lambda w: s["f"](*w), lr=0.3)
-    w, state = s["start"].copy(), {}
-    for _ in range(10):
-        w, state = nn.adam_update(w, s["grad"](w), state, lr=0.3)
-    assert diverged is None and path.shape == (11, 2) and np.allclose(path[-1], w)
-    assert np.isclose(losses[0], s["f"](-7.0, 2.0))
-
-
-def test_optimizer_path_stops_before_divergence():
-    s = SURFACES["test"]
-    path, _, diverged = optimizer_path(nn.sgd_update, s["grad"], s["start"], 100, lr=1.5)
-    assert diverged is not None and len(path) == diverged
-    assert np.all(np.isfinite(path)) and np.abs(path).max() <= 1e3
-
-
-@pytest.mark.parametrize("args, error", [
-    (("not a function", SURFACES["test"]["grad"], [0.0, 0.0], 5), TypeError),
-    ((nn.sgd_update, SURFACES["test"]["grad"], [0.0, 0.0], -1), ValueError),
-    ((nn.sgd_update, SURFACES["test"]["grad"], [[0.0, 0.0]], 5), ValueError),
-])
-def test_optimizer_path_rejects_bad_inputs(args, error):
-    with pytest.raises(error, match="optimizer_path"):
-        optimizer_path(*args)
 
 
 def test_plot_trajectories_draws_each_path_in_its_colour():
     s = SURFACES["test"]
-    paths = {"sgd": np.array([[-7.0, 2.0], [-6.0, -1.0], [np.nan, 0.0]]),
-             "adam": np.array([[-7.0, 2.0], [-6.5, 1.5]])}
-    ax = plot_trajectories(s["f"], paths, xlim=s["xlim"], ylim=s["ylim"], levels=s["levels"],
-                           title="t")
+    paths = {
+        "sgd": np.array([[-7.0, 2.0], [-6.0, -1.0], [np.nan, 0.0]]),
+        "adam": np.array([[-7.0, 2.0], [-6.5, 1.5]]),
+    }
+    ax = plot_trajectories(
+        s["f"], paths, xlim=s["xlim"], ylim=s["ylim"], levels=s["levels"], title="t"
+    )
     lines = {line.get_label(): line for line in ax.get_lines()}
     assert len(lines["sgd"].get_xdata()) == 2  # cut before the NaN row
     assert lines["adam"].get_color() == OPTIMIZER_COLORS["adam"]
@@ -144,10 +142,15 @@ def test_plot_trajectories_draws_each_path_in_its_colour():
     plt.close(ax.figure)
 
 
-@pytest.mark.parametrize("paths, error", [
-    ({}, TypeError), ([[0, 0]], TypeError), ({"sgd": np.zeros((3, 3))}, ValueError),
-    ({"sgd": np.zeros((0, 2))}, ValueError),
-])
+@pytest.mark.parametrize(
+    "paths, error",
+    [
+        ({}, TypeError),
+        ([[0, 0]], TypeError),
+        ({"sgd": np.zeros((3, 3))}, ValueError),
+        ({"sgd": np.zeros((0, 2))}, ValueError),
+    ],
+)
 def test_plot_trajectories_rejects_bad_paths(paths, error):
     with pytest.raises(error, match="plot_trajectories"):
         plot_trajectories(SURFACES["test"]["f"], paths)

@@ -5,13 +5,10 @@ import numpy as np
 import pytest
 
 from utils import data
+from utils.experiments import regularization as experiments
+from utils.experiments.regularization import LAMBDA_EXPONENTS, penalty_grid
 from utils.plots import regularization as plots
-from utils.widgets.regularization import (
-    LAMBDA_EXPONENTS,
-    dropout_explorer,
-    penalty_explorer,
-    penalty_grid,
-)
+from utils.widgets.regularization import dropout_explorer, penalty_explorer
 
 
 @pytest.fixture(autouse=True)
@@ -48,8 +45,9 @@ def test_penalty_explorer_draws_fit_and_histogram(explorer):
     k = int(np.argmin(np.abs(LAMBDA_EXPONENTS - explorer.controls["log10_lambda"].value)))
     b, W = fits[explorer.controls["kind"].value]
     grid = np.asarray(model.get_xdata())
-    np.testing.assert_allclose(model.get_ydata(),
-                               np.clip(plots.rbf_features(grid) @ W[k] + b[k], -3, 3))
+    np.testing.assert_allclose(
+        model.get_ydata(), np.clip(experiments.rbf_features(grid) @ W[k] + b[k], -3, 3)
+    )
 
 
 def _sine_train():
@@ -61,7 +59,7 @@ def test_render_layer_pastes_the_same_pixels():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from utils.widgets.regularization import paste_layer, render_layer
+    from utils.widgets._core import paste_layer, render_layer
 
     def build(fig):
         ax = fig.add_axes((0.2, 0.2, 0.6, 0.6))
@@ -114,55 +112,6 @@ def test_extreme_lambdas_draw_without_nan(explorer):
             explorer.controls["log10_lambda"].value = e
             assert "nan" not in explorer.message.lower()
             assert not explorer.message.startswith("Could not draw")
-
-
-def test_penalty_grid_matches_closed_form_and_shrinks(sine):
-    x, t = sine[0], sine[1]
-    fits = penalty_grid(x, t, lams=[1e-4, 1e-1], iterations=500)
-    b, W = fits["L2 (ridge)"]
-    b1, w1 = plots.ridge_weights(plots.rbf_features(x), t, 1e-1)
-    np.testing.assert_allclose(W[1], w1)
-    assert np.abs(W[1]).sum() < np.abs(W[0]).sum()
-    assert fits["L1 (lasso)"][1].shape == (2, 40)
-    assert len(penalty_grid(x, t, iterations=10)["lams"]) == len(LAMBDA_EXPONENTS)
-
-
-def test_ridge_gradient_is_zero_at_its_solution(sine):
-    x, t = sine[0], sine[1]
-    Phi = plots.rbf_features(x)
-    b, w = plots.ridge_weights(Phi, t, 0.01)
-    r = Phi @ w + b - t
-    np.testing.assert_allclose(2 * Phi.T @ r / len(t) + 2 * 0.01 * w, 0, atol=1e-9)
-    assert abs(r.mean()) < 1e-12  # the unpenalised bias
-
-
-def test_lasso_proximal_gives_exact_zeros_subgradient_does_not(sine):
-    Phi = plots.rbf_features(sine[0])
-    _, prox = plots.lasso_weights(Phi, sine[1], [1e-2], iterations=2000)
-    _, sub = plots.lasso_weights(Phi, sine[1], [1e-2], iterations=2000, method="subgradient")
-    assert np.sum(prox == 0) > 10
-    assert np.sum(sub == 0) == 0
-
-
-def test_soft_threshold():
-    z = np.array([-1.5, -0.05, 0.0, 0.08, 0.3])
-    np.testing.assert_allclose(plots.soft_threshold(z, 0.1), [-1.4, 0, 0, 0, 0.2])
-    assert not np.any(np.signbit(plots.soft_threshold(z, 0.1)[1:4]))  # no -0.0
-    with pytest.raises(ValueError, match="soft_threshold: threshold must be >= 0"):
-        plots.soft_threshold(z, -1)
-    with pytest.raises(TypeError, match="soft_threshold: w must be a NumPy array"):
-        plots.soft_threshold([1.0], 0.1)
-
-
-def test_cutout_zeroes_one_square_and_keeps_the_input():
-    rng = np.random.default_rng(0)
-    images = np.ones((50, 8, 8))
-    out = plots.cutout(images, 3, rng=rng)
-    assert np.all(images == 1)
-    zeros = (out == 0).sum(axis=(1, 2))
-    assert zeros.min() >= 1 and zeros.max() == 9  # cut by the border, or a full 3x3 square
-    with pytest.raises(ValueError, match="cutout: images must have shape"):
-        plots.cutout(np.ones((8, 8)), 3, rng=rng)
 
 
 def test_plot_functions_return_axes():

@@ -28,7 +28,7 @@ from numpy.polynomial import Polynomial
 
 from utils.checks import CheckFailed, ExerciseNotDone, check
 from utils.data import noisy_sine
-from utils.demos import fit_line_sgd
+from utils.experiments.descent import fit_line_sgd
 from utils.plots import plot_curves, plot_matrices, plot_regression_step
 from utils.widgets import hello_slider, training_steps_explorer
 
@@ -256,7 +256,7 @@ print(f"our loop:      w = {w:.3f}, b = {b:.3f}")
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Watching the loop
 #
-# `utils.demos.fit_line_sgd` runs the same loop and records the weights, the batches and the loss after every step.
+# `utils.experiments.descent.fit_line_sgd` runs the same loop and records the weights, the batches and the loss after every step.
 # On the left, the data, the line of the current step and (orange) the mini-batch the next update uses; on the right, the loss on all the data, step by step.
 
 # %%

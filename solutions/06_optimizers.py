@@ -25,10 +25,9 @@ import numpy as np
 
 from utils import data, nn
 from utils.checks import check
+from utils.experiments.optimizers import SURFACES, optimizer_path
 from utils.plots import (
     OPTIMIZER_COLORS,
-    SURFACES,
-    optimizer_path,
     plot_curves,
     plot_loss_per_step,
     plot_trajectories,

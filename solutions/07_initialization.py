@@ -26,15 +26,14 @@ import numpy as np
 
 from utils import data, nn
 from utils.checks import check
+from utils.experiments.initialization import EXPERIMENT_INITS, HISTOGRAM_ACTIVATIONS
+from utils.experiments.initialization import layer_activations as ref_layer_activations
 from utils.plots import (
-    EXPERIMENT_INITS,
-    HISTOGRAM_ACTIVATIONS,
     plot_activation_histograms,
     plot_curves,
     plot_histogram_grid,
     plot_weight_matrix,
 )
-from utils.plots import layer_activations as ref_layer_activations
 from utils.widgets import initialization_explorer
 
 SEED = 7

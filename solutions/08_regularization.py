@@ -27,15 +27,12 @@ import numpy as np
 
 from utils import data, nn
 from utils.checks import check
+from utils.experiments.regularization import cutout, lasso_weights, rbf_features, soft_threshold
 from utils.plots import (
-    cutout,
-    lasso_weights,
     plot_constraint_regions,
     plot_overfitting_curves,
     plot_penalty_fit,
     plot_weight_histogram,
-    rbf_features,
-    soft_threshold,
 )
 from utils.widgets import dropout_explorer, penalty_explorer
 
@@ -256,7 +253,7 @@ plt.show()
 # (For one entry with $z > \tau$: the derivative of $\frac{1}{2}(v - z)^2 + \tau |v|$ at $v > 0$ is $v - z + \tau$, zero at $v = z - \tau$; for $|z| \le \tau$ the subgradient $v - z + \tau [-1, 1]$ contains 0 at $v = 0$.)
 #
 # $S_\tau$ moves each entry $\tau$ towards 0 and **stops at 0**: every entry with $|z| \le \tau$ becomes exactly 0.
-# It is `soft_threshold` in `utils.plots.regularization`:
+# It is `soft_threshold` in `utils.experiments.regularization`:
 
 # %%
 z = np.array([-1.5, -0.2, -0.05, 0.0, 0.08, 0.3, 2.0])

@@ -26,11 +26,13 @@ import numpy as np
 
 from utils import data, nn
 from utils.checks import check
-from utils.plots import (
+from utils.experiments.normalization import (
     batch_stat_noise,
     norm_mlp,
     norm_preactivations,
     norm_train_run,
+)
+from utils.plots import (
     plot_batch_stat_noise,
     plot_curves,
     plot_norm_axes,

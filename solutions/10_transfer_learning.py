@@ -27,18 +27,20 @@ import numpy as np
 
 from utils import data, nn, pretrain
 from utils.checks import check
+from utils.experiments.transfer import (
+    linear_probe_accuracy,
+    steps_to_reach,
+    transfer_experiment,
+    transfer_subset,
+    transfer_target_data,
+)
 from utils.persistence import load
 from utils.plots import (
-    linear_probe_accuracy,
     plot_digit_rows,
     plot_first_layer_filters,
     plot_probe_accuracy,
     plot_transfer_accuracy,
     plot_transfer_curves,
-    steps_to_reach,
-    transfer_experiment,
-    transfer_subset,
-    transfer_target_data,
 )
 from utils.widgets import transfer_explorer
 

@@ -31,16 +31,14 @@ import numpy as np
 
 from utils import data, nn
 from utils.checks import check
+from utils.experiments.capstone import capstone_model, capstone_runs, count_parameters
+from utils.experiments.capstone import confusion_matrix as ref_confusion_matrix
 from utils.plots import (
-    capstone_model,
-    capstone_runs,
-    count_parameters,
     plot_class_balance,
     plot_confusion_matrix,
     plot_feature_scales,
     plot_training_history,
 )
-from utils.plots import confusion_matrix as ref_confusion_matrix
 from utils.widgets import training_curves_explorer
 
 SEED = 11

@@ -11,8 +11,10 @@ def _array(value, func: str, name: str) -> np.ndarray:
     try:
         arr = np.asarray(value)
     except Exception as exc:  # ragged lists and other oddities
-        raise TypeError(f"{func}: {name} must be an array of numbers, got {type(value).__name__}"
-                        f" that NumPy cannot convert ({exc})") from None
+        raise TypeError(
+            f"{func}: {name} must be an array of numbers, got {type(value).__name__}"
+            f" that NumPy cannot convert ({exc})"
+        ) from None
     if arr.dtype == bool:
         arr = arr.astype(np.float64)
     if not np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.complexfloating):
@@ -64,6 +66,8 @@ def as_count(value, func: str, name: str, minimum: int = 1) -> int:
 def as_generator(rng, func: str) -> np.random.Generator:
     """``rng`` must be a ``numpy.random.Generator`` (no global random state in the library)."""
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"{func}: rng must be a numpy.random.Generator "
-                        f"(e.g. np.random.default_rng(0)), got {type(rng).__name__}")
+        raise TypeError(
+            f"{func}: rng must be a numpy.random.Generator "
+            f"(e.g. np.random.default_rng(0)), got {type(rng).__name__}"
+        )
     return rng

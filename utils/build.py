@@ -35,18 +35,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from utils._nbfast import nbformat
+from utils.notebook import (
+    CHECK_TAG,
+    CODE_BEGIN,
+    CODE_END,
+    EXERCISE_TAG,
+    MD_BEGIN,
+    MD_END,
+    check_call,
+    check_cell_id,
+    exercise_chapter,
+    exercise_id,
+    has_tag,
+    is_check,
+    is_exercise,
+    stub_code,
+    stub_markdown,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 COURSE = ROOT / "course"
 
 CHAPTER_RE = re.compile(r"^(\d\d)_[a-z0-9_]+$")
-EXERCISE_ID_RE = re.compile(r"^ex(\d\d)_[a-z0-9_]+$")
-CHECK_CALL_RE = re.compile(r"""check\(\s*["'](ex\d\d_[a-z0-9_]+)["']""")
-
-CODE_BEGIN, CODE_END = "### BEGIN SOLUTION", "### END SOLUTION"
-MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
-MD_STUB = "_Write your answer here._"
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_PLACEHOLDER = "Interactive figure: run this cell in Jupyter to use it."
@@ -117,27 +128,30 @@ def read_source(chapter: Chapter):
     exercise_ids: list[str] = []
     for pos, cell in enumerate(nb.cells):
         path, line = where[id(cell)]
-        tags = cell.metadata.get("tags", [])
         _validate_markers(cell, path, line)
-        if "exercise" in tags:
+        if has_tag(cell, EXERCISE_TAG):
             ex_id = _validate_exercise(cell, chapter, path, line, nb.cells[pos + 1 :])
             if ex_id in exercise_ids:
                 raise BuildError(f"{path}:{line}: exercise id {ex_id!r} is used twice")
             exercise_ids.append(ex_id)
             cell.id = ex_id
-        elif "check" in tags:
-            match = CHECK_CALL_RE.search(cell.source)
-            if not match:
+        elif has_tag(cell, CHECK_TAG):
+            target = check_call(cell.source)
+            if not target:
                 raise BuildError(f"{path}:{line}: a check cell must call check('exNN_...', obj)")
-            cell.id = f"{match.group(1)}-check"
+            cell.id = check_cell_id(target)
         else:
             cell.id = f"c{chapter.number}-{pos:03d}"
 
     nb.metadata = {
         "kernelspec": dict(KERNELSPEC),
         "language_info": {"name": "python"},
-        "dlf": {"chapter": chapter.number, "notebook": chapter.name, "kind": "solution",
-                "exercises": exercise_ids},
+        "dlf": {
+            "chapter": chapter.number,
+            "notebook": chapter.name,
+            "kind": "solution",
+            "exercises": exercise_ids,
+        },
     }
     nb.nbformat, nb.nbformat_minor = 4, 5
     for cell in nb.cells:
@@ -150,30 +164,39 @@ def _validate_markers(cell, path: Path, header_line: int) -> None:
     """Refuse unpaired, nested or misplaced solution markers (file and line in the message)."""
     begin, end = (CODE_BEGIN, CODE_END) if cell.cell_type == "code" else (MD_BEGIN, MD_END)
     other = (MD_BEGIN, MD_END) if cell.cell_type == "code" else (CODE_BEGIN, CODE_END)
-    is_exercise = "exercise" in cell.metadata.get("tags", [])
+    exercise = has_tag(cell, EXERCISE_TAG)
     open_line = None
     for offset, raw in enumerate(cell.source.splitlines(), start=1):
         line_no = header_line + offset
         stripped = raw.strip()
         if stripped in other:
-            raise BuildError(f"{path}:{line_no}: marker {stripped!r} belongs in a "
-                             f"{'markdown' if cell.cell_type == 'code' else 'code'} cell")
+            raise BuildError(
+                f"{path}:{line_no}: marker {stripped!r} belongs in a "
+                f"{'markdown' if cell.cell_type == 'code' else 'code'} cell"
+            )
         if "BEGIN SOLUTION" in raw or "END SOLUTION" in raw:
             if stripped not in (begin, end):
-                raise BuildError(f"{path}:{line_no}: solution marker must be alone on its line, "
-                                 f"exactly {begin!r} or {end!r}; got {stripped!r}")
+                raise BuildError(
+                    f"{path}:{line_no}: solution marker must be alone on its line, "
+                    f"exactly {begin!r} or {end!r}; got {stripped!r}"
+                )
         if stripped == begin:
-            if cell.cell_type == "code" and not is_exercise:
-                raise BuildError(f"{path}:{line_no}: solution marker in a cell not tagged "
-                                 "'exercise'")
+            if cell.cell_type == "code" and not exercise:
+                raise BuildError(
+                    f"{path}:{line_no}: solution marker in a cell not tagged 'exercise'"
+                )
             if cell.cell_type == "code" and raw == raw.lstrip():
                 # A top-level stub would leave the check cell with a NameError instead of
                 # the friendly "not done yet": solutions live inside a function body.
-                raise BuildError(f"{path}:{line_no}: the solution region must be inside a "
-                                 "function body (indent the markers)")
+                raise BuildError(
+                    f"{path}:{line_no}: the solution region must be inside a "
+                    "function body (indent the markers)"
+                )
             if open_line is not None:
-                raise BuildError(f"{path}:{line_no}: nested {begin!r} (the region opened at "
-                                 f"line {open_line} is not closed)")
+                raise BuildError(
+                    f"{path}:{line_no}: nested {begin!r} (the region opened at "
+                    f"line {open_line} is not closed)"
+                )
             open_line = line_no
         elif stripped == end:
             if open_line is None:
@@ -188,19 +211,25 @@ def _validate_exercise(cell, chapter: Chapter, path: Path, line: int, following)
     if cell.cell_type != "code":
         raise BuildError(f"{path}:{line}: only code cells can be tagged 'exercise'")
     ex_id = cell.metadata.get("exercise_id")
-    match = EXERCISE_ID_RE.match(ex_id or "")
-    if not match:
-        raise BuildError(f"{path}:{line}: an exercise cell needs exercise_id=\"exNN_name\" "
-                         f"(snake case), got {ex_id!r}")
-    if match.group(1) != chapter.number:
-        raise BuildError(f"{path}:{line}: exercise {ex_id!r} is in chapter {chapter.number}; "
-                         f"its id must start with ex{chapter.number}_")
+    number = exercise_chapter(ex_id)
+    if number is None:
+        raise BuildError(
+            f'{path}:{line}: an exercise cell needs exercise_id="exNN_name" '
+            f"(snake case), got {ex_id!r}"
+        )
+    if number != chapter.number:
+        raise BuildError(
+            f"{path}:{line}: exercise {ex_id!r} is in chapter {chapter.number}; "
+            f"its id must start with ex{chapter.number}_"
+        )
     if CODE_BEGIN not in cell.source:
         raise BuildError(f"{path}:{line}: exercise {ex_id!r} has no {CODE_BEGIN!r} region")
     nxt = next((c for c in following if c.cell_type == "code"), None)
-    if nxt is None or "check" not in nxt.metadata.get("tags", []) or ex_id not in nxt.source:
-        raise BuildError(f"{path}:{line}: exercise {ex_id!r} must be followed by a code cell "
-                         f"tagged 'check' that calls check({ex_id!r}, ...)")
+    if nxt is None or not is_check(nxt) or ex_id not in nxt.source:
+        raise BuildError(
+            f"{path}:{line}: exercise {ex_id!r} must be followed by a code cell "
+            f"tagged 'check' that calls check({ex_id!r}, ...)"
+        )
     return ex_id
 
 
@@ -211,44 +240,14 @@ def strip_solutions(nb):
     for cell in student.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-            if "exercise" in cell.metadata.get("tags", []):
-                cell.source = _stub_code(cell.source, cell.metadata["exercise_id"])
-            if "check" in cell.metadata.get("tags", []):
+            if is_exercise(cell):
+                cell.source = stub_code(cell.source, exercise_id(cell))
+            if is_check(cell):
                 cell.metadata["editable"] = False
                 cell.metadata["deletable"] = False
         elif cell.cell_type == "markdown":
-            cell.source = _stub_markdown(cell.source)
+            cell.source = stub_markdown(cell.source)
     return student
-
-
-def _stub_code(source: str, ex_id: str) -> str:
-    out, inside = [], False
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped == CODE_BEGIN:
-            indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}# YOUR CODE HERE")
-            out.append(f'{indent}raise NotImplementedError("{ex_id}: not done yet")')
-            inside = True
-        elif stripped == CODE_END:
-            inside = False
-        elif not inside:
-            out.append(line)
-    return "\n".join(out)
-
-
-def _stub_markdown(source: str) -> str:
-    out, inside = [], False
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped == MD_BEGIN:
-            out.append(MD_STUB)
-            inside = True
-        elif stripped == MD_END:
-            inside = False
-        elif not inside:
-            out.append(line)
-    return "\n".join(out)
 
 
 def kernel_environment() -> None:
@@ -275,10 +274,17 @@ def run_notebook(nb, cwd: Path, *, timeout: int = CELL_TIMEOUT_S, **client_optio
 
     kernel_environment()
     with tempfile.TemporaryDirectory(prefix="dlf-kernel-") as sockets:
-        config = Config({"KernelManager": {"transport": "ipc",
-                                           "ip": os.path.join(sockets, "kernel")}})
-        client = NotebookClient(nb, config=config, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(cwd)}}, **client_options)
+        config = Config(
+            {"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, "kernel")}}
+        )
+        client = NotebookClient(
+            nb,
+            config=config,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd)}},
+            **client_options,
+        )
         client.execute()
 
 
@@ -308,8 +314,12 @@ def _clean_outputs(nb, name: str) -> None:
         merged = []
         for out in cell.outputs:
             out.pop("transient", None)
-            if out.output_type == "stream" and merged and merged[-1].output_type == "stream" \
-                    and merged[-1].name == out.name:
+            if (
+                out.output_type == "stream"
+                and merged
+                and merged[-1].output_type == "stream"
+                and merged[-1].name == out.name
+            ):
                 merged[-1].text += out.text
                 continue
             if WIDGET_MIME in out.get("data", {}):
@@ -319,12 +329,15 @@ def _clean_outputs(nb, name: str) -> None:
         cell.outputs = merged
         for out in merged:
             text = json.dumps(out.get("text", "")) + json.dumps(
-                {k: v for k, v in out.get("data", {}).items() if not k.startswith("image/")})
+                {k: v for k, v in out.get("data", {}).items() if not k.startswith("image/")}
+            )
             for marker in machine:
                 if marker and marker in text:
-                    raise BuildError(f"solutions/{name}.py: cell {cell.id} stores an output that "
-                                     f"depends on this machine (contains {marker!r}); silence "
-                                     "the warning or print without the path")
+                    raise BuildError(
+                        f"solutions/{name}.py: cell {cell.id} stores an output that "
+                        f"depends on this machine (contains {marker!r}); silence "
+                        "the warning or print without the path"
+                    )
 
 
 def write_notebook(nb, path: Path) -> None:
@@ -353,8 +366,9 @@ def _build_one(args):
     return build_chapter(chapter, sol_out, course_out)
 
 
-def build(chapters: list[Chapter], solutions_out: Path, course_out: Path,
-          jobs: int = 2) -> list[Path]:
+def build(
+    chapters: list[Chapter], solutions_out: Path, course_out: Path, jobs: int = 2
+) -> list[Path]:
     """Build several chapters, ``jobs`` at a time (each in its own process and kernel)."""
     work = [(c, solutions_out, course_out) for c in chapters]
     if jobs <= 1 or len(work) <= 1:
@@ -363,8 +377,9 @@ def build(chapters: list[Chapter], solutions_out: Path, course_out: Path,
         return [p for paths in pool.map(_build_one, work) for p in paths]
 
 
-def check(chapters: list[Chapter], jobs: int = 2, execute_notebooks: bool = True,
-          report=print) -> list[str]:
+def check(
+    chapters: list[Chapter], jobs: int = 2, execute_notebooks: bool = True, report=print
+) -> list[str]:
     """Compare the committed notebooks with a fresh build; return what is stale, cell by cell.
 
     Student notebooks hold no outputs and must match exactly. Solution notebooks are compared
@@ -389,9 +404,13 @@ def check(chapters: list[Chapter], jobs: int = 2, execute_notebooks: bool = True
         if not diffs and committed.parent.name == COURSE.name:
             # A student notebook holds no outputs: nothing machine-dependent, so bytes count.
             text = nbformat.writes(fresh_nb)
-            if committed.read_text(encoding="utf-8") != text + ("" if text.endswith("\n") else "\n"):
-                stale.append(f"{rel}: same cells, but the file is laid out differently "
-                             "(written by another tool?)")
+            if committed.read_text(encoding="utf-8") != text + (
+                "" if text.endswith("\n") else "\n"
+            ):
+                stale.append(
+                    f"{rel}: same cells, but the file is laid out differently "
+                    "(written by another tool?)"
+                )
         for note in notes:
             report(f"note: {rel}: {note}")
 
@@ -415,13 +434,21 @@ def check(chapters: list[Chapter], jobs: int = 2, execute_notebooks: bool = True
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m utils.build", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--only", metavar="NN", help="build one chapter, e.g. --only 05")
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild in a temporary folder and fail if committed files differ")
-    parser.add_argument("--no-execute", action="store_true",
-                        help="with --check: compare sources, cells and metadata without running "
-                             "the notebooks (the notebook tests compare their outputs)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild in a temporary folder and fail if committed files differ",
+    )
+    parser.add_argument(
+        "--no-execute",
+        action="store_true",
+        help="with --check: compare sources, cells and metadata without running "
+        "the notebooks (the notebook tests compare their outputs)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="chapters built in parallel")
     args = parser.parse_args(argv)
     if args.no_execute and not args.check:
@@ -431,8 +458,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             stale = check(chapters, jobs=args.jobs, execute_notebooks=not args.no_execute)
             if stale:
-                print("the committed notebooks differ from a fresh build; if the change is "
-                      "intended, run `make build` and commit:", *stale, sep="\n  ")
+                print(
+                    "the committed notebooks differ from a fresh build; if the change is "
+                    "intended, run `make build` and commit:",
+                    *stale,
+                    sep="\n  ",
+                )
                 return 1
             what = "sources and cells" if args.no_execute else "sources, cells and outputs"
             print(f"build check: {len(chapters)} chapter(s) up to date ({what})")

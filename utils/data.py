@@ -10,12 +10,29 @@ from __future__ import annotations
 import numpy as np
 
 from utils._validate import as_count, as_generator, as_scalar
+from utils.nn.train import minibatch_indices
 
 __all__ = [
-    "GATES", "WINE_QUALITY_FEATURES", "MinMaxScaler", "StandardScaler", "circles", "from_one_hot", "gate_truth_table",
-    "gaussians", "load_digits", "load_red_wine", "load_wine", "load_wine_quality", "minibatch_indices",
-    "minibatches", "moons",
-    "noisy_sine", "one_hot", "spirals", "train_val_test_split", "xor",
+    "GATES",
+    "WINE_QUALITY_FEATURES",
+    "MinMaxScaler",
+    "StandardScaler",
+    "circles",
+    "from_one_hot",
+    "gate_truth_table",
+    "gaussians",
+    "load_digits",
+    "load_red_wine",
+    "load_wine",
+    "load_wine_quality",
+    "minibatch_indices",
+    "minibatches",
+    "moons",
+    "noisy_sine",
+    "one_hot",
+    "spirals",
+    "train_val_test_split",
+    "xor",
 ]
 
 #: The two-input gates and their outputs on the inputs (0,0), (0,1), (1,0), (1,1).
@@ -72,8 +89,7 @@ def xor(n: int = 200, *, noise: float = 0.15, rng: np.random.Generator):
     return X, y
 
 
-def circles(n: int = 200, *, noise: float = 0.1, factor: float = 0.5,
-            rng: np.random.Generator):
+def circles(n: int = 200, *, noise: float = 0.1, factor: float = 0.5, rng: np.random.Generator):
     """Two concentric rings: class 0 outside (radius 1), class 1 inside (radius ``factor``)."""
     n = as_count(n, "circles", "n", minimum=2)
     noise = _noise(noise, "circles")
@@ -102,8 +118,14 @@ def moons(n: int = 200, *, noise: float = 0.1, rng: np.random.Generator):
     return X, y.astype(np.int64)
 
 
-def spirals(n: int = 300, *, classes: int = 2, turns: float = 1.0, noise: float = 0.1,
-            rng: np.random.Generator):
+def spirals(
+    n: int = 300,
+    *,
+    classes: int = 2,
+    turns: float = 1.0,
+    noise: float = 0.1,
+    rng: np.random.Generator,
+):
     """``classes`` interleaved spiral arms (``n`` points in all, labels 0..classes-1)."""
     n = as_count(n, "spirals", "n", minimum=2)
     classes = as_count(classes, "spirals", "classes", minimum=2)
@@ -120,8 +142,9 @@ def spirals(n: int = 300, *, classes: int = 2, turns: float = 1.0, noise: float 
     return X, y.astype(np.int64)
 
 
-def gaussians(n: int = 200, *, centers=((-1.0, -1.0), (1.0, 1.0)), std: float = 0.5,
-              rng: np.random.Generator):
+def gaussians(
+    n: int = 200, *, centers=((-1.0, -1.0), (1.0, 1.0)), std: float = 0.5, rng: np.random.Generator
+):
     """Round Gaussian blobs, one class per centre (``centers`` has shape (C, 2))."""
     n = as_count(n, "gaussians", "n")
     centers = np.asarray(centers, dtype=np.float64)
@@ -151,8 +174,10 @@ def noisy_sine(n: int = 30, *, noise: float = 0.2, rng: np.random.Generator):
 
 # ----- splits, scaling, labels, mini-batches ----------------------------------------------
 
-def train_val_test_split(X, y, *, val: float = 0.15, test: float = 0.15,
-                         stratify: bool = False, rng: np.random.Generator):
+
+def train_val_test_split(
+    X, y, *, val: float = 0.15, test: float = 0.15, stratify: bool = False, rng: np.random.Generator
+):
     """Split rows at random into training, validation and test sets.
 
     Parameters
@@ -172,13 +197,17 @@ def train_val_test_split(X, y, *, val: float = 0.15, test: float = 0.15,
     X = np.asarray(X)
     y = np.asarray(y)
     if X.ndim != 2 or len(y) != X.shape[0]:
-        raise ValueError(f"train_val_test_split: X must have shape (N, D) and y N rows, "
-                         f"got {X.shape} and {y.shape}")
+        raise ValueError(
+            f"train_val_test_split: X must have shape (N, D) and y N rows, "
+            f"got {X.shape} and {y.shape}"
+        )
     val = as_scalar(val, "train_val_test_split", "val")
     test = as_scalar(test, "train_val_test_split", "test")
     if not (0 <= val < 1 and 0 <= test < 1 and val + test < 1):
-        raise ValueError("train_val_test_split: val and test must be in [0, 1) with "
-                         f"val + test < 1, got val={val}, test={test}")
+        raise ValueError(
+            "train_val_test_split: val and test must be in [0, 1) with "
+            f"val + test < 1, got val={val}, test={test}"
+        )
     rng = as_generator(rng, "train_val_test_split")
     if stratify:
         if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
@@ -191,8 +220,8 @@ def train_val_test_split(X, y, *, val: float = 0.15, test: float = 0.15,
         idx = rng.permutation(idx)
         n_test, n_val = int(round(test * len(idx))), int(round(val * len(idx)))
         parts[2].append(idx[:n_test])
-        parts[1].append(idx[n_test:n_test + n_val])
-        parts[0].append(idx[n_test + n_val:])
+        parts[1].append(idx[n_test : n_test + n_val])
+        parts[0].append(idx[n_test + n_val :])
     out = []
     for chunks in parts:
         idx = np.sort(np.concatenate(chunks)) if chunks else np.array([], dtype=int)
@@ -261,8 +290,10 @@ def one_hot(y, num_classes: int | None = None) -> np.ndarray:
     """Integer labels (N,) to a one-hot float64 array (N, C); C defaults to ``max(y) + 1``."""
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"one_hot: y must be integer labels of shape (N,), got shape "
-                         f"{y.shape} and dtype {y.dtype}")
+        raise ValueError(
+            f"one_hot: y must be integer labels of shape (N,), got shape "
+            f"{y.shape} and dtype {y.dtype}"
+        )
     c = int(y.max()) + 1 if num_classes is None else as_count(num_classes, "one_hot", "num_classes")
     if y.size and (y.min() < 0 or y.max() >= c):
         raise ValueError(f"one_hot: labels must lie in [0, {c - 1}], got {y.min()} to {y.max()}")
@@ -279,26 +310,7 @@ def from_one_hot(Y) -> np.ndarray:
     return Y.argmax(axis=1).astype(np.int64)
 
 
-def minibatch_indices(n: int, batch_size: int, *, rng: np.random.Generator | None,
-                      shuffle: bool = True):
-    """Yield index arrays covering ``range(n)`` once, in batches of ``batch_size``.
-
-    With ``shuffle`` the order is a fresh permutation drawn from ``rng`` (call once per
-    epoch). The last batch holds the ``n % batch_size`` leftover indices when ``n`` is not a
-    multiple of ``batch_size``: no sample is dropped or repeated.
-    """
-    n = as_count(n, "minibatch_indices", "n")
-    batch_size = as_count(batch_size, "minibatch_indices", "batch_size")
-    if shuffle:
-        order = as_generator(rng, "minibatch_indices").permutation(n)
-    else:
-        order = np.arange(n)
-    for start in range(0, n, batch_size):
-        yield order[start:start + batch_size]
-
-
-def minibatches(X, y, batch_size: int, *, rng: np.random.Generator | None,
-                shuffle: bool = True):
+def minibatches(X, y, batch_size: int, *, rng: np.random.Generator | None, shuffle: bool = True):
     """Yield ``(X[idx], y[idx])`` for the index batches of :func:`minibatch_indices`."""
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
@@ -308,6 +320,7 @@ def minibatches(X, y, batch_size: int, *, rng: np.random.Generator | None,
 
 
 # ----- bundled real data (from scikit-learn's package: nothing is downloaded) -------------
+
 
 def load_digits():
     """scikit-learn's bundled 8x8 handwritten digits.
@@ -343,8 +356,17 @@ def load_wine():
 
 #: The 11 feature columns of the UCI Red Wine Quality file, in its order.
 WINE_QUALITY_FEATURES = (
-    "fixed acidity", "volatile acidity", "citric acid", "residual sugar", "chlorides",
-    "free sulfur dioxide", "total sulfur dioxide", "density", "pH", "sulphates", "alcohol",
+    "fixed acidity",
+    "volatile acidity",
+    "citric acid",
+    "residual sugar",
+    "chlorides",
+    "free sulfur dioxide",
+    "total sulfur dioxide",
+    "density",
+    "pH",
+    "sulphates",
+    "alcohol",
 )
 
 
@@ -381,28 +403,33 @@ def load_wine_quality(path):
     # The UCI file uses ';'; copies re-saved by spreadsheet or pandas code often use ','.
     sep = ";" if ";" in header else "," if "," in header else None
     if sep is None:
-        raise ValueError(f"load_wine_quality: {path} line {header_no}: expected columns "
-                         "separated by ';' (the UCI layout) or ',', found neither")
+        raise ValueError(
+            f"load_wine_quality: {path} line {header_no}: expected columns "
+            "separated by ';' (the UCI layout) or ',', found neither"
+        )
     names = [c.strip().strip('"').strip() for c in header.split(sep)]
     wanted = [*WINE_QUALITY_FEATURES, "quality"]
     missing = [c for c in wanted if c not in names]
     if missing:
-        raise ValueError(f"load_wine_quality: {path} lacks the column(s) {missing}; "
-                         f"found {names}")
+        raise ValueError(f"load_wine_quality: {path} lacks the column(s) {missing}; found {names}")
     index = [names.index(c) for c in wanted]
     rows = []
     for line_no, line in lines[1:]:
         cells = [c.strip().strip('"') for c in line.split(sep)]
         if len(cells) != len(names):
-            raise ValueError(f"load_wine_quality: {path} line {line_no}: {len(cells)} cells, "
-                             f"the header has {len(names)}")
+            raise ValueError(
+                f"load_wine_quality: {path} line {line_no}: {len(cells)} cells, "
+                f"the header has {len(names)}"
+            )
         row = []
         for j in index:
             try:
                 row.append(float(cells[j]))
             except ValueError:
-                raise ValueError(f"load_wine_quality: {path} line {line_no}, column "
-                                 f"{names[j]!r}: {cells[j]!r} is not a number") from None
+                raise ValueError(
+                    f"load_wine_quality: {path} line {line_no}, column "
+                    f"{names[j]!r}: {cells[j]!r} is not a number"
+                ) from None
         rows.append(row)
     if not rows:
         raise ValueError(f"load_wine_quality: {path} has a header but no data rows")
@@ -451,15 +478,19 @@ def load_red_wine():
     path, record = RED_WINE_FILE, RED_WINE_SHA256_FILE
     for needed in (path, record):
         if not needed.is_file():
-            raise FileNotFoundError(f"load_red_wine: {needed} is missing; reinstall the course "
-                                    "package (it ships the file and its checksum)")
+            raise FileNotFoundError(
+                f"load_red_wine: {needed} is missing; reinstall the course "
+                "package (it ships the file and its checksum)"
+            )
     recorded = record.read_text().split()
     expected = recorded[0].lower() if recorded else ""
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     if actual != expected:
-        raise ValueError(f"load_red_wine: {path} has SHA-256 {actual}, but {record.name} "
-                         f"records {expected or '(nothing)'}; the file was changed or damaged: "
-                         "restore it from the course repository")
+        raise ValueError(
+            f"load_red_wine: {path} has SHA-256 {actual}, but {record.name} "
+            f"records {expected or '(nothing)'}; the file was changed or damaged: "
+            "restore it from the course repository"
+        )
     return load_wine_quality(path)
 
 
@@ -495,8 +526,10 @@ def repair_red_wine(X):
 
     X = as_float_matrix(X, "repair_red_wine", "X")
     if X.shape[1] != len(WINE_QUALITY_FEATURES):
-        raise ValueError(f"repair_red_wine: X must have {len(WINE_QUALITY_FEATURES)} columns "
-                         f"(WINE_QUALITY_FEATURES), got shape {X.shape}")
+        raise ValueError(
+            f"repair_red_wine: X must have {len(WINE_QUALITY_FEATURES)} columns "
+            f"(WINE_QUALITY_FEATURES), got shape {X.shape}"
+        )
     X = X.copy()
     fixes = []
     for name, bound in RED_WINE_PLAUSIBLE_MAX.items():

@@ -29,12 +29,23 @@ import shutil
 import sys
 from pathlib import Path
 
+from utils.notebook import CODE_BEGIN, CODE_END, MD_BEGIN, MD_END, regions
+
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ["course", "utils", "etc", "README.md", "GLOSSARY.md", "pyproject.toml",
-           "constraints.txt", "environment.yml", "postBuild", "Makefile", "jupytext.toml"]
+SHIPPED = [
+    "course",
+    "utils",
+    "etc",
+    "README.md",
+    "GLOSSARY.md",
+    "pyproject.toml",
+    "constraints.txt",
+    "environment.yml",
+    "postBuild",
+    "Makefile",
+    "jupytext.toml",
+]
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
-CODE_BEGIN, CODE_END = "### BEGIN SOLUTION", "### END SOLUTION"
-MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
 SHORT = 40  # a one-line body shorter than this many characters is not looked for
 
 
@@ -52,26 +63,33 @@ def _normal_lines(text: str) -> list[str]:
     return out
 
 
+def _unhashed(line: str) -> str:
+    """A line of a percent script without its leading ``#``s: ``### BEGIN SOLUTION`` and the
+    commented markdown marker ``# <!-- BEGIN SOLUTION -->`` both read as their marker."""
+    return line.strip().lstrip("#").strip()
+
+
 def solution_bodies(solutions: Path = ROOT / "solutions") -> list[tuple[str, list[str]]]:
     """(where, normalised lines) of every solution region of every chapter source."""
     bodies = []
+    markers = {"code": (_unhashed(CODE_BEGIN), _unhashed(CODE_END)), "markdown": (MD_BEGIN, MD_END)}
     for source in sorted(solutions.glob("[0-9][0-9]_*.py")):
         lines = source.read_text(encoding="utf-8").splitlines()
-        start, kind = None, None
-        for number, line in enumerate(lines, start=1):
-            stripped = line.strip().lstrip("#").strip()
-            if stripped in (CODE_BEGIN.lstrip("#").strip(), MD_BEGIN) and start is None:
-                start, kind = number, "code" if stripped != MD_BEGIN else "markdown"
-            elif stripped in (CODE_END.lstrip("#").strip(), MD_END) and start is not None:
-                region = lines[start:number - 1]
-                if kind == "markdown":
-                    region = [re.sub(r"^\s*# ?", "", x) for x in region]
-                    body = [re.sub(r"\s+", " ", x).strip() for x in region if x.strip()]
-                else:
-                    body = _normal_lines("\n".join(region))
-                if len(body) > 1 or (body and len(body[0]) >= SHORT):
-                    bodies.append((f"{source.name}:{start}", body))
-                start = None
+        plain = [_unhashed(line) for line in lines]
+        found = sorted(
+            (i, j, kind)
+            for kind, (begin, end) in markers.items()
+            for i, j in regions(plain, begin, end)
+        )
+        for i, j, kind in found:
+            region = lines[i + 1 : j]
+            if kind == "markdown":
+                region = [re.sub(r"^\s*# ?", "", x) for x in region]
+                body = [re.sub(r"\s+", " ", x).strip() for x in region if x.strip()]
+            else:
+                body = _normal_lines("\n".join(region))
+            if len(body) > 1 or (body and len(body[0]) >= SHORT):
+                bodies.append((f"{source.name}:{i + 1}", body))
     return bodies
 
 
@@ -89,8 +107,9 @@ def _texts(dist: Path) -> dict[str, list[str]]:
                 source = cell.get("source", "")
                 source = "".join(source) if isinstance(source, list) else source
                 if cell.get("cell_type") == "markdown":
-                    lines += [re.sub(r"\s+", " ", x).strip() for x in source.splitlines()
-                              if x.strip()]
+                    lines += [
+                        re.sub(r"\s+", " ", x).strip() for x in source.splitlines() if x.strip()
+                    ]
                 else:
                     lines += _normal_lines(source)
             texts[rel.as_posix()] = lines
@@ -99,15 +118,16 @@ def _texts(dist: Path) -> dict[str, list[str]]:
                 text = path.read_text(encoding="utf-8")
             except UnicodeDecodeError:
                 continue
-            texts[rel.as_posix()] = [re.sub(r"\s+", " ", x).strip() for x in text.splitlines()
-                                     if x.strip()] + _normal_lines(text)
+            texts[rel.as_posix()] = [
+                re.sub(r"\s+", " ", x).strip() for x in text.splitlines() if x.strip()
+            ] + _normal_lines(text)
     return texts
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
     n = len(needle)
     first = needle[0]
-    return any(haystack[i:i + n] == needle for i, line in enumerate(haystack) if line == first)
+    return any(haystack[i : i + n] == needle for i, line in enumerate(haystack) if line == first)
 
 
 def check(dist: Path) -> list[str]:
@@ -141,11 +161,18 @@ def build(out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.dist", description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "dist-student",
-                        help="where to write it (default _build/dist-student)")
-    parser.add_argument("--check", type=Path, metavar="DIR",
-                        help="only check an existing distribution for answers")
+    parser = argparse.ArgumentParser(
+        prog="python -m utils.dist", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "_build" / "dist-student",
+        help="where to write it (default _build/dist-student)",
+    )
+    parser.add_argument(
+        "--check", type=Path, metavar="DIR", help="only check an existing distribution for answers"
+    )
     args = parser.parse_args(argv)
     try:
         if args.check:
@@ -161,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     n = len(list((out / "course").glob("*.ipynb")))
-    print(f"wrote {out}: {n} course notebooks, the utils package, environment files; "
-          f"checked: no solution body in its notebooks or documents")
+    print(
+        f"wrote {out}: {n} course notebooks, the utils package, environment files; "
+        f"checked: no solution body in its notebooks or documents"
+    )
     return 0
 
 

@@ -29,13 +29,14 @@ import io
 import re
 from dataclasses import dataclass
 
+from utils.notebook import cell_tags
+
 IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 # A number stands alone: not glued to a word ("W1", "ex05") and not part of a dotted version
 # ("3.11.7"). A full stop that ends a sentence after a number is allowed.
-NUMBER_RE = re.compile(
-    r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w]|\.\d)")
+NUMBER_RE = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w]|\.\d)")
 
 # Pixels are "different" beyond this many levels (of 255) in any channel: anti-aliasing noise
 # from a coordinate that moved by a fraction of a pixel stays below it.
@@ -85,7 +86,8 @@ def compare_text(stored: str, fresh: str) -> str | None:
     old_lines, new_lines = stored.splitlines(), fresh.splitlines()
     if len(old_lines) != len(new_lines):
         return f"{len(old_lines)} line(s) became {len(new_lines)}: " + _first_changed_line(
-            old_lines, new_lines)
+            old_lines, new_lines
+        )
     for number, (old, new) in enumerate(zip(old_lines, new_lines, strict=True), start=1):
         if old == new:
             continue
@@ -133,7 +135,7 @@ def image_difference(stored_b64: str, fresh_b64: str) -> float:
 
 
 def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
+    return cell_tags(cell)
 
 
 def _metadata(cell) -> dict:
@@ -141,8 +143,9 @@ def _metadata(cell) -> dict:
     return {k: v for k, v in cell.get("metadata", {}).items() if k != "execution"}
 
 
-def compare_outputs(cell_id: str, stored: list, fresh: list, *,
-                    images: str = "presence") -> tuple[list[Difference], list[Difference]]:
+def compare_outputs(
+    cell_id: str, stored: list, fresh: list, *, images: str = "presence"
+) -> tuple[list[Difference], list[Difference]]:
     """Compare the outputs of one code cell; return (differences, image notes).
 
     ``images="presence"`` only asks that the same images are there; ``images="pixels"`` also
@@ -161,18 +164,29 @@ def compare_outputs(cell_id: str, stored: list, fresh: list, *,
         if kind == "stream":
             pairs = [("text", _text(old.get("text", "")), _text(new.get("text", "")))]
         elif kind == "error":
-            pairs = [("error", f"{old.get('ename')}: {old.get('evalue')}",
-                      f"{new.get('ename')}: {new.get('evalue')}")]
+            pairs = [
+                (
+                    "error",
+                    f"{old.get('ename')}: {old.get('evalue')}",
+                    f"{new.get('ename')}: {new.get('evalue')}",
+                )
+            ]
         else:
             data_old, data_new = old.get("data", {}), new.get("data", {})
-            pairs = [(mime, _text(data_old[mime]), _text(data_new[mime]))
-                     for mime in sorted(data_old) if mime.startswith("text/")]
+            pairs = [
+                (mime, _text(data_old[mime]), _text(data_new[mime]))
+                for mime in sorted(data_old)
+                if mime.startswith("text/")
+            ]
             for mime in sorted(data_old):
                 if mime == "image/png" and images == "pixels":
                     share = image_difference(data_old[mime], data_new[mime])
                     if share > 0:
-                        notes.append(Difference(cell_id, f"{where}: the figure differs in "
-                                                         f"{share:.2%} of its pixels"))
+                        notes.append(
+                            Difference(
+                                cell_id, f"{where}: the figure differs in {share:.2%} of its pixels"
+                            )
+                        )
         for label, a, b in pairs:
             problem = compare_text(a, b)
             if problem:
@@ -191,8 +205,9 @@ def _kind(output) -> str:
     return f"{kind}:{'+'.join(mimes)}"
 
 
-def compare_notebooks(stored, fresh, *, outputs: bool = True,
-                      images: str = "presence") -> tuple[list[Difference], list[Difference]]:
+def compare_notebooks(
+    stored, fresh, *, outputs: bool = True, images: str = "presence"
+) -> tuple[list[Difference], list[Difference]]:
     """Compare two notebooks (nbformat nodes or dicts); return (differences, image notes).
 
     With ``outputs=False`` only the structure is compared: cell ids, types, sources, tags.
@@ -205,8 +220,11 @@ def compare_notebooks(stored, fresh, *, outputs: bool = True,
     if old_ids != new_ids:
         removed = [i for i in old_ids if i not in new_ids]
         added = [i for i in new_ids if i not in old_ids]
-        what = (f"removed {removed}, added {added}" if removed or added
-                else "the same cells in another order")
+        what = (
+            f"removed {removed}, added {added}"
+            if removed or added
+            else "the same cells in another order"
+        )
         diffs.append(Difference("list", f"{len(old_ids)} cells became {len(new_ids)}: {what}"))
         return diffs, notes
     for old, new, cell_id in zip(old_cells, new_cells, old_ids, strict=True):
@@ -215,16 +233,25 @@ def compare_notebooks(stored, fresh, *, outputs: bool = True,
             diffs.append(Difference(label, f"{old['cell_type']} became {new['cell_type']}"))
             continue
         if _text(old["source"]) != _text(new["source"]):
-            diffs.append(Difference(label, "source changed: " + _first_changed_line(
-                _text(old["source"]).splitlines(), _text(new["source"]).splitlines())))
+            diffs.append(
+                Difference(
+                    label,
+                    "source changed: "
+                    + _first_changed_line(
+                        _text(old["source"]).splitlines(), _text(new["source"]).splitlines()
+                    ),
+                )
+            )
         meta_old, meta_new = _metadata(old), _metadata(new)
         if meta_old != meta_new:
-            changed = sorted(k for k in set(meta_old) | set(meta_new)
-                             if meta_old.get(k) != meta_new.get(k))
+            changed = sorted(
+                k for k in set(meta_old) | set(meta_new) if meta_old.get(k) != meta_new.get(k)
+            )
             diffs.append(Difference(label, f"cell metadata changed: {', '.join(changed)}"))
         if outputs and old["cell_type"] == "code" and IGNORE_OUTPUT_TAG not in _tags(old):
-            d, n = compare_outputs(label, old.get("outputs", []), new.get("outputs", []),
-                                   images=images)
+            d, n = compare_outputs(
+                label, old.get("outputs", []), new.get("outputs", []), images=images
+            )
             diffs += d
             notes += n
     keys = ("dlf", "kernelspec")

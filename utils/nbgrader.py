@@ -37,13 +37,12 @@ import sys
 from pathlib import Path
 
 from utils._nbfast import nbformat
+from utils.notebook import MD_BEGIN, MD_END, MD_STUB
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 DEFAULT_OUT = ROOT / "_build" / "nbgrader"
-CODE_BEGIN, CODE_END = "### BEGIN SOLUTION", "### END SOLUTION"
-MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
-TEXT_STUB = "_Write your answer here._"
+TEXT_STUB = MD_STUB
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 COURSE_ID = "deep-learning-foundations"
 
@@ -65,8 +64,13 @@ c.Execute.timeout = 300
 
 
 def _nbgrader(cell, grade_id: str, *, solution=False, grade=False, locked=False, points=None):
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
-            "solution": solution}
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+    }
     if points is not None:
         meta["points"] = points
     cell.metadata["nbgrader"] = meta
@@ -112,8 +116,10 @@ def _split_answers(cell) -> list:
 
 def _check_source(cell) -> str:
     """The check cell's code with ``check(`` replaced by ``graded_check(``, self-contained."""
-    calls = [line.replace("check(", "graded_check(", 1) if line.lstrip().startswith("check(")
-             else line for line in cell.source.splitlines()]
+    calls = [
+        line.replace("check(", "graded_check(", 1) if line.lstrip().startswith("check(") else line
+        for line in cell.source.splitlines()
+    ]
     return "\n".join(["from utils.checks import graded_check", "", *calls])
 
 
@@ -141,8 +147,9 @@ def nbgrader_source(nb, points: dict[str, float]):
             elif "check" in tags:
                 ex_id = cell.id.removesuffix("-check")
                 if ex_id not in points:
-                    raise ValueError(f"check cell {cell.id}: no exercise {ex_id!r} in the "
-                                     "checks registry")
+                    raise ValueError(
+                        f"check cell {cell.id}: no exercise {ex_id!r} in the checks registry"
+                    )
                 cell.source = _check_source(cell)
                 _nbgrader(cell, cell.id, grade=True, locked=True, points=points[ex_id])
             else:
@@ -164,8 +171,9 @@ def write_course(out: Path, only: str | None = None, solutions: Path = SOLUTIONS
     paths = sorted(solutions.glob(f"{only or ''}*.ipynb"))
     paths = [p for p in paths if p.name[:2].isdigit()]
     if not paths:
-        raise FileNotFoundError(f"no solution notebook {only or ''}*.ipynb in {solutions}: "
-                                "run `make build` first")
+        raise FileNotFoundError(
+            f"no solution notebook {only or ''}*.ipynb in {solutions}: run `make build` first"
+        )
     points = {ex.id: float(ex.points) for ex in checks.exercises()}
     out.mkdir(parents=True, exist_ok=True)
     (out / "nbgrader_config.py").write_text(CONFIG)
@@ -183,9 +191,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m utils.nbgrader",
         description="Write an nbgrader course directory (nbgrader_config.py and source/) built "
-                    "from the course's solution notebooks.")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"the course directory (default {DEFAULT_OUT.relative_to(ROOT)})")
+        "from the course's solution notebooks.",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"the course directory (default {DEFAULT_OUT.relative_to(ROOT)})",
+    )
     parser.add_argument("--only", metavar="NN", help="one chapter, e.g. 05")
     args = parser.parse_args(argv)
     try:
@@ -193,14 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    total = 0.0
     for path in written:
         nb = json.loads(path.read_text())
         pts = sum(c["metadata"]["nbgrader"].get("points", 0) for c in nb["cells"])
-        total += pts
         print(f"{path.relative_to(args.out)}: {pts:g} points")
-    print(f"{len(written)} assignments in {args.out}; next: cd {args.out} && "
-          "nbgrader generate_assignment NN_topic")
+    print(
+        f"{len(written)} assignments in {args.out}; next: cd {args.out} && "
+        "nbgrader generate_assignment NN_topic"
+    )
     return 0
 
 

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from utils import nn
 from utils._validate import as_float_matrix, as_float_vector, as_scalar
 
 __all__ = [
-    "GATE_WEIGHTS", "XOR_HIDDEN_B", "XOR_HIDDEN_W", "XOR_OUT_B", "XOR_OUT_W", "perceptron",
-    "step", "train_perceptron", "xor_network",
+    "GATE_WEIGHTS",
+    "XOR_HIDDEN_B",
+    "XOR_HIDDEN_W",
+    "XOR_OUT_B",
+    "XOR_OUT_W",
+    "perceptron",
+    "step",
+    "train_perceptron",
+    "xor_network",
 ]
 
 #: Hand-chosen weights ``(w, b)`` for the gates a single perceptron can compute.
@@ -32,7 +40,11 @@ XOR_OUT_B = -0.5
 
 
 def step(z) -> np.ndarray:
-    """Heaviside step: 1 where ``z > 0``, else 0.
+    """The Heaviside step as 0/1 labels: :func:`utils.nn.step` (1 where ``z > 0``, else 0),
+    returned as integers.
+
+    The rule is ``nn.step``'s; only the dtype differs. A perceptron outputs a class, so this
+    returns int64, while ``nn.step`` is an activation and keeps the float dtype of its input.
 
     Parameters
     ----------
@@ -45,7 +57,7 @@ def step(z) -> np.ndarray:
     z = np.asarray(z)
     if not (np.issubdtype(z.dtype, np.number) or z.dtype == bool):
         raise TypeError(f"step: z must be numeric, got dtype {z.dtype}")
-    return (z > 0).astype(np.int64)
+    return nn.step(z).astype(np.int64)
 
 
 def perceptron(X, w, b) -> np.ndarray:
@@ -117,8 +129,9 @@ def train_perceptron(X, y, *, lr: float = 1.0, epochs: int = 10):
     X = as_float_matrix(X, "train_perceptron", "X")
     y = as_float_vector(y, "train_perceptron", "y", length=X.shape[0])
     if not np.isin(y, (0.0, 1.0)).all():
-        raise ValueError("train_perceptron: y must contain only 0 and 1, "
-                         f"got values {np.unique(y)[:5].tolist()}")
+        raise ValueError(
+            f"train_perceptron: y must contain only 0 and 1, got values {np.unique(y)[:5].tolist()}"
+        )
     lr = as_scalar(lr, "train_perceptron", "lr")
     if lr <= 0:
         raise ValueError(f"train_perceptron: lr must be > 0, got {lr}")

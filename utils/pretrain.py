@@ -32,14 +32,20 @@ def source_data(seed: int = SEED):
     """Digits 0-4 scaled to [0, 1], split 70/15/15 (stratified): three (X, y) pairs."""
     X, y = data.load_digits()
     keep = np.isin(y, SOURCE_CLASSES)
-    return data.train_val_test_split(X[keep] / 16.0, y[keep], val=0.15, test=0.15,
-                                     stratify=True, rng=np.random.default_rng(seed))
+    return data.train_val_test_split(
+        X[keep] / 16.0, y[keep], val=0.15, test=0.15, stratify=True, rng=np.random.default_rng(seed)
+    )
 
 
 def build_model(rng: np.random.Generator) -> nn.Sequential:
     """64 -> 64 -> 32 -> 5 with ReLU: two feature layers and a head."""
-    return nn.Sequential(nn.Linear(64, 64, rng=rng), nn.ReLU(), nn.Linear(64, 32, rng=rng),
-                         nn.ReLU(), nn.Linear(32, len(SOURCE_CLASSES), rng=rng))
+    return nn.Sequential(
+        nn.Linear(64, 64, rng=rng),
+        nn.ReLU(),
+        nn.Linear(64, 32, rng=rng),
+        nn.ReLU(),
+        nn.Linear(32, len(SOURCE_CLASSES), rng=rng),
+    )
 
 
 def pretrain(seed: int = SEED, epochs: int = EPOCHS):
@@ -47,12 +53,21 @@ def pretrain(seed: int = SEED, epochs: int = EPOCHS):
     (X_tr, y_tr), (X_va, y_va), (X_te, y_te) = source_data(seed)
     rng = np.random.default_rng(seed + 1)
     model = build_model(rng)
-    nn.fit(model, X_tr, y_tr, optimizer=nn.Adam(model, lr=0.005), epochs=epochs, batch_size=32,
-           rng=rng, validation=(X_va, y_va))
+    nn.fit(
+        model,
+        X_tr,
+        y_tr,
+        optimizer=nn.Adam(model, lr=0.005),
+        epochs=epochs,
+        batch_size=32,
+        rng=rng,
+        validation=(X_va, y_va),
+    )
     model.eval()
-    scores = {name: nn.accuracy(model.forward(X), y)
-              for name, (X, y) in (("train", (X_tr, y_tr)), ("val", (X_va, y_va)),
-                                   ("test", (X_te, y_te)))}
+    scores = {
+        name: nn.accuracy(model.forward(X), y)
+        for name, (X, y) in (("train", (X_tr, y_tr)), ("val", (X_va, y_va)), ("test", (X_te, y_te)))
+    }
     return model, scores
 
 
@@ -61,9 +76,14 @@ def sha256(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.pretrain", description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="train again and compare with the shipped weights (accuracy)")
+    parser = argparse.ArgumentParser(
+        prog="python -m utils.pretrain", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="train again and compare with the shipped weights (accuracy)",
+    )
     args = parser.parse_args(argv)
     model, scores = pretrain()
     print("accuracy: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items()))

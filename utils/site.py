@@ -46,15 +46,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from utils.build import (
-    CODE_BEGIN,
-    CODE_END,
-    MD_BEGIN,
-    MD_END,
-    MD_STUB,
-    find_chapters,
-    strip_solutions,
-)
+from utils.build import find_chapters, strip_solutions
+from utils.notebook import MD_BEGIN, MD_END, MD_STUB, is_check, is_exercise, strip_markers
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -66,11 +59,26 @@ AUDIENCES = ("instructor", "student")
 # What each page needs from each npm package: paths relative to the package, folders copied
 # whole. MathJax 2 is 73 MB unpacked; the CommonHTML output with TeX input needs about 7 MB.
 VENDOR_FILES = {
-    "reveal.js": ["LICENSE", "dist/reveal.css", "dist/reveal.js", "dist/theme/white.css",
-                  "dist/theme/fonts/source-sans-pro", "plugin/notes/notes.js"],
-    "mathjax": ["LICENSE", "MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js",
-                "extensions", "jax/input/TeX", "jax/output/CommonHTML", "jax/element",
-                "fonts/HTML-CSS/TeX/woff", "localization/en"],
+    "reveal.js": [
+        "LICENSE",
+        "dist/reveal.css",
+        "dist/reveal.js",
+        "dist/theme/white.css",
+        "dist/theme/fonts/source-sans-pro",
+        "plugin/notes/notes.js",
+    ],
+    "mathjax": [
+        "LICENSE",
+        "MathJax.js",
+        "config/TeX-AMS_CHTML-full.js",
+        "config/Safe.js",
+        "extensions",
+        "jax/input/TeX",
+        "jax/output/CommonHTML",
+        "jax/element",
+        "fonts/HTML-CSS/TeX/woff",
+        "localization/en",
+    ],
     "jquery": ["LICENSE.txt", "dist/jquery.min.js"],
     "requirejs": ["require.js"],
 }
@@ -137,9 +145,11 @@ def _npm() -> str:
         found = shutil.which("npm")
         if found:
             return found
-    raise SiteError("npm is needed once, to install reveal.js, RequireJS, jQuery and MathJax "
-                    "(package.json) for the offline slides and site; install Node.js and npm "
-                    "(Debian/Ubuntu: sudo apt-get install npm) and run the command again")
+    raise SiteError(
+        "npm is needed once, to install reveal.js, RequireJS, jQuery and MathJax "
+        "(package.json) for the offline slides and site; install Node.js and npm "
+        "(Debian/Ubuntu: sudo apt-get install npm) and run the command again"
+    )
 
 
 def ensure_npm_packages(npm_dir: Path = NPM_DIR, root: Path = ROOT) -> Path:
@@ -158,11 +168,17 @@ def ensure_npm_packages(npm_dir: Path = NPM_DIR, root: Path = ROOT) -> Path:
     for name in PACKAGE_FILES:
         shutil.copy2(root / name, npm_dir / name)
     print(f"installing the pinned browser assets with npm ci into {_show(npm_dir)}", flush=True)
-    done = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
-                          cwd=npm_dir, capture_output=True, text=True)
+    done = subprocess.run(
+        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+        cwd=npm_dir,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
-        raise SiteError(f"npm ci failed in {npm_dir} (exit {done.returncode}); it needs the npm "
-                        f"registry once. Its output:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        raise SiteError(
+            f"npm ci failed in {npm_dir} (exit {done.returncode}); it needs the npm "
+            f"registry once. Its output:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
     for name, version in locked_versions(root).items():
         installed = json.loads((modules / name / "package.json").read_text())["version"]
         if installed != version:
@@ -175,8 +191,10 @@ def copy_vendor(modules: Path, out: Path) -> Path:
     """Copy the files the pages need from ``modules`` into ``out/vendor``; return that folder."""
     vendor = out / VENDOR
     stamp = vendor / ".copied"
-    digest = hashlib.sha256(json.dumps(VENDOR_FILES, sort_keys=True).encode()
-                            + (modules.parent / "package-lock.json").read_bytes()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps(VENDOR_FILES, sort_keys=True).encode()
+        + (modules.parent / "package-lock.json").read_bytes()
+    ).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return vendor
     if vendor.exists():
@@ -198,14 +216,6 @@ def copy_vendor(modules: Path, out: Path) -> Path:
 # ------------------------------------------------------------------------ notebook views
 
 
-def _is_exercise(cell) -> bool:
-    return cell.cell_type == "code" and "exercise" in cell.metadata.get("tags", [])
-
-
-def _is_check(cell) -> bool:
-    return cell.cell_type == "code" and "check" in cell.metadata.get("tags", [])
-
-
 def _slide_type(cell) -> str:
     return cell.metadata.get("slideshow", {}).get("slide_type", "-")
 
@@ -215,10 +225,9 @@ def instructor_view(nb):
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
-        if _is_exercise(cell):
+        if is_exercise(cell):
             # The markers are for the build; on a slide they are noise.
-            cell.source = "\n".join(line for line in cell.source.splitlines()
-                                    if line.strip() not in (CODE_BEGIN, CODE_END))
+            cell.source = strip_markers(cell.source)
             if _slide_type(cell) in ("-", ""):
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = "fragment"
         if cell.cell_type == "markdown" and MD_BEGIN in cell.source:
@@ -249,12 +258,13 @@ def student_view(nb):
     """The student's notebook with the course's outputs: stubs, no check results, no answers."""
     student = strip_solutions(nb)  # stubs in place of solutions, every output cleared
     for mine, original in zip(student.cells, nb.cells, strict=True):
-        if mine.cell_type == "code" and not (_is_exercise(mine) or _is_check(mine)):
+        if mine.cell_type == "code" and not (is_exercise(mine) or is_check(mine)):
             mine.outputs = copy.deepcopy(original.outputs)
             mine.execution_count = original.execution_count
         if mine.cell_type == "markdown" and MD_STUB in mine.source:
-            mine.source = "\n".join(line for line in mine.source.splitlines()
-                                    if line.strip() != MD_STUB).rstrip()
+            mine.source = "\n".join(
+                line for line in mine.source.splitlines() if line.strip() != MD_STUB
+            ).rstrip()
         mine.metadata.pop("editable", None)
         mine.metadata.pop("deletable", None)
     student.metadata.pop("widgets", None)
@@ -275,13 +285,13 @@ def page_info(nb, stem: str) -> Page:
     lines = [line.strip() for line in first.source.splitlines()]
     heading = next((line for line in lines if line.startswith("# ")), f"# {stem}")
     title = re.sub(r"^#\s+(\d\d\s*·\s*)?", "", heading).strip()
-    after = lines[lines.index(heading) + 1:] if heading in lines else lines
+    after = lines[lines.index(heading) + 1 :] if heading in lines else lines
     # What it teaches: the first learning goals (the lines after "What you will learn"),
     # else the first sentence after the title.
     goals = []
     if any("What you will learn" in line for line in after):
         start = next(i for i, line in enumerate(after) if "What you will learn" in line)
-        for line in after[start + 1:]:
+        for line in after[start + 1 :]:
             if line.startswith("- ") and "$" not in line:  # no math typesetting in the index
                 goals.append(line[2:].split(": ")[0].split(", and ")[0].rstrip(";.").strip())
             elif goals and not line:
@@ -289,8 +299,9 @@ def page_info(nb, stem: str) -> Page:
     if goals:
         summary = "; ".join(goals[:3]) + ("; ..." if len(goals) > 3 else "")
     else:
-        summary = next((line for line in after if line and not line.startswith(("#", "*", "-"))),
-                       "")
+        summary = next(
+            (line for line in after if line and not line.startswith(("#", "*", "-"))), ""
+        )
     summary = re.sub(r"(\*\*|\*|`)(.+?)\1", r"\2", summary)  # plain text in the index table
     return Page(stem=stem, number=stem[:2], title=title, summary=summary)
 
@@ -302,28 +313,41 @@ def _exporter(kind: str):
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter, SlidesExporter
 
-    urls = {"require_js_url": f"{VENDOR}/requirejs/require.js",
-            "jquery_url": f"{VENDOR}/jquery/dist/jquery.min.js",
-            "mathjax_url": f"{VENDOR}/{MATHJAX_ENTRY}",
-            # Never used (no widget state is stored, no mermaid), but kept off the network.
-            "widget_renderer_url": f"{VENDOR}/none.js",
-            "mermaid_js_url": f"{VENDOR}/none.js",
-            "mermaid_layout_elk_js_url": ""}
+    urls = {
+        "require_js_url": f"{VENDOR}/requirejs/require.js",
+        "jquery_url": f"{VENDOR}/jquery/dist/jquery.min.js",
+        "mathjax_url": f"{VENDOR}/{MATHJAX_ENTRY}",
+        # Never used (no widget state is stored, no mermaid), but kept off the network.
+        "widget_renderer_url": f"{VENDOR}/none.js",
+        "mermaid_js_url": f"{VENDOR}/none.js",
+        "mermaid_layout_elk_js_url": "",
+    }
     loader = DictLoader(TEMPLATES)
     if kind == "slides":
         return SlidesExporter(
-            template_file="dlf_reveal.html.j2", extra_loaders=[loader],
-            reveal_url_prefix=f"{VENDOR}/reveal.js", reveal_theme=REVEAL_THEME,
-            reveal_transition="fade", reveal_scroll=True, reveal_number="c/t",
-            exclude_input_prompt=True, exclude_output_prompt=True, **urls)
-    return HTMLExporter(template_name="lab", template_file="dlf_lab.html.j2",
-                        extra_loaders=[loader], **urls)
+            template_file="dlf_reveal.html.j2",
+            extra_loaders=[loader],
+            reveal_url_prefix=f"{VENDOR}/reveal.js",
+            reveal_theme=REVEAL_THEME,
+            reveal_transition="fade",
+            reveal_scroll=True,
+            reveal_number="c/t",
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            **urls,
+        )
+    return HTMLExporter(
+        template_name="lab", template_file="dlf_lab.html.j2", extra_loaders=[loader], **urls
+    )
 
 
 def _rewrite_links(body: str, suffix: str) -> str:
     """Links between chapters and to the glossary point at the generated pages."""
-    body = re.sub(r'href="(?:\.\./)?(?:course/|solutions/)?(\d\d_[a-z0-9_]+)\.ipynb"',
-                  lambda m: f'href="{m.group(1)}{suffix}"', body)
+    body = re.sub(
+        r'href="(?:\.\./)?(?:course/|solutions/)?(\d\d_[a-z0-9_]+)\.ipynb"',
+        lambda m: f'href="{m.group(1)}{suffix}"',
+        body,
+    )
     return re.sub(r'href="(?:\.\./)?GLOSSARY\.md"', 'href="glossary.html"', body)
 
 
@@ -336,7 +360,9 @@ def _chapter_notebooks(only: str | None, solutions: Path):
         path = solutions / f"{name}.ipynb"
         if not path.exists():
             if only is None:  # a chapter still being written: leave it out, say so
-                print(f"skipped {name}: {_show(path)} is not built yet (make build ONLY={name[:2]})")
+                print(
+                    f"skipped {name}: {_show(path)} is not built yet (make build ONLY={name[:2]})"
+                )
                 continue
             raise SiteError(f"{_show(path)} is missing: run `make build ONLY={name[:2]}` first")
         found.append((name, nbformat.read(str(path), as_version=4)))
@@ -349,14 +375,24 @@ SLIDE_NAMES = {"instructor": "{stem}.slides.html", "student": "{stem}.student.sl
 SITE_NAMES = {"student": "{stem}.html", "instructor": "{stem}.solutions.html"}
 
 
-def build_slides(out: Path, audiences=("instructor", "student"), only: str | None = None,
-                 solutions: Path = ROOT / "solutions", npm_dir: Path = NPM_DIR) -> list[Path]:
+def build_slides(
+    out: Path,
+    audiences=("instructor", "student"),
+    only: str | None = None,
+    solutions: Path = ROOT / "solutions",
+    npm_dir: Path = NPM_DIR,
+) -> list[Path]:
     """Write a reveal.js deck per chapter and audience into ``out``; return the decks."""
     return _build("slides", out, audiences, only, solutions, npm_dir)
 
 
-def build_html(out: Path, audiences=("student", "instructor"), only: str | None = None,
-               solutions: Path = ROOT / "solutions", npm_dir: Path = NPM_DIR) -> list[Path]:
+def build_html(
+    out: Path,
+    audiences=("student", "instructor"),
+    only: str | None = None,
+    solutions: Path = ROOT / "solutions",
+    npm_dir: Path = NPM_DIR,
+) -> list[Path]:
     """Write the course site into ``out``: a page per chapter and audience, and an index."""
     return _build("html", out, audiences, only, solutions, npm_dir)
 
@@ -376,7 +412,9 @@ def _build(kind: str, out: Path, audiences, only, solutions: Path, npm_dir: Path
         info = page_info(nb, stem)
         for audience in audiences:
             body, _ = exporter.from_notebook_node(
-                view(nb, audience), resources={"metadata": {"name": f"{info.number} · {info.title}"}})
+                view(nb, audience),
+                resources={"metadata": {"name": f"{info.number} · {info.title}"}},
+            )
             path = out / names[audience].format(stem=stem)
             path.write_text(_rewrite_links(body, names[audience].format(stem="")), encoding="utf-8")
             written.append(path)
@@ -411,10 +449,12 @@ code { background: #f4f4f4; padding: 0 0.2em; }
 
 
 def _html_page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
-            f"<body>\n{body}\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
 def _markdown_page(source: Path, target: Path) -> None:
@@ -424,8 +464,11 @@ def _markdown_page(source: Path, target: Path) -> None:
     title = next((line[2:] for line in text.splitlines() if line.startswith("# ")), source.stem)
     # GitHub needs pipes escaped inside table cells, code spans included; mistune keeps the \\.
     body = markdown2html_mistune(text).replace("\\|", "|")
-    body = re.sub(r'href="(?:course/|solutions/)(\d\d_[a-z0-9_]+)\.ipynb"',
-                  lambda m: f'href="{m.group(1)}.html"', body)
+    body = re.sub(
+        r'href="(?:course/|solutions/)(\d\d_[a-z0-9_]+)\.ipynb"',
+        lambda m: f'href="{m.group(1)}.html"',
+        body,
+    )
     nav = '<p><a href="index.html">&larr; all chapters</a></p>\n'
     target.write_text(_html_page(title, nav + body), encoding="utf-8")
 
@@ -452,27 +495,40 @@ def _write_index(out: Path, kind: str, solutions: Path = ROOT / "solutions") -> 
     """An index of every chapter page present in ``out`` (earlier runs with --only included)."""
     if kind == "slides":
         pages = _pages_in(out, SLIDE_NAMES)
-        head = "<tr><th>Chapter</th><th>Lecture deck (solutions as fragments)</th>" \
-               "<th>Student deck (no solutions)</th></tr>"
+        head = (
+            "<tr><th>Chapter</th><th>Lecture deck (solutions as fragments)</th>"
+            "<th>Student deck (no solutions)</th></tr>"
+        )
         rows = []
         for stem, by in pages.items():
             title = _title_of(next(iter(by.values())))
-            cells = [f'<a href="{by[a].name}">{html.escape(title if a == "instructor" else "deck")}'
-                     f"</a>" if a in by else "" for a in ("instructor", "student")]
+            cells = [
+                f'<a href="{by[a].name}">{html.escape(title if a == "instructor" else "deck")}</a>'
+                if a in by
+                else ""
+                for a in ("instructor", "student")
+            ]
             rows.append(f"<tr><td>{stem[:2]}</td><td>{cells[0]}</td><td>{cells[1]}</td></tr>")
-        intro = ("<p>Arrow keys or space move through a deck; <kbd>s</kbd> opens the speaker "
-                 "view, <kbd>f</kbd> goes full screen, <kbd>Esc</kbd> shows an overview. "
-                 "Everything works without internet: the folder can be copied as it is.</p>")
+        intro = (
+            "<p>Arrow keys or space move through a deck; <kbd>s</kbd> opens the speaker "
+            "view, <kbd>f</kbd> goes full screen, <kbd>Esc</kbd> shows an overview. "
+            "Everything works without internet: the folder can be copied as it is.</p>"
+        )
         if (out / "glossary.html").exists():
             intro += '\n<p><a href="glossary.html">Glossary (English–한국어)</a></p>'
-        body = (f"<h1>Deep Learning Foundations: lecture slides</h1>\n{intro}\n"
-                f"<table>{head}\n{chr(10).join(rows)}</table>")
+        body = (
+            f"<h1>Deep Learning Foundations: lecture slides</h1>\n{intro}\n"
+            f"<table>{head}\n{chr(10).join(rows)}</table>"
+        )
         title = "Deep Learning Foundations: slides"
     else:
         pages = _pages_in(out, SITE_NAMES)
         with_solutions = any("instructor" in by for by in pages.values())
-        head = ("<tr><th>Chapter</th><th>What it teaches</th>"
-                + ("<th>With solutions</th>" if with_solutions else "") + "</tr>")
+        head = (
+            "<tr><th>Chapter</th><th>What it teaches</th>"
+            + ("<th>With solutions</th>" if with_solutions else "")
+            + "</tr>"
+        )
         rows = []
         for stem, by in pages.items():
             summary = ""
@@ -483,22 +539,27 @@ def _write_index(out: Path, kind: str, solutions: Path = ROOT / "solutions") -> 
                 summary = page_info(nbformat.read(str(nb_path), as_version=4), stem).summary
             main = by.get("student") or by.get("instructor")
             title = _title_of(main)
-            sol = (f'<a href="{by["instructor"].name}">solutions</a>'
-                   if "instructor" in by else "")
+            sol = f'<a href="{by["instructor"].name}">solutions</a>' if "instructor" in by else ""
             sol = f"<td>{sol}</td>" if with_solutions else ""
-            rows.append(f'<tr><td><a href="{main.name}">{html.escape(title)}</a></td>'
-                        f"<td>{html.escape(summary)}</td>{sol}</tr>")
+            rows.append(
+                f'<tr><td><a href="{main.name}">{html.escape(title)}</a></td>'
+                f"<td>{html.escape(summary)}</td>{sol}</tr>"
+            )
         extra = []
         if (out / "glossary.html").exists():
             extra.append('<a href="glossary.html">Glossary (English–한국어)</a>')
         if (out / "instructors.html").exists():
             extra.append('<a href="instructors.html">Instructor guide</a>')
         links = f"<p>{' · '.join(extra)}</p>" if extra else ""
-        intro = ("<p>How neural networks learn, built from scratch in NumPy. "
-                 "Each chapter page shows the notebook with its figures; the exercises are "
-                 "left for you to write in JupyterLab (<code>course/</code>).</p>")
-        body = (f"<h1>Deep Learning Foundations</h1>\n{intro}\n{links}\n"
-                f"<table>{head}\n{chr(10).join(rows)}</table>")
+        intro = (
+            "<p>How neural networks learn, built from scratch in NumPy. "
+            "Each chapter page shows the notebook with its figures; the exercises are "
+            "left for you to write in JupyterLab (<code>course/</code>).</p>"
+        )
+        body = (
+            f"<h1>Deep Learning Foundations</h1>\n{intro}\n{links}\n"
+            f"<table>{head}\n{chr(10).join(rows)}</table>"
+        )
         title = "Deep Learning Foundations"
     path = out / "index.html"
     path.write_text(_html_page(title, body), encoding="utf-8")
@@ -513,13 +574,20 @@ def _show(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.site", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m utils.site", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("kind", choices=("slides", "html"))
     parser.add_argument("--only", metavar="NN", help="one chapter, e.g. --only 04")
-    parser.add_argument("--audience", choices=(*AUDIENCES, "both"), default="both",
-                        help="instructor (solutions), student (no solutions) or both (default)")
-    parser.add_argument("--out", type=Path, help="output folder (default _build/slides or "
-                        "_build/html)")
+    parser.add_argument(
+        "--audience",
+        choices=(*AUDIENCES, "both"),
+        default="both",
+        help="instructor (solutions), student (no solutions) or both (default)",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="output folder (default _build/slides or _build/html)"
+    )
     args = parser.parse_args(argv)
     audiences = AUDIENCES if args.audience == "both" else (args.audience,)
     out = args.out or BUILD / args.kind
@@ -527,13 +595,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.kind == "slides":
             written = build_slides(out, audiences, args.only)
         else:
-            written = build_html(out, audiences[::-1] if args.audience == "both" else audiences,
-                                 args.only)
+            written = build_html(
+                out, audiences[::-1] if args.audience == "both" else audiences, args.only
+            )
     except SiteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {len(written)} page(s) and {_show(out / 'index.html')}; open it in a browser "
-          "(works offline)")
+    print(
+        f"wrote {len(written)} page(s) and {_show(out / 'index.html')}; open it in a browser "
+        "(works offline)"
+    )
     return 0
 
 

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from utils._nbfast import nbformat
+from utils.notebook import exercise_id
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -33,15 +34,14 @@ def load(kind: str, chapter: str):
 
 def exercise_sources(chapter: str, kind: str = "solution") -> dict[str, str]:
     nb = load(kind, chapter)
-    return {c.metadata["exercise_id"]: c.source for c in nb.cells
-            if c.cell_type == "code" and "exercise_id" in c.metadata}
+    return {exercise_id(c): c.source for c in nb.cells if c.cell_type == "code" and exercise_id(c)}
 
 
 def with_cells(chapter: str, replace: dict[str, str], base: str = "course"):
     """A notebook of ``base`` kind whose exercise cells ``replace`` gives new sources."""
     nb = copy.deepcopy(load(base, chapter))
     for cell in nb.cells:
-        ex_id = cell.metadata.get("exercise_id") if cell.cell_type == "code" else None
+        ex_id = exercise_id(cell) if cell.cell_type == "code" else None
         if ex_id in replace:
             cell.source = replace[ex_id]
     return nb
@@ -53,14 +53,21 @@ def write(nb, path: Path) -> Path:
     return path
 
 
-def run_grader(*args: str, timeout: float = 600, uids: str | None = None
-               ) -> subprocess.CompletedProcess:
+def run_grader(
+    *args: str, timeout: float = 600, uids: str | None = None
+) -> subprocess.CompletedProcess:
     """``python -m utils.grade ARGS`` as an instructor runs it (a separate process)."""
     env = dict(os.environ)
     if uids:
         env["DLF_GRADE_UIDS"] = uids
-    return subprocess.run([sys.executable, "-m", "utils.grade", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "utils.grade", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 def read_rows(path: Path) -> dict[str, dict]:
@@ -73,6 +80,17 @@ def read_rows(path: Path) -> dict[str, dict]:
 
 def nb3_text() -> str:
     """A minimal notebook in the old nbformat 3 layout."""
-    return json.dumps({"metadata": {}, "nbformat": 3, "nbformat_minor": 0,
-                       "worksheets": [{"cells": [{"cell_type": "code", "input": "1 + 1",
-                                                  "language": "python", "outputs": []}]}]})
+    return json.dumps(
+        {
+            "metadata": {},
+            "nbformat": 3,
+            "nbformat_minor": 0,
+            "worksheets": [
+                {
+                    "cells": [
+                        {"cell_type": "code", "input": "1 + 1", "language": "python", "outputs": []}
+                    ]
+                }
+            ],
+        }
+    )

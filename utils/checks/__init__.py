@@ -34,6 +34,7 @@ Rules every exercise follows:
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import pkgutil
 import re
@@ -47,10 +48,26 @@ from typing import Any
 
 import numpy as np
 
+from utils.notebook import exercise_chapter
+
 __all__ = [
-    "CheckFailed", "Exercise", "ExerciseNotDone", "FloatingPointDivide", "FloatingPointInvalid",
-    "FloatingPointOverflow", "Mistake", "Probe", "check", "exercises",
-    "get_exercise", "judge", "part", "register", "run_probe", "same",
+    "CheckFailed",
+    "Exercise",
+    "ExerciseNotDone",
+    "FloatingPointDivide",
+    "FloatingPointInvalid",
+    "FloatingPointOverflow",
+    "Mistake",
+    "Probe",
+    "check",
+    "exercise_seed",
+    "exercises",
+    "get_exercise",
+    "judge",
+    "part",
+    "register",
+    "run_probe",
+    "same",
 ]
 
 _UTILS_DIR = str(Path(__file__).resolve().parent.parent)
@@ -79,8 +96,11 @@ class FloatingPointDivide(FloatingPointError):
 def _typed_float_error(exc: FloatingPointError) -> FloatingPointError:
     """The same error as one of the subclasses above, so a hint can tell the kinds apart."""
     text = str(exc)
-    for word, kind in (("overflow", FloatingPointOverflow), ("invalid", FloatingPointInvalid),
-                       ("divide", FloatingPointDivide)):
+    for word, kind in (
+        ("overflow", FloatingPointOverflow),
+        ("invalid", FloatingPointInvalid),
+        ("divide", FloatingPointDivide),
+    ):
         if word in text:
             return kind(text).with_traceback(exc.__traceback__)
     return exc
@@ -178,16 +198,23 @@ class Exercise:
     chapter: str = field(init=False)
 
     def __post_init__(self):
-        match = re.fullmatch(r"ex(\d\d)_[a-z0-9_]+", self.id)
-        if not match:
+        chapter = exercise_chapter(self.id)
+        if chapter is None:
             raise ValueError(f"Exercise: id must look like 'ex01_name', got {self.id!r}")
-        object.__setattr__(self, "chapter", match.group(1))
+        object.__setattr__(self, "chapter", chapter)
         # The probes carry the exercise's defaults, so judge() needs nothing but the probe.
-        object.__setattr__(self, "probes", tuple(
-            replace(p,
+        object.__setattr__(
+            self,
+            "probes",
+            tuple(
+                replace(
+                    p,
                     outputs=self.outputs if p.outputs is None else p.outputs,
-                    require_int=self.require_int if p.require_int is None else p.require_int)
-            for p in self.probes))
+                    require_int=self.require_int if p.require_int is None else p.require_int,
+                )
+                for p in self.probes
+            ),
+        )
 
 
 _REGISTRY: dict[str, Exercise] = {}
@@ -230,9 +257,33 @@ def get_exercise(ex_id: str) -> Exercise:
     return _REGISTRY[ex_id]
 
 
+def exercise_seed(ex_id: str, secret: bytes | None = None) -> int:
+    """The seed of an exercise's probe inputs; every seed of the course comes from here.
+
+    Parameters
+    ----------
+    ex_id : str
+        The exercise id, e.g. ``"ex05_affine_backward"``.
+    secret : bytes, optional
+        The course secret of the grader. Without it, the fixed public seed of the notebook
+        self-check: CRC-32 of the id (a 32-bit int). With it, the grader's secret seed: the
+        first 8 bytes of SHA-256(secret, NUL, id), big-endian (a 64-bit int), the same on
+        every machine and unpredictable without the secret.
+
+    Returns
+    -------
+    int
+        A seed for ``numpy.random.default_rng``.
+    """
+    if secret is None:
+        return zlib.crc32(ex_id.encode())
+    digest = hashlib.sha256(bytes(secret) + b"\x00" + ex_id.encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
 def default_seed(ex_id: str) -> int:
-    """The fixed seed of a notebook self-check (the grader uses its own, secret seeds)."""
-    return zlib.crc32(ex_id.encode())
+    """The fixed seed of a notebook self-check: ``exercise_seed(ex_id)`` without a secret."""
+    return exercise_seed(ex_id)
 
 
 @dataclass
@@ -308,16 +359,17 @@ FLOAT32_MISTAKE = "computed in float32"
 _FLOAT32_HINT = (
     "float32 keeps about 7 significant digits; the checks, like any gradient check, need "
     "float64's 16. NumPy computes in float64 unless told otherwise: look for np.float32, "
-    "dtype=np.float32 or .astype(np.float32) in your code.")
+    "dtype=np.float32 or .astype(np.float32) in your code."
+)
 
 
-def _failed(probe: Probe, problem: str, mistake: Mistake | None = None,
-            student_traceback: str = "") -> Verdict:
+def _failed(
+    probe: Probe, problem: str, mistake: Mistake | None = None, student_traceback: str = ""
+) -> Verdict:
     if mistake is None:
         return Verdict(probe.name, False, problem, None, student_traceback)
     hint = f"Hint ({mistake.name}): {mistake.hint}"
-    return Verdict(probe.name, False, f"{problem}\n{hint}", mistake.name, student_traceback,
-                   hint)
+    return Verdict(probe.name, False, f"{problem}\n{hint}", mistake.name, student_traceback, hint)
 
 
 def judge(probe: Probe, inputs: dict, outcome: Outcome, obj_name: str = "your code") -> Verdict:
@@ -339,8 +391,14 @@ def judge(probe: Probe, inputs: dict, outcome: Outcome, obj_name: str = "your co
     float32 = _float32_problem(got, expected, probe.outputs)
     if float32:
         return _failed(probe, float32, Mistake(FLOAT32_MISTAKE, _FLOAT32_HINT))
-    problem = _compare(got, expected, probe.rtol, probe.atol, _Namer(probe.outputs, expected),
-                       probe.require_int or False)
+    problem = _compare(
+        got,
+        expected,
+        probe.rtol,
+        probe.atol,
+        _Namer(probe.outputs, expected),
+        probe.require_int or False,
+    )
     if problem is None:
         return Verdict(probe.name, True)
     if problem.kind == "type":
@@ -367,8 +425,9 @@ def _is_mistake(m: Mistake, got: Any, inputs: dict, probe: Probe) -> bool:
 
 def _student_tb(exc: BaseException) -> str:
     """The traceback of the student's exception, without the frames of ``utils``."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not f.filename.startswith(_UTILS_DIR)]
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_UTILS_DIR)
+    ]
     text = "".join(traceback.format_list(frames))
     return text + "".join(traceback.format_exception_only(type(exc), exc))
 
@@ -391,7 +450,8 @@ def _float_leaves(got: Any, expected: Any, path: tuple = ()):
                     yield from _float_leaves(got[k], expected[k], (*path, k))
         return
     if isinstance(expected, float | np.floating) or (
-            isinstance(expected, np.ndarray) and expected.dtype.kind == "f"):
+        isinstance(expected, np.ndarray) and expected.dtype.kind == "f"
+    ):
         yield path, got, expected
 
 
@@ -415,20 +475,28 @@ def _float32_problem(got: Any, expected: Any, outputs: Any) -> str:
     """The message for a result in float32, or with float32's precision only; else ''."""
     namer = _Namer(outputs, expected)
     leaves = list(_float_leaves(got, expected))
-    low = [(path, g.dtype.name) for path, g, _ in leaves
-           if isinstance(g, np.ndarray) and g.dtype.kind == "f" and g.dtype.itemsize < 8]
+    low = [
+        (path, g.dtype.name)
+        for path, g, _ in leaves
+        if isinstance(g, np.ndarray) and g.dtype.kind == "f" and g.dtype.itemsize < 8
+    ]
     by_dtype = bool(low)
     if not by_dtype:  # floats of float64 type holding float32 values: float(np.float32(...))
-        low = [(path, "float32") for path, g, e in leaves
-               if _looks_float32(g) and not _looks_float32(e)]
+        low = [
+            (path, "float32")
+            for path, g, e in leaves
+            if _looks_float32(g) and not _looks_float32(e)
+        ]
     if not low:
         return ""
     names = [namer(path) for path, _ in low]
     which = "" if len(low) == len(leaves) or None in names else f" ({', '.join(names)})"
     if by_dtype:
         return f"your result is {low[0][1]}{which}; compute in float64 (the course's convention)"
-    return (f"your result was computed in float32{which}: it has float32's 7 significant "
-            "digits only; compute in float64 (the course's convention)")
+    return (
+        f"your result was computed in float32{which}: it has float32's 7 significant "
+        "digits only; compute in float64 (the course's convention)"
+    )
 
 
 # ---------------------------------------------------------------- comparing
@@ -476,8 +544,9 @@ def _index(path: tuple) -> str:
 
 
 def _fits(outputs: Any, expected: Any) -> bool:
-    return (isinstance(outputs, tuple) and isinstance(expected, tuple)
-            and len(outputs) == len(expected))
+    return (
+        isinstance(outputs, tuple) and isinstance(expected, tuple) and len(outputs) == len(expected)
+    )
 
 
 def _spec_name(outputs: Any, expected: Any, path: tuple) -> str | None:
@@ -551,8 +620,10 @@ def _excerpt(expected: np.ndarray, got: np.ndarray, first: tuple) -> list[str]:
     if expected.dtype == bool and got.dtype != bool:
         expected = expected.astype(np.int64)
     if expected.size <= 24:
-        return [f"  expected: {_show(expected, '  expected: ')}",
-                f"  got:      {_show(got, '  got:      ')}"]
+        return [
+            f"  expected: {_show(expected, '  expected: ')}",
+            f"  got:      {_show(got, '  got:      ')}",
+        ]
     row, j = first[:-1], first[-1]
     e_row, g_row = expected[row], got[row]
     n, width = e_row.shape[0], 8
@@ -565,9 +636,16 @@ def _excerpt(expected: np.ndarray, got: np.ndarray, first: tuple) -> list[str]:
     return [lab_e + _show(e_row[start:stop], lab_e), lab_g + _show(g_row[start:stop], lab_g)]
 
 
-def compare(got: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10,
-            where: str = "", *, outputs: str | tuple | dict | None = None,
-            require_int: bool | str = False) -> str | None:
+def compare(
+    got: Any,
+    expected: Any,
+    rtol: float = 1e-7,
+    atol: float = 1e-10,
+    where: str = "",
+    *,
+    outputs: str | tuple | dict | None = None,
+    require_int: bool | str = False,
+) -> str | None:
     """Return ``None`` if ``got`` matches ``expected``, else a message saying how it differs.
 
     Arrays must have the expected shape and close values; tuples the expected length; dicts
@@ -580,8 +658,9 @@ def compare(got: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10,
     return None if problem is None else problem.text
 
 
-def _compare(got: Any, expected: Any, rtol: float, atol: float, namer: _Namer,
-             require_int: bool | str) -> _Problem | None:
+def _compare(
+    got: Any, expected: Any, rtol: float, atol: float, namer: _Namer, require_int: bool | str
+) -> _Problem | None:
     """The first wrong value, else the first wrong type (their values are right), else None."""
     problems: list[_Problem] = []
     _walk(got, expected, (), rtol, atol, namer, require_int, problems)
@@ -589,16 +668,27 @@ def _compare(got: Any, expected: Any, rtol: float, atol: float, namer: _Namer,
     return (wrong or problems or [None])[0]
 
 
-def _walk(got: Any, expected: Any, path: tuple, rtol: float, atol: float, namer: _Namer,
-          require_int: bool | str, out: list[_Problem]) -> None:
+def _walk(
+    got: Any,
+    expected: Any,
+    path: tuple,
+    rtol: float,
+    atol: float,
+    namer: _Namer,
+    require_int: bool | str,
+    out: list[_Problem],
+) -> None:
     name = namer(path)
     pre = f"{name}: " if name else ""
     if isinstance(expected, tuple):
         if not isinstance(got, tuple) or len(got) != len(expected):
             listed = f" ({', '.join(namer.names)})" if not path and namer.names else ""
-            out.append(_Problem(
-                f"{pre}expected a tuple of {len(expected)} items{listed}, got {_describe(got)}"
-                + (" (did you forget to return?)" if got is None else "")))
+            out.append(
+                _Problem(
+                    f"{pre}expected a tuple of {len(expected)} items{listed}, got {_describe(got)}"
+                    + (" (did you forget to return?)" if got is None else "")
+                )
+            )
             return
         for i, (g, e) in enumerate(zip(got, expected, strict=True)):
             _walk(g, e, (*path, i), rtol, atol, namer, require_int, out)
@@ -606,8 +696,12 @@ def _walk(got: Any, expected: Any, path: tuple, rtol: float, atol: float, namer:
     if isinstance(expected, dict):
         if not isinstance(got, dict) or set(got) != set(expected):
             keys = f"keys {sorted(got)}" if isinstance(got, dict) else _describe(got)
-            out.append(_Problem(f"{pre}expected a dict with keys {sorted(expected)}, got {keys}"
-                                + (" (did you forget to return?)" if got is None else "")))
+            out.append(
+                _Problem(
+                    f"{pre}expected a dict with keys {sorted(expected)}, got {keys}"
+                    + (" (did you forget to return?)" if got is None else "")
+                )
+            )
             return
         for k in expected:
             _walk(got[k], expected[k], (*path, k), rtol, atol, namer, require_int, out)
@@ -617,8 +711,15 @@ def _walk(got: Any, expected: Any, path: tuple, rtol: float, atol: float, namer:
         out.append(problem)
 
 
-def _compare_leaf(got: Any, expected: Any, name: str | None, pre: str, rtol: float,
-                  atol: float, require_int: bool | str) -> _Problem | None:
+def _compare_leaf(
+    got: Any,
+    expected: Any,
+    name: str | None,
+    pre: str,
+    rtol: float,
+    atol: float,
+    require_int: bool | str,
+) -> _Problem | None:
     exp = np.asarray(expected)
     if got is None:
         what = "a number" if exp.ndim == 0 else _describe(exp)
@@ -626,12 +727,15 @@ def _compare_leaf(got: Any, expected: Any, name: str | None, pre: str, rtol: flo
     if require_int and _is_int(expected) and not _is_int(got):
         g = got.item() if isinstance(got, np.ndarray) and got.ndim == 0 else got
         if isinstance(g, bool):
-            return _Problem(f"{pre}expected an int, got bool {g}",
-                            "type" if int(g) == int(expected) else "value")
+            return _Problem(
+                f"{pre}expected an int, got bool {g}",
+                "type" if int(g) == int(expected) else "value",
+            )
         if isinstance(g, float) and g == int(expected):
             why = f"{require_int}: " if isinstance(require_int, str) else ""
-            return _Problem(f"{pre}expected an int, got float {g!r} ({why}wrap it in int(...))",
-                            "type")
+            return _Problem(
+                f"{pre}expected an int, got float {g!r} ({why}wrap it in int(...))", "type"
+            )
     try:
         arr = np.asarray(got)
     except Exception:
@@ -662,8 +766,11 @@ def _compare_leaf(got: Any, expected: Any, name: str | None, pre: str, rtol: flo
     if (exp.dtype == bool) != (arr.dtype == bool):  # True/False against numbers: print 1/0
         e_first, g_first = (int(v) if isinstance(v, bool) else v for v in (e_first, g_first))
     se, sg = _pair(e_first, g_first)
-    lines = [f"{who} differs in {n_bad} of {close.size} entries; first at index {first}: "
-             f"expected {se}, got {sg}", *_excerpt(exp, arr, first)]
+    lines = [
+        f"{who} differs in {n_bad} of {close.size} entries; first at index {first}: "
+        f"expected {se}, got {sg}",
+        *_excerpt(exp, arr, first),
+    ]
     return _Problem("\n".join(lines))
 
 
@@ -713,7 +820,7 @@ def format_failures(ex: Exercise, verdicts: list[Verdict], limit: int = 3) -> st
         message = v.message
         if v.hint and message.endswith(v.hint):
             if v.hint in hints_shown:  # each hint once: later cases only name the mistake
-                message = message[:-len(v.hint)].rstrip("\n") + f"\nHint ({v.mistake}): as above."
+                message = message[: -len(v.hint)].rstrip("\n") + f"\nHint ({v.mistake}): as above."
             hints_shown.add(v.hint)
         lines += ["", f"Case failed: {v.probe}", *("  " + s for s in message.splitlines())]
     if len(failed) > limit:
@@ -737,12 +844,19 @@ def check(ex_id: str, obj: Any) -> None:
         raise ExerciseNotDone(
             f"{ex_id} is not done yet. In the exercise cell above, replace the lines "
             "`# YOUR CODE HERE` and `raise NotImplementedError(...)` with your code, run that "
-            "cell, then run this check again.")
+            "cell, then run this check again."
+        )
     if all(v.passed for v in verdicts):
         print(f"{ex_id}: {len(verdicts)}/{len(verdicts)} checks passed")
         return
     first_tb = next((v.student_traceback for v in verdicts if v.student_traceback), "")
     raise CheckFailed(format_failures(ex, verdicts), first_tb)
+
+
+def partial_points(ex: Exercise, verdicts: list[Verdict]) -> float:
+    """The points a done exercise earns: ``points * passed / cases``, rounded to 2 decimals."""
+    passed = sum(v.passed for v in verdicts)
+    return round(ex.points * passed / len(verdicts), 2) if verdicts else 0.0
 
 
 def graded_check(ex_id: str, obj: Any) -> float:
@@ -773,10 +887,12 @@ def graded_check(ex_id: str, obj: Any) -> float:
         print(f"warning from your code: {w.category.__name__}: {w.message}")
     passed = sum(v.passed for v in verdicts)
     if not_done:
-        print(f"{ex_id}: not done yet (your function still raises NotImplementedError): "
-              f"0 of {ex.points} points")
+        print(
+            f"{ex_id}: not done yet (your function still raises NotImplementedError): "
+            f"0 of {ex.points} points"
+        )
         return 0.0
-    points = round(ex.points * passed / len(verdicts), 2) if verdicts else 0.0
+    points = partial_points(ex, verdicts)
     if passed == len(verdicts):
         print(f"{ex_id}: {passed}/{len(verdicts)} checks passed")
     else:

@@ -48,7 +48,7 @@ def main() -> None:
         msg = frame(header, data)
         view = memoryview(msg)
         while view:
-            view = view[os.write(out_fd, view):]
+            view = view[os.write(out_fd, view) :]
 
     report = _sandbox.enter(job["sandbox"])
     send({"event": "ready", "isolation": report})
@@ -92,8 +92,14 @@ def _run(job: dict, payload: bytes, send) -> None:
         saved_streams = sys.stdout, sys.stderr
         for k, probe in enumerate(ex.probes):
             if obj is _MISSING:
-                send({"event": "result", "exercise": ex_id, "probe": k,
-                      "outcome": {"kind": "missing", "name": ex.obj_name}})
+                send(
+                    {
+                        "event": "result",
+                        "exercise": ex_id,
+                        "probe": k,
+                        "outcome": {"kind": "missing", "name": ex.obj_name},
+                    }
+                )
                 continue
             probe_inputs = inputs[ex_id][k]
             old_trace = sys.gettrace()
@@ -105,6 +111,7 @@ def _run(job: dict, payload: bytes, send) -> None:
                     outcome = run_probe(probe, obj, probe_inputs)
             except BaseException as exc:  # SystemExit, KeyboardInterrupt from student code
                 from utils.checks import Outcome
+
                 outcome = Outcome(error=exc)
             finally:
                 sys.settrace(old_trace)
@@ -112,25 +119,39 @@ def _run(job: dict, payload: bytes, send) -> None:
             np.seterr(all="warn")
             if outcome.error is not None:
                 exc = outcome.error
-                header = {"kind": "error", "not_done": bool(outcome.not_done),
-                          "type": _text(type(exc).__name__, 100),
-                          "mro": [_text(c.__name__, 100) for c in type(exc).__mro__][:20],
-                          "message": _text(_safe_str(exc), 4000),
-                          "traceback": _text(_student_tb(exc, utils_dir), 6000)}
+                header = {
+                    "kind": "error",
+                    "not_done": bool(outcome.not_done),
+                    "type": _text(type(exc).__name__, 100),
+                    "mro": [_text(c.__name__, 100) for c in type(exc).__mro__][:20],
+                    "message": _text(_safe_str(exc), 4000),
+                    "traceback": _text(_student_tb(exc, utils_dir), 6000),
+                }
                 send({"event": "result", "exercise": ex_id, "probe": k, "outcome": header})
             else:
                 try:
                     tree, data = encode(outcome.result)
                 except BaseException as exc:  # a result that cannot even be inspected
                     tree, data = {"t": "opaque", "type": type(exc).__name__}, b""
-                send({"event": "result", "exercise": ex_id, "probe": k,
-                      "outcome": {"kind": "result", "value": tree}}, data)
+                send(
+                    {
+                        "event": "result",
+                        "exercise": ex_id,
+                        "probe": k,
+                        "outcome": {"kind": "result", "value": tree},
+                    },
+                    data,
+                )
         if hits:
-            send({"event": "flag", "exercise": ex_id,
-                  "reason": f"called the course's reference {', '.join(sorted(set(hits)))}"})
+            send(
+                {
+                    "event": "flag",
+                    "exercise": ex_id,
+                    "reason": f"called the course's reference {', '.join(sorted(set(hits)))}",
+                }
+            )
         if printed.text:
-            send({"event": "printed", "exercise": ex_id},
-                 printed.text.encode("utf-8", "replace"))
+            send({"event": "printed", "exercise": ex_id}, printed.text.encode("utf-8", "replace"))
 
 
 PRINTED_LIMIT = 4000
@@ -145,7 +166,7 @@ class _Capped:
     def write(self, data) -> int:
         data = data if isinstance(data, str) else str(data)
         if len(self.text) < self.limit:
-            self.text = (self.text + data)[:self.limit]
+            self.text = (self.text + data)[: self.limit]
         return len(data)
 
     def flush(self) -> None:
@@ -168,8 +189,15 @@ def _guard_modules(chapter: str):
     import builtins
     import importlib
 
-    names = ["numpy", "numpy.testing", "numpy.linalg", "numpy.random", "utils.checks",
-             "utils.nn", f"utils.checks.ch{chapter}"]
+    names = [
+        "numpy",
+        "numpy.testing",
+        "numpy.linalg",
+        "numpy.random",
+        "utils.checks",
+        "utils.nn",
+        f"utils.checks.ch{chapter}",
+    ]
     modules = [builtins]
     for name in names:
         try:
@@ -187,6 +215,7 @@ def _guard_modules(chapter: str):
                         setattr(module, key, value)
                     except (AttributeError, TypeError):
                         pass
+
     return restore
 
 
@@ -215,8 +244,11 @@ def _safe_str(exc: BaseException) -> str:
 
 def _student_tb(exc: BaseException, utils_dir: str) -> str:
     try:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if not f.filename.startswith(utils_dir)]
+        frames = [
+            f
+            for f in traceback.extract_tb(exc.__traceback__)
+            if not f.filename.startswith(utils_dir)
+        ]
         return "".join(traceback.format_list(frames[-8:]))
     except BaseException:
         return ""
@@ -267,15 +299,20 @@ def _origin(obj, utils_dir: str) -> str:
 
 def _make_tracer(refnames: set, utils_dir: str, checks_dir: str, hits: list):
     """A trace function noting calls from student code to the exercise's reference."""
+
     def tracer(frame, event, arg):
         if event == "call":
             code = frame.f_code
-            if code.co_name in refnames and code.co_filename.startswith(utils_dir) \
-                    and not code.co_filename.startswith(checks_dir):
+            if (
+                code.co_name in refnames
+                and code.co_filename.startswith(utils_dir)
+                and not code.co_filename.startswith(checks_dir)
+            ):
                 caller = frame.f_back
                 if caller is not None and not caller.f_code.co_filename.startswith(utils_dir):
                     hits.append(code.co_name)
         return None
+
     return tracer
 
 

@@ -28,8 +28,13 @@ DEVICES = ("null", "zero", "full", "random", "urandom")
 HOME = "/home/student"
 
 _libc = ctypes.CDLL(None, use_errno=True)
-_libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong,
-                        ctypes.c_char_p]
+_libc.mount.argtypes = [
+    ctypes.c_char_p,
+    ctypes.c_char_p,
+    ctypes.c_char_p,
+    ctypes.c_ulong,
+    ctypes.c_char_p,
+]
 
 
 def _check(ret: int, what: str) -> None:
@@ -59,8 +64,9 @@ def _unshare(flags: int) -> None:
     _check(_libc.unshare(flags), "unshare")
 
 
-def _private_root(new_root: str, binds: list[str], uid: int, fontcache: bytes | None,
-                  fontcache_name: str) -> None:
+def _private_root(
+    new_root: str, binds: list[str], uid: int, fontcache: bytes | None, fontcache_name: str
+) -> None:
     """Build the private root in ``new_root`` (inside a new mount namespace) and chroot."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=128m,mode=755")
@@ -79,14 +85,19 @@ def _private_root(new_root: str, binds: list[str], uid: int, fontcache: bytes | 
             _bind_ro(src, dst)
     for src in binds:
         if os.path.exists(src) and not any(
-                src == f"/{d}" or src.startswith(f"/{d}/") for d in SYSTEM_DIRS):
+            src == f"/{d}" or src.startswith(f"/{d}/") for d in SYSTEM_DIRS
+        ):
             _bind_ro(src, new_root + src)
     for name in DEVICES:
         if os.path.exists(f"/dev/{name}"):
             open(os.path.join(dev, name), "a").close()
             _mount(f"/dev/{name}", os.path.join(dev, name), None, MS_BIND)
-    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+    for name, target in (
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ):
         os.symlink(target, os.path.join(dev, name))
     proc = os.path.join(new_root, "proc")
     os.makedirs(proc)
@@ -113,9 +124,14 @@ def _private_root(new_root: str, binds: list[str], uid: int, fontcache: bytes | 
 def set_limits(limits: dict) -> list[str]:
     """Apply the resource limits; return what was set."""
     done = []
-    table = {"as": resource.RLIMIT_AS, "nproc": resource.RLIMIT_NPROC,
-             "fsize": resource.RLIMIT_FSIZE, "cpu": resource.RLIMIT_CPU,
-             "core": resource.RLIMIT_CORE, "nofile": resource.RLIMIT_NOFILE}
+    table = {
+        "as": resource.RLIMIT_AS,
+        "nproc": resource.RLIMIT_NPROC,
+        "fsize": resource.RLIMIT_FSIZE,
+        "cpu": resource.RLIMIT_CPU,
+        "core": resource.RLIMIT_CORE,
+        "nofile": resource.RLIMIT_NOFILE,
+    }
     for key, value in limits.items():
         if key not in table or value is None:
             continue
@@ -150,8 +166,13 @@ def enter(spec: dict) -> dict:
             report["network"] = f"on (unshare(CLONE_NEWNET) failed: {exc.strerror})"
         try:
             _unshare(CLONE_NEWNS)
-            _private_root(spec["root_dir"], spec.get("binds", []), uid, fontcache,
-                          spec.get("fontcache_name", "fontlist.json"))
+            _private_root(
+                spec["root_dir"],
+                spec.get("binds", []),
+                uid,
+                fontcache,
+                spec.get("fontcache_name", "fontlist.json"),
+            )
             report["filesystem"] = "private root (mount namespace + chroot)"
             private = True
         except OSError as exc:
@@ -182,8 +203,14 @@ def enter(spec: dict) -> dict:
                 for name in dirnames + filenames:
                     os.chown(os.path.join(dirpath, name), uid, uid)
     home = HOME if private else spec["work_dir"]
-    os.environ.update({"HOME": home, "MPLCONFIGDIR": os.path.join(home, ".config", "matplotlib"),
-                       "IPYTHONDIR": os.path.join(home, ".ipython"), "TMPDIR": "/tmp"})
+    os.environ.update(
+        {
+            "HOME": home,
+            "MPLCONFIGDIR": os.path.join(home, ".config", "matplotlib"),
+            "IPYTHONDIR": os.path.join(home, ".ipython"),
+            "TMPDIR": "/tmp",
+        }
+    )
     if not private:
         os.environ["TMPDIR"] = spec["work_dir"]
     report["limits"] = set_limits(spec.get("limits", {}))

@@ -13,6 +13,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from utils import notebook
 from utils.grade import gradebook, mistakes
 from utils.grade.core import Grade, grade_bytes, zero_grade
 from utils.grade.gradebook import GradebookError, fmt_points
@@ -36,51 +37,98 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m utils.grade",
         description="Grade submitted notebooks of the course. Each submission runs top to "
-                    "bottom as the student's Restart and Run All would (their cells in their "
-                    "order, outputs ignored), in a sandboxed child process, except that each "
-                    "check cell is replaced by the grader's checks on secret inputs.",
+        "bottom as the student's Restart and Run All would (their cells in their "
+        "order, outputs ignored), in a sandboxed child process, except that each "
+        "check cell is replaced by the grader's checks on secret inputs.",
         epilog="The secret inputs come from the course secret: --secret, else the "
-               "environment variable DLF_GRADE_SECRET, else the key file beside the gradebook "
-               "(grades.key for grades.csv, created on first use, readable only by you); the "
-               "same secret gives the same scores on every re-grade. Ctrl-C stops the batch "
-               "within seconds; the gradebook keeps every finished row and the same command "
-               "grades the rest. Merge the gradebooks of shards: python -m utils.grade merge "
-               "OUT... --out grades.csv; build the class report of gradebooks afterwards: "
-               "python -m utils.grade report GRADEBOOK... --out report.html [--anonymise]")
-    p.add_argument("paths", nargs="+", metavar="SUBMISSION_OR_DIR",
-                   help="notebooks, or folders searched recursively for *.ipynb")
-    p.add_argument("--chapter", metavar="NN", help="chapter of submissions whose notebook "
-                   "metadata and file name do not say; a notebook of another chapter is "
-                   "then graded 0 with status 'wrong chapter'")
-    p.add_argument("--out", default="grades.csv", metavar="CSV",
-                   help="gradebook (default grades.csv; grades_NN.csv beside it when the "
-                        "gradebook holds several chapters)")
+        "environment variable DLF_GRADE_SECRET, else the key file beside the gradebook "
+        "(grades.key for grades.csv, created on first use, readable only by you); the "
+        "same secret gives the same scores on every re-grade. Ctrl-C stops the batch "
+        "within seconds; the gradebook keeps every finished row and the same command "
+        "grades the rest. Merge the gradebooks of shards: python -m utils.grade merge "
+        "OUT... --out grades.csv; build the class report of gradebooks afterwards: "
+        "python -m utils.grade report GRADEBOOK... --out report.html [--anonymise]",
+    )
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="SUBMISSION_OR_DIR",
+        help="notebooks, or folders searched recursively for *.ipynb",
+    )
+    p.add_argument(
+        "--chapter",
+        metavar="NN",
+        help="chapter of submissions whose notebook "
+        "metadata and file name do not say; a notebook of another chapter is "
+        "then graded 0 with status 'wrong chapter'",
+    )
+    p.add_argument(
+        "--out",
+        default="grades.csv",
+        metavar="CSV",
+        help="gradebook (default grades.csv; grades_NN.csv beside it when the "
+        "gradebook holds several chapters)",
+    )
     p.add_argument("--feedback", metavar="DIR", help="write one Markdown file per submission")
-    p.add_argument("--jobs", type=int, default=2, metavar="N",
-                   help="submissions graded in parallel (default 2)")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="wall-time limit per cell and per exercise's checks (default 60)")
-    p.add_argument("--notebook-timeout", type=float, default=None, metavar="SECONDS",
-                   help="wall-time limit per submission, restarts included "
-                        "(default 10 x --timeout)")
-    p.add_argument("--memory", type=int, default=1024, metavar="MB",
-                   help="address-space limit of each child process, in MB (default 1024)")
-    p.add_argument("--max-size", type=float, default=256, metavar="MB",
-                   help="largest submission file, printed outputs included (default 256); "
-                        "outputs are dropped before grading")
-    p.add_argument("--secret", metavar="TEXT",
-                   help="the course secret the checks' inputs derive from (default: "
-                        "$DLF_GRADE_SECRET, else the key file beside the gradebook)")
-    p.add_argument("--force", action="store_true",
-                   help="grade again submissions that already have a row in the gradebook "
-                        "(with the same secret, the same scores)")
-    p.add_argument("--shard", metavar="K/N",
-                   help="grade only the K-th of N deterministic parts of the batch")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        metavar="N",
+        help="submissions graded in parallel (default 2)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="wall-time limit per cell and per exercise's checks (default 60)",
+    )
+    p.add_argument(
+        "--notebook-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="wall-time limit per submission, restarts included (default 10 x --timeout)",
+    )
+    p.add_argument(
+        "--memory",
+        type=int,
+        default=1024,
+        metavar="MB",
+        help="address-space limit of each child process, in MB (default 1024)",
+    )
+    p.add_argument(
+        "--max-size",
+        type=float,
+        default=256,
+        metavar="MB",
+        help="largest submission file, printed outputs included (default 256); "
+        "outputs are dropped before grading",
+    )
+    p.add_argument(
+        "--secret",
+        metavar="TEXT",
+        help="the course secret the checks' inputs derive from (default: "
+        "$DLF_GRADE_SECRET, else the key file beside the gradebook)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="grade again submissions that already have a row in the gradebook "
+        "(with the same secret, the same scores)",
+    )
+    p.add_argument(
+        "--shard", metavar="K/N", help="grade only the K-th of N deterministic parts of the batch"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
-    p.add_argument("--report", metavar="HTML",
-                   help="the class report (default report.html beside the gradebook; "
-                        "report_NN.html per chapter and report.html linking them when the "
-                        "gradebook holds several chapters)")
+    p.add_argument(
+        "--report",
+        metavar="HTML",
+        help="the class report (default report.html beside the gradebook; "
+        "report_NN.html per chapter and report.html linking them when the "
+        "gradebook holds several chapters)",
+    )
     p.add_argument("--no-report", action="store_true", help="write no class report")
     return p
 
@@ -91,17 +139,16 @@ def _check_args(args) -> None:
         raise UsageError("no course notebooks found in course/ (run `make build`)")
     if args.chapter is not None:
         if not (args.chapter.isdigit() and len(args.chapter) <= 2):
-            raise UsageError(f"--chapter: expected a chapter number like 03, got "
-                             f"{args.chapter!r}")
+            raise UsageError(f"--chapter: expected a chapter number like 03, got {args.chapter!r}")
         args.chapter = args.chapter.zfill(2)
         if args.chapter not in known:
-            raise UsageError(f"--chapter {args.chapter}: no such chapter (course has "
-                             f"{', '.join(known)})")
+            raise UsageError(
+                f"--chapter {args.chapter}: no such chapter (course has {', '.join(known)})"
+            )
     if args.jobs < 1:
         raise UsageError(f"--jobs: expected at least 1, got {args.jobs}")
     if not args.timeout > 0:
-        raise UsageError(f"--timeout: expected a positive number of seconds, got "
-                         f"{args.timeout}")
+        raise UsageError(f"--timeout: expected a positive number of seconds, got {args.timeout}")
     if args.notebook_timeout is None:
         args.notebook_timeout = 10 * args.timeout
     if not args.notebook_timeout > 0:
@@ -182,9 +229,14 @@ def in_shard(key: str, shard: tuple[int, int] | None) -> bool:
 
 
 def grade_row(grade: Grade) -> dict:
-    row = {"submission": grade.submission, "chapter": grade.chapter, "status": grade.status,
-           "total": fmt_points(grade.total), "max_total": fmt_points(grade.max_total),
-           "flag": " ".join(grade.flagged)}
+    row = {
+        "submission": grade.submission,
+        "chapter": grade.chapter,
+        "status": grade.status,
+        "total": fmt_points(grade.total),
+        "max_total": fmt_points(grade.max_total),
+        "flag": " ".join(grade.flagged),
+    }
     for e in grade.exercises:
         row[e.ex_id] = fmt_points(e.points)
     return row
@@ -192,8 +244,10 @@ def grade_row(grade: Grade) -> dict:
 
 def feedback_markdown(grade: Grade) -> str:
     lines = [f"# Feedback: {grade.submission}", ""]
-    head = f"Chapter {grade.chapter or '?'}: **{fmt_points(grade.total)} / " \
-           f"{fmt_points(grade.max_total)} points**. Status: {grade.status}."
+    head = (
+        f"Chapter {grade.chapter or '?'}: **{fmt_points(grade.total)} / "
+        f"{fmt_points(grade.max_total)} points**. Status: {grade.status}."
+    )
     lines += [head, ""]
     if grade.detail:
         lines += [grade.detail, ""]
@@ -202,19 +256,39 @@ def feedback_markdown(grade: Grade) -> str:
     if grade.notes:
         lines.append("")
     for e in grade.exercises:
-        lines += [f"## {e.ex_id}: {e.title}", "",
-                  f"**{fmt_points(e.points)} / {fmt_points(e.max_points)}** points"
-                  + (f" ({e.passed}/{e.cases} cases passed)" if e.cases else "") + ".", ""]
+        lines += [
+            f"## {e.ex_id}: {e.title}",
+            "",
+            f"**{fmt_points(e.points)} / {fmt_points(e.max_points)}** points"
+            + (f" ({e.passed}/{e.cases} cases passed)" if e.cases else "")
+            + ".",
+            "",
+        ]
         if e.flag:
-            lines += [f"**Flagged for the instructor**: this answer seems to use the course's "
-                      f"own implementation ({e.flag}).", ""]
+            lines += [
+                f"**Flagged for the instructor**: this answer seems to use the course's "
+                f"own implementation ({e.flag}).",
+                "",
+            ]
         lines += ["```text", e.report.replace("```", "'''"), "```", ""]
         if e.printed.strip():
-            lines += ["What your code printed while it was checked:", "", "```text",
-                      e.printed.replace("```", "'" * 3).rstrip(), "```", ""]
+            lines += [
+                "What your code printed while it was checked:",
+                "",
+                "```text",
+                e.printed.replace("```", "'" * 3).rstrip(),
+                "```",
+                "",
+            ]
     if grade.output_tail.strip():
-        lines += ["## End of your notebook's output", "", "```text",
-                  grade.output_tail.replace("```", "'''").rstrip(), "```", ""]
+        lines += [
+            "## End of your notebook's output",
+            "",
+            "```text",
+            grade.output_tail.replace("```", "'''").rstrip(),
+            "```",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -259,8 +333,10 @@ def course_secret(args) -> bytes:
             f.write(secrets.token_hex(32) + "\n")
     text = key.read_text(encoding="utf-8").strip()
     if len(text) < 16:
-        raise UsageError(f"{key}: the key file holds {len(text)} characters; expected the 64 "
-                         "hex digits the grader wrote (delete it to start a new course secret)")
+        raise UsageError(
+            f"{key}: the key file holds {len(text)} characters; expected the 64 "
+            "hex digits the grader wrote (delete it to start a new course secret)"
+        )
     return text.encode()
 
 
@@ -286,9 +362,11 @@ def self_test(limits: Limits, secret: bytes) -> str:
         return ""
     why = "; ".join(grade.notes[-2:]) or grade.status
     tail = grade.output_tail.strip().splitlines()[-3:]
-    return (f"the reference solution of chapter {SELF_TEST_CHAPTER} scored "
-            f"{fmt_points(grade.total)}/{fmt_points(grade.max_total)} ({grade.status}: {why})"
-            + (f"; its last output: {' | '.join(tail)}" if tail else ""))
+    return (
+        f"the reference solution of chapter {SELF_TEST_CHAPTER} scored "
+        f"{fmt_points(grade.total)}/{fmt_points(grade.max_total)} ({grade.status}: {why})"
+        + (f"; its last output: {' | '.join(tail)}" if tail else "")
+    )
 
 
 def _lean(path: Path) -> bytes:
@@ -299,8 +377,7 @@ def _lean(path: Path) -> bytes:
     code = [c for c in nb["cells"] if c.get("cell_type") == "code"]
     keep = {id(code[0])} if code else set()
     for cell in code:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if "exercise" in tags or "check" in tags:
+        if notebook.is_exercise(cell) or notebook.is_check(cell):
             keep.add(id(cell))
     nb["cells"] = [c for c in nb["cells"] if id(c) in keep]
     return json.dumps(nb).encode()
@@ -323,18 +400,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except OSError as exc:
-        print(f"error: cannot create the key file {key_path(Path(args.out))}: {exc}",
-              file=sys.stderr)
+        print(
+            f"error: cannot create the key file {key_path(Path(args.out))}: {exc}", file=sys.stderr
+        )
         return USAGE_ERROR
-    limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
-                    memory_mb=args.memory, max_file_bytes=int(args.max_size * (1 << 20)))
+    limits = Limits(
+        cell_timeout=args.timeout,
+        notebook_timeout=args.notebook_timeout,
+        memory_mb=args.memory,
+        max_file_bytes=int(args.max_size * (1 << 20)),
+    )
     batch = sorted(files)
     assigned = [k for k in batch if in_shard(k, args.shard_kn)]
     todo = [k for k in assigned if args.force or k not in rows]
     say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
     skipped = len(assigned) - len(todo)
-    say(f"grading {len(todo)} submission(s)" + (f", {skipped} already in {out}" if skipped
-                                                 else "") + f", {args.jobs} at a time")
+    say(
+        f"grading {len(todo)} submission(s)"
+        + (f", {skipped} already in {out}" if skipped else "")
+        + f", {args.jobs} at a time"
+    )
     if not todo:
         _write(out, rows, batch, args, assigned)
     with _stop_on_signals():
@@ -342,15 +427,21 @@ def main(argv: list[str] | None = None) -> int:
             if todo:
                 problem = self_test(limits, secret)
                 if problem:
-                    print("error: the grader's self-test failed, so no submission was graded: "
-                          f"{problem}", file=sys.stderr)
+                    print(
+                        "error: the grader's self-test failed, so no submission was graded: "
+                        f"{problem}",
+                        file=sys.stderr,
+                    )
                     return SELF_TEST_FAILED
             return _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say)
         except KeyboardInterrupt:
             left = "" if args.force else f" ({len([k for k in todo if k not in rows])} left)"
-            print(f"\ninterrupted: every running check was stopped; {out} holds every "
-                  "submission finished so far; run the same command again (without --force) "
-                  f"to grade the rest{left}", file=sys.stderr)
+            print(
+                f"\ninterrupted: every running check was stopped; {out} holds every "
+                "submission finished so far; run the same command again (without --force) "
+                f"to grade the rest{left}",
+                file=sys.stderr,
+            )
             return 130
         except GradingStopped:  # a signal that arrived inside a worker's wait
             print("\ninterrupted", file=sys.stderr)
@@ -411,10 +502,13 @@ def _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say) 
             mistakes.save(out, records)
             _write_copies(out, grade)
             if args.feedback:
-                gradebook.atomic_write(feedback_path(Path(args.feedback), grade.submission),
-                                       feedback_markdown(grade))
-            say(f"[{n}/{len(todo)}] {grade.submission}: {fmt_points(grade.total)}/"
-                f"{fmt_points(grade.max_total)} {grade.status} ({grade.seconds:.1f} s)")
+                gradebook.atomic_write(
+                    feedback_path(Path(args.feedback), grade.submission), feedback_markdown(grade)
+                )
+            say(
+                f"[{n}/{len(todo)}] {grade.submission}: {fmt_points(grade.total)}/"
+                f"{fmt_points(grade.max_total)} {grade.status} ({grade.seconds:.1f} s)"
+            )
     except OSError as exc:
         _stop(pool, futures)
         print(f"error: cannot write the gradebook or the feedback: {exc}", file=sys.stderr)
@@ -438,9 +532,11 @@ def _batch_report(out: Path, rows: dict, args, say) -> None:
     target = Path(args.report) if args.report else out.with_name("report.html")
     try:
         records = mistakes.require(out, rows)
-        pages = report.write_reports(target, {k: records[k] for k in rows},
-                                     report.Options(feedback=Path(args.feedback)
-                                                    if args.feedback else None))
+        pages = report.write_reports(
+            target,
+            {k: records[k] for k in rows},
+            report.Options(feedback=Path(args.feedback) if args.feedback else None),
+        )
     except (GradebookError, report.ReportError, OSError) as exc:
         print(f"warning: no class report written: {exc}", file=sys.stderr)
         return
@@ -461,8 +557,11 @@ def _write_copies(out: Path, grade: Grade) -> None:
         data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     except (OSError, ValueError):
         data = {}
-    found = {e.ex_id: {"source": e.copy[0], "similarity": round(e.copy[1], 3),
-                       "shared_lines": e.copy[2]} for e in grade.exercises if e.copy}
+    found = {
+        e.ex_id: {"source": e.copy[0], "similarity": round(e.copy[1], 3), "shared_lines": e.copy[2]}
+        for e in grade.exercises
+        if e.copy
+    }
     if found:
         data[grade.submission] = found
     elif grade.submission in data:
@@ -479,23 +578,29 @@ def _write(out: Path, rows: dict, batch: list[str], args, assigned: list[str]) -
 
 def _show_isolation(iso: dict, say) -> None:
     mode = isolation_mode()
-    say(f"isolation ({mode}): network {iso.get('network')}; filesystem {iso.get('filesystem')}; "
-        f"uid {iso.get('uid')}; limits {', '.join(iso.get('limits', [])) or 'none'}")
+    say(
+        f"isolation ({mode}): network {iso.get('network')}; filesystem {iso.get('filesystem')}; "
+        f"uid {iso.get('uid')}; limits {', '.join(iso.get('limits', [])) or 'none'}"
+    )
 
 
 def merge_main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(
         prog="python -m utils.grade merge",
         description="Merge the gradebooks of shards (--shard K/N) into one; refuse duplicate "
-                    "or missing submissions.")
-    p.add_argument("inputs", nargs="+", metavar="CSV",
-                   help="each shard's --out (its grades_NN.csv siblings are found too)")
+        "or missing submissions.",
+    )
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="CSV",
+        help="each shard's --out (its grades_NN.csv siblings are found too)",
+    )
     p.add_argument("--out", required=True, metavar="CSV", help="the merged gradebook")
     args = p.parse_args(argv)
     try:
         _check_writable(Path(args.out), "--out")
-        n, written = gradebook.merge([Path(x) for x in args.inputs], Path(args.out),
-                                     exercises_of)
+        n, written = gradebook.merge([Path(x) for x in args.inputs], Path(args.out), exercises_of)
     except (UsageError, GradebookError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
@@ -506,9 +611,12 @@ def merge_main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     for path in lacking:
-        print(f"warning: {mistakes.sidecar_path(path)} is missing: its submissions are not in "
-              "the merged mistakes file, so the class report will refuse this gradebook until "
-              "that shard is re-graded with this version", file=sys.stderr)
+        print(
+            f"warning: {mistakes.sidecar_path(path)} is missing: its submissions are not in "
+            "the merged mistakes file, so the class report will refuse this gradebook until "
+            "that shard is re-graded with this version",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -520,21 +628,40 @@ def report_main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(
         prog="python -m utils.grade report",
         description="Write the class report (what the class got wrong, exercise by exercise) "
-                    "from gradebooks written by this grader and the mistakes files beside "
-                    "them.")
-    p.add_argument("inputs", nargs="+", metavar="CSV",
-                   help="gradebooks (each --out; its grades_NN.csv siblings are read too)")
-    p.add_argument("--out", required=True, metavar="HTML",
-                   help="the page (report_NN.html beside it per chapter, and this one "
-                        "linking them, when there are several chapters)")
-    p.add_argument("--anonymise", action="store_true",
-                   help="replace every submission name by a stable pseudonym (an HMAC with "
-                        "the course secret) and drop the feedback links: a page for TAs")
-    p.add_argument("--secret", metavar="TEXT", help="the course secret for --anonymise "
-                   "(default: $DLF_GRADE_SECRET, else the key file beside the first gradebook)")
+        "from gradebooks written by this grader and the mistakes files beside "
+        "them.",
+    )
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="CSV",
+        help="gradebooks (each --out; its grades_NN.csv siblings are read too)",
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="HTML",
+        help="the page (report_NN.html beside it per chapter, and this one "
+        "linking them, when there are several chapters)",
+    )
+    p.add_argument(
+        "--anonymise",
+        action="store_true",
+        help="replace every submission name by a stable pseudonym (an HMAC with "
+        "the course secret) and drop the feedback links: a page for TAs",
+    )
+    p.add_argument(
+        "--secret",
+        metavar="TEXT",
+        help="the course secret for --anonymise "
+        "(default: $DLF_GRADE_SECRET, else the key file beside the first gradebook)",
+    )
     p.add_argument("--feedback", metavar="DIR", help="the feedback folder, to link examples")
-    p.add_argument("--site", metavar="DIR", help="the course site built by make html, to link "
-                   "sections (default _build/html)")
+    p.add_argument(
+        "--site",
+        metavar="DIR",
+        help="the course site built by make html, to link sections (default _build/html)",
+    )
     args = p.parse_args(argv)
     try:
         _check_writable(Path(args.out), "--out")
@@ -542,8 +669,10 @@ def report_main(argv: list[str]) -> int:
         for base in map(Path, args.inputs):
             rows = gradebook.load(base)
             if not rows:
-                raise GradebookError(f"{base}: no gradebook there (looked for {base.name} and "
-                                     f"{base.stem}_NN{base.suffix or '.csv'})")
+                raise GradebookError(
+                    f"{base}: no gradebook there (looked for {base.name} and "
+                    f"{base.stem}_NN{base.suffix or '.csv'})"
+                )
             found = mistakes.require(base, rows)
             for key in rows:
                 if key in records:
@@ -553,9 +682,11 @@ def report_main(argv: list[str]) -> int:
         if args.anonymise:
             args.out_csv = args.inputs[0]
             secret = _report_secret(args)
-        options = report.Options(secret=secret,
-                                 feedback=Path(args.feedback) if args.feedback else None,
-                                 site=Path(args.site) if args.site else None)
+        options = report.Options(
+            secret=secret,
+            feedback=Path(args.feedback) if args.feedback else None,
+            site=Path(args.site) if args.site else None,
+        )
         pages = report.write_reports(Path(args.out), records, options)
     except (UsageError, GradebookError, report.ReportError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -571,7 +702,9 @@ def _report_secret(args) -> bytes:
         return os.environ["DLF_GRADE_SECRET"].encode()
     key = key_path(Path(args.out_csv))
     if not key.exists():
-        raise UsageError(f"--anonymise needs the course secret: pass --secret, set "
-                         f"DLF_GRADE_SECRET, or keep the key file {key} the grader wrote "
-                         "beside the gradebook")
+        raise UsageError(
+            f"--anonymise needs the course secret: pass --secret, set "
+            f"DLF_GRADE_SECRET, or keep the key file {key} the grader wrote "
+            "beside the gradebook"
+        )
     return key.read_text(encoding="utf-8").strip().encode()

@@ -12,17 +12,25 @@ comes back as its type name and message and is rebuilt as an instance of a known
 from __future__ import annotations
 
 import builtins
-import hashlib
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from utils import checks
-from utils.checks import Outcome, Verdict, format_failures, get_exercise, judge
+from utils.checks import (
+    Outcome,
+    Verdict,
+    exercise_seed,
+    format_failures,
+    get_exercise,
+    judge,
+    partial_points,
+)
+from utils.grade.flags import reference_names
 from utils.grade.plain import PlainDataError, decode, encode
 from utils.grade.runner import Limits, RunResult, run_submission
-from utils.grade.submission import Rejected, Submission, course_exercises, parse, reference_names
+from utils.grade.submission import Rejected, Submission, course_exercises, parse
 
 
 @dataclass
@@ -70,21 +78,19 @@ class Grade:
     @property
     def flagged(self) -> list[str]:
         """The flag column's entries: ``ex_id``, or ``ex_id:copy:<source>`` for a copy."""
-        return [f"{e.ex_id}:copy:{e.copy[0]}" if e.copy else e.ex_id
-                for e in self.exercises if e.flag or e.copy]
-
-
-def exercise_seed(secret: bytes, ex_id: str) -> int:
-    """The 64-bit seed of an exercise's secret inputs: SHA-256 of the secret and the id."""
-    digest = hashlib.sha256(bytes(secret) + b"\x00" + ex_id.encode()).digest()
-    return int.from_bytes(digest[:8], "big")
+        return [
+            f"{e.ex_id}:copy:{e.copy[0]}" if e.copy else e.ex_id
+            for e in self.exercises
+            if e.flag or e.copy
+        ]
 
 
 def secret_inputs(ex_ids: list[str], secret: bytes) -> dict[str, list[dict]]:
-    """Each exercise's probe inputs, drawn from :func:`exercise_seed`."""
+    """Each exercise's probe inputs, drawn from :func:`utils.checks.exercise_seed` with the
+    course secret."""
     out = {}
     for ex_id in ex_ids:
-        rng = np.random.default_rng(exercise_seed(secret, ex_id))
+        rng = np.random.default_rng(exercise_seed(ex_id, secret))
         out[ex_id] = [probe.inputs(rng) for probe in get_exercise(ex_id).probes]
     return out
 
@@ -96,15 +102,24 @@ def zero_grade(key: str, rejected: Rejected) -> Grade:
         try:
             for ex_id in course_exercises(rejected.chapter):
                 ex = get_exercise(ex_id)
-                exercises.append(ExerciseGrade(ex_id, ex.title, 0.0, float(ex.points),
-                                               f"not graded: {rejected.reason}"))
+                exercises.append(
+                    ExerciseGrade(
+                        ex_id, ex.title, 0.0, float(ex.points), f"not graded: {rejected.reason}"
+                    )
+                )
         except KeyError:
             exercises = []
     return Grade(key, rejected.chapter, rejected.reason, exercises, detail=rejected.detail)
 
 
-def grade_bytes(raw: bytes, key: str, forced_chapter: str | None, limits: Limits,
-                secret: bytes, mode: str | None = None) -> Grade:
+def grade_bytes(
+    raw: bytes,
+    key: str,
+    forced_chapter: str | None,
+    limits: Limits,
+    secret: bytes,
+    mode: str | None = None,
+) -> Grade:
     """Grade one submission's bytes (the file's content) under the key ``key``."""
     sub = parse(raw, key, forced_chapter, max_bytes=limits.max_file_bytes)
     if isinstance(sub, Rejected):
@@ -112,8 +127,9 @@ def grade_bytes(raw: bytes, key: str, forced_chapter: str | None, limits: Limits
     return grade_submission(sub, key, limits, secret, mode=mode)
 
 
-def grade_submission(sub: Submission, key: str, limits: Limits, secret: bytes,
-                     mode: str | None = None) -> Grade:
+def grade_submission(
+    sub: Submission, key: str, limits: Limits, secret: bytes, mode: str | None = None
+) -> Grade:
     ex_ids = course_exercises(sub.chapter)
     inputs = secret_inputs(ex_ids, secret)
     tree, payload = encode(inputs)
@@ -125,9 +141,11 @@ def grade_submission(sub: Submission, key: str, limits: Limits, secret: bytes,
     for ex_id in ex_ids:
         grade.exercises.append(_grade_exercise(ex_id, sub, inputs[ex_id], run))
     if sub.missing:
-        grade.notes.append("no cell defines the object of "
-                           + ", ".join(f"{e} ({get_exercise(e).obj_name})" for e in sub.missing)
-                           + ": 0 points there")
+        grade.notes.append(
+            "no cell defines the object of "
+            + ", ".join(f"{e} ({get_exercise(e).obj_name})" for e in sub.missing)
+            + ": 0 points there"
+        )
     statuses = [kind for kind, _ in run.incidents]
     if statuses:
         grade.status = statuses[0]
@@ -138,15 +156,18 @@ def grade_submission(sub: Submission, key: str, limits: Limits, secret: bytes,
     elif sub.missing:
         grade.status = "missing exercise cells"
     if run.output_total > limits.output_bytes:
-        grade.notes.append(f"the notebook printed {run.output_total} bytes; only the first "
-                           f"{limits.output_bytes} were read")
+        grade.notes.append(
+            f"the notebook printed {run.output_total} bytes; only the first "
+            f"{limits.output_bytes} were read"
+        )
     grade.output_tail = run.output_tail.decode("utf-8", "replace")
     grade.isolation = run.isolation
     return grade
 
 
-def _grade_exercise(ex_id: str, sub: Submission, inputs: list[dict],
-                    run: RunResult) -> ExerciseGrade:
+def _grade_exercise(
+    ex_id: str, sub: Submission, inputs: list[dict], run: RunResult
+) -> ExerciseGrade:
     ex = get_exercise(ex_id)
     flags = [r for r in (sub.static_flags.get(ex_id), run.flags.get(ex_id)) if r]
     flag = "; ".join(flags)
@@ -164,19 +185,27 @@ def _grade_exercise(ex_id: str, sub: Submission, inputs: list[dict],
     passed = sum(v.passed for v in verdicts)
     if not_done:
         points = 0.0
-        report = (f"{ex_id}: not done yet (your function still raises NotImplementedError)")
+        report = f"{ex_id}: not done yet (your function still raises NotImplementedError)"
     else:
-        points = round(ex.points * passed / len(verdicts), 2) if verdicts else 0.0
+        points = partial_points(ex, verdicts)
         report = format_failures(ex, verdicts)
         tb = next((v.student_traceback for v in verdicts if v.student_traceback), "")
         if tb and passed < len(verdicts):
             report += "\n\nWhere your code raised:\n" + tb.rstrip()
-        undefined = sorted({m.group(1) for v in verdicts if not v.passed
-                            for m in [UNDEFINED_RE.search(v.message or "")] if m})
+        undefined = sorted(
+            {
+                m.group(1)
+                for v in verdicts
+                if not v.passed
+                for m in [UNDEFINED_RE.search(v.message or "")]
+                if m
+            }
+        )
         for name in undefined:
             report += "\n\n" + undefined_name_hint(name)
-    grade = ExerciseGrade(ex_id, ex.title, points, float(ex.points), report, flag, passed,
-                          len(verdicts))
+    grade = ExerciseGrade(
+        ex_id, ex.title, points, float(ex.points), report, flag, passed, len(verdicts)
+    )
     grade.printed = run.printed.get(ex_id, "")
     grade.copy = sub.copies.get(ex_id)
     grade.not_done = not_done
@@ -192,11 +221,19 @@ def _grade_exercise(ex_id: str, sub: Submission, inputs: list[dict],
 
 
 UNDEFINED_RE = re.compile(r"name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
-MODULES = {"np": "import numpy as np", "numpy": "import numpy", "math": "import math",
-           "plt": "import matplotlib.pyplot as plt", "random": "import random",
-           "itertools": "import itertools", "functools": "import functools",
-           "collections": "import collections", "nn": "from utils import nn",
-           "data": "from utils import data", "copy": "import copy"}
+MODULES = {
+    "np": "import numpy as np",
+    "numpy": "import numpy",
+    "math": "import math",
+    "plt": "import matplotlib.pyplot as plt",
+    "random": "import random",
+    "itertools": "import itertools",
+    "functools": "import functools",
+    "collections": "import collections",
+    "nn": "from utils import nn",
+    "data": "from utils import data",
+    "copy": "import copy",
+}
 
 
 def undefined_name_hint(name: str) -> str:
@@ -204,25 +241,35 @@ def undefined_name_hint(name: str) -> str:
     from utils import nn
 
     if name in MODULES:
-        return (f"`{name}` is not defined when your function runs: it is a module; import it "
-                f"(`{MODULES[name]}`) in a cell above the check cell, e.g. at the top of the "
-                "notebook.")
-    if hasattr(nn, name) and not name.startswith("_"):
-        return (f"`{name}` is not defined when your function runs: it is in the course "
-                f"library; call it as `nn.{name}` (the setup cell imports `nn`) or import it "
-                f"in a cell above (`from utils.nn import {name}`).")
-    return (f"`{name}` is not defined when your function runs: define it (a helper in a cell "
-            "of its own is fine) or import it in a cell above this exercise's check cell, "
-            "and check that this cell runs without an error when you restart the kernel and "
-            "run all cells.")
+        return (
+            f"`{name}` is not defined when your function runs: it is a module; import it "
+            f"(`{MODULES[name]}`) in a cell above the check cell, e.g. at the top of the "
+            "notebook."
+        )
+    if name in nn.__all__:
+        return (
+            f"`{name}` is not defined when your function runs: it is in the course "
+            f"library; call it as `nn.{name}` (the setup cell imports `nn`) or import it "
+            f"in a cell above (`from utils.nn import {name}`)."
+        )
+    return (
+        f"`{name}` is not defined when your function runs: define it (a helper in a cell "
+        "of its own is fine) or import it in a cell above this exercise's check cell, "
+        "and check that this cell runs without an error when you restart the kernel and "
+        "run all cells."
+    )
 
 
 def _judge_one(ex, probe, inputs: dict, header: dict, payload: bytes) -> tuple[Verdict, bool]:
     kind = header.get("kind")
     if kind == "missing":
-        return Verdict(probe.name, False, f"`{ex.obj_name}` is not defined where the check "
-                       f"cell of {ex.id} stands (a typo in the name, a cell that raised before "
-                       "defining it, or a cell deleted or moved below the check)"), False
+        return Verdict(
+            probe.name,
+            False,
+            f"`{ex.obj_name}` is not defined where the check "
+            f"cell of {ex.id} stands (a typo in the name, a cell that raised before "
+            "defining it, or a cell deleted or moved below the check)",
+        ), False
     if kind == "error":
         if header.get("not_done") is True:
             return Verdict(probe.name, False, "not done yet (NotImplementedError)"), True
@@ -230,8 +277,12 @@ def _judge_one(ex, probe, inputs: dict, header: dict, payload: bytes) -> tuple[V
         try:
             verdict = judge(probe, inputs, Outcome(error=exc), obj_name=ex.obj_name)
         except Exception as err:  # a diagnosis that breaks on this exception
-            verdict = Verdict(probe.name, False, f"{ex.obj_name} raised {type(exc).__name__}: "
-                              f"{exc} (and judging failed: {type(err).__name__})")
+            verdict = Verdict(
+                probe.name,
+                False,
+                f"{ex.obj_name} raised {type(exc).__name__}: "
+                f"{exc} (and judging failed: {type(err).__name__})",
+            )
         tb = header.get("traceback")
         verdict.student_traceback = (tb if isinstance(tb, str) else "")[:6000]
         return verdict, False
@@ -243,14 +294,25 @@ def _judge_one(ex, probe, inputs: dict, header: dict, payload: bytes) -> tuple[V
         try:
             return judge(probe, inputs, Outcome(result=value), obj_name=ex.obj_name), False
         except Exception as err:  # the reference or a diagnosis choked on this answer's shape
-            return Verdict(probe.name, False, f"your result could not be compared with the "
-                           f"reference ({type(err).__name__}: {str(err)[:200]})"), False
+            return Verdict(
+                probe.name,
+                False,
+                f"your result could not be compared with the "
+                f"reference ({type(err).__name__}: {str(err)[:200]})",
+            ), False
     return Verdict(probe.name, False, "no valid result came back"), False
 
 
-_KNOWN = {cls.__name__: cls for cls in (
-    checks.ExerciseNotDone, checks.FloatingPointOverflow, checks.FloatingPointInvalid,
-    checks.FloatingPointDivide, checks.CheckFailed)}
+_KNOWN = {
+    cls.__name__: cls
+    for cls in (
+        checks.ExerciseNotDone,
+        checks.FloatingPointOverflow,
+        checks.FloatingPointInvalid,
+        checks.FloatingPointDivide,
+        checks.CheckFailed,
+    )
+}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
 
 
@@ -279,6 +341,7 @@ def rebuild_exception(type_name, mro, message) -> BaseException:
     def init(self, *args):
         BaseException.__init__(self, text)
 
-    cls = type(name, (base,), {"__init__": init, "__str__": lambda self: text,
-                               "__module__": "student"})
+    cls = type(
+        name, (base,), {"__init__": init, "__str__": lambda self: text, "__module__": "student"}
+    )
     return cls()

@@ -101,8 +101,10 @@ def read_csv(path: Path) -> list[dict]:
         raise GradebookError(f"{path}: cannot read the gradebook ({exc})") from None
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or reader.fieldnames[:5] != BASE_COLUMNS:
-        raise GradebookError(f"{path}: not a gradebook written by utils.grade (the header "
-                             f"must start with {','.join(BASE_COLUMNS)})")
+        raise GradebookError(
+            f"{path}: not a gradebook written by utils.grade (the header "
+            f"must start with {','.join(BASE_COLUMNS)})"
+        )
     return [dict(row) for row in reader]
 
 
@@ -137,8 +139,9 @@ def save(out: Path, rows: dict[str, dict], exercises_of) -> list[Path]:
     for path, group in groups.items():
         cols = columns_for(group, exercises_of)
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", restval="",
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            buf, fieldnames=cols, extrasaction="ignore", restval="", lineterminator="\n"
+        )
         writer.writeheader()
         for row in sorted(group, key=lambda r: r["submission"]):
             writer.writerow(row)
@@ -155,10 +158,14 @@ def save(out: Path, rows: dict[str, dict], exercises_of) -> list[Path]:
     return written
 
 
-def write_manifest(out: Path, batch: list[str], shard: tuple[int, int] | None,
-                   assigned: list[str]) -> None:
-    data = {"batch": sorted(batch), "shard": f"{shard[0]}/{shard[1]}" if shard else None,
-            "assigned": sorted(assigned)}
+def write_manifest(
+    out: Path, batch: list[str], shard: tuple[int, int] | None, assigned: list[str]
+) -> None:
+    data = {
+        "batch": sorted(batch),
+        "shard": f"{shard[0]}/{shard[1]}" if shard else None,
+        "assigned": sorted(assigned),
+    }
     atomic_write(manifest_path(out), json.dumps(data, indent=1) + "\n")
 
 
@@ -171,14 +178,17 @@ def merge(inputs: list[Path], out: Path, exercises_of) -> tuple[int, list[Path]]
     for base in inputs:
         files = layout_files(base)
         if not files:
-            raise GradebookError(f"{base}: no gradebook there (looked for {base.name} and "
-                                 f"{base.stem}_NN{base.suffix})")
+            raise GradebookError(
+                f"{base}: no gradebook there (looked for {base.name} and "
+                f"{base.stem}_NN{base.suffix})"
+            )
         for path in files:
             for row in read_csv(path):
                 key = row["submission"]
                 if key in merged:
-                    raise GradebookError(f"duplicate submission {key!r}: in {origin[key]} "
-                                         f"and in {path}")
+                    raise GradebookError(
+                        f"duplicate submission {key!r}: in {origin[key]} and in {path}"
+                    )
                 merged[key], origin[key] = row, path
         man = manifest_path(base)
         if man.exists():

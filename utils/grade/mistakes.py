@@ -33,7 +33,7 @@ def excerpt(text: str, key: str = "") -> str:
         text = text.replace(key, "<submission>")
     lines = text.strip().splitlines()[:EXCERPT_LINES]
     short = "\n".join(lines)
-    return short if len(short) <= EXCERPT_CHARS else short[:EXCERPT_CHARS - 3] + "..."
+    return short if len(short) <= EXCERPT_CHARS else short[: EXCERPT_CHARS - 3] + "..."
 
 
 def record(grade) -> dict:
@@ -41,15 +41,25 @@ def record(grade) -> dict:
     exercises = {}
     for e in grade.exercises:
         exercises[e.ex_id] = {
-            "points": round(float(e.points), 2), "max_points": float(e.max_points),
-            "passed": int(e.passed), "cases": int(e.cases), "not_done": bool(e.not_done),
-            "mistakes": {name: {"hint": m["hint"], "count": int(m["count"])}
-                         for name, m in sorted(e.mistakes.items())},
+            "points": round(float(e.points), 2),
+            "max_points": float(e.max_points),
+            "passed": int(e.passed),
+            "cases": int(e.cases),
+            "not_done": bool(e.not_done),
+            "mistakes": {
+                name: {"hint": m["hint"], "count": int(m["count"])}
+                for name, m in sorted(e.mistakes.items())
+            },
             "excerpt": excerpt(e.first_failure, grade.submission),
         }
-    return {"chapter": grade.chapter, "status": grade.status, "flag": " ".join(grade.flagged),
-            "total": round(float(grade.total), 2), "max_total": float(grade.max_total),
-            "exercises": exercises}
+    return {
+        "chapter": grade.chapter,
+        "status": grade.status,
+        "flag": " ".join(grade.flagged),
+        "total": round(float(grade.total), 2),
+        "max_total": float(grade.max_total),
+        "exercises": exercises,
+    }
 
 
 def _read(path: Path) -> dict:
@@ -58,8 +68,10 @@ def _read(path: Path) -> dict:
     except (OSError, ValueError) as exc:
         raise GradebookError(f"{path}: cannot read the mistakes file ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("submissions"), dict):
-        raise GradebookError(f"{path}: not a mistakes file written by utils.grade (expected "
-                             "a JSON object with 'submissions')")
+        raise GradebookError(
+            f"{path}: not a mistakes file written by utils.grade (expected "
+            "a JSON object with 'submissions')"
+        )
     return data["submissions"]
 
 
@@ -90,22 +102,27 @@ def require(out: Path, rows: dict[str, dict]) -> dict[str, dict]:
     """The sidecar entries of every row of the gradebook ``out``, or a clear error."""
     files = layout_files(out)
     if not files:
-        raise GradebookError(f"{out}: no gradebook there (looked for {out.name} and "
-                             f"{out.stem}_NN{out.suffix or '.csv'})")
+        raise GradebookError(
+            f"{out}: no gradebook there (looked for {out.name} and "
+            f"{out.stem}_NN{out.suffix or '.csv'})"
+        )
     for csv_path in files:
         if not sidecar_path(csv_path).exists():
             raise GradebookError(
                 f"{sidecar_path(csv_path)} is missing: the class report is built from the "
                 f"mistakes the grader diagnosed, which it keeps beside {csv_path.name}; this "
                 "gradebook was written by an older grader: re-grade with this version "
-                f"(python -m utils.grade SUBMISSIONS... --out {out} --force)")
+                f"(python -m utils.grade SUBMISSIONS... --out {out} --force)"
+            )
     records = load(out)
     lost = sorted(k for k in rows if k not in records)
     if lost:
         shown = ", ".join(lost[:5]) + (" ..." if len(lost) > 5 else "")
-        raise GradebookError(f"{out}: {len(lost)} submission(s) of the gradebook have no entry "
-                             f"in its mistakes file ({shown}); re-grade them with this version "
-                             "(--force)")
+        raise GradebookError(
+            f"{out}: {len(lost)} submission(s) of the gradebook have no entry "
+            f"in its mistakes file ({shown}); re-grade them with this version "
+            "(--force)"
+        )
     return records
 
 
@@ -122,8 +139,7 @@ def save(out: Path, records: dict[str, dict]) -> list[Path]:
         groups.setdefault(sidecar_path(csv_path), {})[key] = rec
     written = []
     for path, group in groups.items():
-        text = json.dumps({"submissions": dict(sorted(group.items()))}, indent=1,
-                          sort_keys=True)
+        text = json.dumps({"submissions": dict(sorted(group.items()))}, indent=1, sort_keys=True)
         atomic_write(path, text + "\n")
         written.append(path)
     stale = [sidecar_path(out)] + [sidecar_path(chapter_path(out, c)) for c in _chapters_near(out)]
@@ -141,8 +157,11 @@ def _chapters_near(out: Path) -> list[str]:
     prefix, suffix = f"{out.stem}_", ".mistakes.json"
     if not out.parent.is_dir():
         return []
-    return [p.name[len(prefix):-len(suffix)] for p in out.parent.iterdir()
-            if p.name.startswith(prefix) and p.name.endswith(suffix)]
+    return [
+        p.name[len(prefix) : -len(suffix)]
+        for p in out.parent.iterdir()
+        if p.name.startswith(prefix) and p.name.endswith(suffix)
+    ]
 
 
 def merge(inputs: list[Path], out: Path) -> tuple[list[Path], list[Path]]:

@@ -66,8 +66,10 @@ def _enc(value: Any, blobs: list[bytes], depth: int) -> Any:
         kind = "tuple" if isinstance(value, tuple) else "list"
         return {"t": kind, "items": [_enc(v, blobs, depth + 1) for v in value]}
     if isinstance(value, dict):
-        return {"t": "dict", "items": [[str(k), _enc(v, blobs, depth + 1)]
-                                       for k, v in value.items()]}
+        return {
+            "t": "dict",
+            "items": [[str(k), _enc(v, blobs, depth + 1)] for k, v in value.items()],
+        }
     name = type(value).__name__
     return {"t": "opaque", "type": name if isinstance(name, str) else "object"}
 
@@ -84,11 +86,11 @@ def _split(payload: bytes) -> list[memoryview]:
     while pos < len(view):
         if len(blobs) >= MAX_BLOBS or pos + 8 > len(view):
             raise PlainDataError("payload: too many or truncated blobs")
-        (n,) = struct.unpack(">Q", view[pos:pos + 8])
+        (n,) = struct.unpack(">Q", view[pos : pos + 8])
         pos += 8
         if pos + n > len(view):
             raise PlainDataError("payload: truncated blob")
-        blobs.append(view[pos:pos + n])
+        blobs.append(view[pos : pos + n])
         pos += n
     return blobs
 
@@ -143,7 +145,8 @@ def _dec(node: Any, blobs: list[memoryview], depth: int, counter: list[int]) -> 
     if kind == "dict":
         items = node.get("items")
         if not isinstance(items, list) or not all(
-                isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in items):
+            isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in items
+        ):
             raise PlainDataError("malformed dict")
         return {k: _dec(v, blobs, depth + 1, counter) for k, v in items}
     if kind == "array":

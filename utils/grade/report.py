@@ -91,8 +91,9 @@ def page_paths(out: Path, chapters: list[str]) -> dict[str, Path]:
     return {c: out.with_name(f"{out.stem}_{c}{out.suffix or '.html'}") for c in chapters}
 
 
-def write_reports(out: Path, records: dict[str, dict], options: Options | None = None
-                  ) -> list[Path]:
+def write_reports(
+    out: Path, records: dict[str, dict], options: Options | None = None
+) -> list[Path]:
     """Write the class report of ``records`` (sidecar entries by submission) to ``out``.
 
     One chapter: the page ``out``. Several: ``out_NN.html`` per chapter and ``out`` an
@@ -147,14 +148,19 @@ def _pct(x: float) -> str:
 def _stats(values: list[float], full: float) -> dict:
     if not values:
         return {"n": 0, "mean": 0.0, "median": 0.0, "full": 0.0}
-    return {"n": len(values), "mean": statistics.fmean(values),
-            "median": statistics.median(values),
-            "full": sum(v >= full - 1e-9 for v in values) / len(values) if full > 0 else 0.0}
+    return {
+        "n": len(values),
+        "mean": statistics.fmean(values),
+        "median": statistics.median(values),
+        "full": sum(v >= full - 1e-9 for v in values) / len(values) if full > 0 else 0.0,
+    }
 
 
 def _stats_text(s: dict, full: float) -> str:
-    return (f"mean {fmt_points(s['mean'])}, median {fmt_points(s['median'])} of "
-            f"{fmt_points(full)}; full marks {_pct(s['full'])}")
+    return (
+        f"mean {fmt_points(s['mean'])}, median {fmt_points(s['median'])} of "
+        f"{fmt_points(full)}; full marks {_pct(s['full'])}"
+    )
 
 
 def exercise_summary(recs: dict[str, dict]) -> dict[str, dict]:
@@ -167,17 +173,19 @@ def exercise_summary(recs: dict[str, dict]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for key, rec in recs.items():
         for ex_id, ex in rec.get("exercises", {}).items():
-            s = out.setdefault(ex_id, {"points": [], "max": ex["max_points"], "not_done": 0,
-                                        "found": {}})
+            s = out.setdefault(
+                ex_id, {"points": [], "max": ex["max_points"], "not_done": 0, "found": {}}
+            )
             s["points"].append(float(ex["points"]))
             s["not_done"] += bool(ex.get("not_done"))
             for name, m in ex.get("mistakes", {}).items():
                 found = s["found"].setdefault(name, {"hint": m["hint"], "keys": []})
                 found["keys"].append(key)
     for s in out.values():
-        s["mistakes"] = sorted(((n, f["hint"], len(f["keys"]), f["keys"])
-                                for n, f in s.pop("found").items()),
-                               key=lambda m: (-m[2], m[0]))
+        s["mistakes"] = sorted(
+            ((n, f["hint"], len(f["keys"]), f["keys"]) for n, f in s.pop("found").items()),
+            key=lambda m: (-m[2], m[0]),
+        )
     return out
 
 
@@ -276,18 +284,31 @@ def figures(totals: list[float], full: float, summary: dict[str, dict]) -> tuple
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    style = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12,
-             "xtick.labelsize": 11, "ytick.labelsize": 11}
+    style = {
+        "font.size": 12,
+        "axes.titlesize": 13,
+        "axes.labelsize": 12,
+        "xtick.labelsize": 11,
+        "ytick.labelsize": 11,
+    }
     with mpl.rc_context(style):
         fig = Figure(figsize=(9, 3.2))
         ax = fig.add_subplot()
         ax.hist(totals, bins=_bins(full, 20), color="#1f77b4", edgecolor="white")
         s = _stats(totals, full)
         ax.axvline(s["mean"], color="#ff7f0e", linewidth=2, label=f"mean {s['mean']:.2f}")
-        ax.axvline(s["median"], color="0.2", linestyle="--", linewidth=1.5,
-                   label=f"median {s['median']:.2f}")
-        ax.set(xlabel=f"chapter total (out of {fmt_points(full)})", ylabel="submissions",
-               title=f"Chapter total: {_pct(s['full'])} full marks")
+        ax.axvline(
+            s["median"],
+            color="0.2",
+            linestyle="--",
+            linewidth=1.5,
+            label=f"median {s['median']:.2f}",
+        )
+        ax.set(
+            xlabel=f"chapter total (out of {fmt_points(full)})",
+            ylabel="submissions",
+            title=f"Chapter total: {_pct(s['full'])} full marks",
+        )
         ax.legend(loc="upper left")
         fig.tight_layout()
         total_png = _png(fig)
@@ -297,8 +318,7 @@ def figures(totals: list[float], full: float, summary: dict[str, dict]) -> tuple
         fig = Figure(figsize=(3.2 * cols, 2.6 * rows))
         for k, (ex_id, ex) in enumerate(summary.items()):
             ax = fig.add_subplot(rows, cols, k + 1)
-            ax.hist(ex["points"], bins=_bins(ex["max"], 10), color="#1f77b4",
-                    edgecolor="white")
+            ax.hist(ex["points"], bins=_bins(ex["max"], 10), color="#1f77b4", edgecolor="white")
             st = _stats(ex["points"], ex["max"])
             ax.axvline(st["mean"], color="#ff7f0e", linewidth=2)
             ax.axvline(st["median"], color="0.2", linestyle="--", linewidth=1.5)
@@ -322,8 +342,11 @@ def examples(ranked: list, limit: int = EXAMPLES) -> list[tuple[str, str]]:
 
 def needs_human(recs: dict[str, dict]) -> list[tuple[str, str, str]]:
     """``(key, status, flag)`` of the submissions a person should look at."""
-    return [(k, r.get("status", ""), r.get("flag", "")) for k, r in sorted(recs.items())
-            if r.get("status") != OK or r.get("flag")]
+    return [
+        (k, r.get("status", ""), r.get("flag", ""))
+        for k, r in sorted(recs.items())
+        if r.get("status") != OK or r.get("flag")
+    ]
 
 
 def _feedback_link(key: str, where: Path, options: Options) -> str:
@@ -333,8 +356,9 @@ def _feedback_link(key: str, where: Path, options: Options) -> str:
     return f' (<a href="{html.escape(_href(target, where))}">feedback</a>)'
 
 
-def chapter_page(chapter: str, recs: dict[str, dict], unknown: dict[str, dict], where: Path,
-                 options: Options) -> str:
+def chapter_page(
+    chapter: str, recs: dict[str, dict], unknown: dict[str, dict], where: Path, options: Options
+) -> str:
     """The HTML page of one chapter (``unknown``: submissions of no known chapter, listed
     among those needing a human)."""
     n = len(recs)
@@ -345,57 +369,75 @@ def chapter_page(chapter: str, recs: dict[str, dict], unknown: dict[str, dict], 
     s = _stats(totals, full)
     total_png, ex_png = figures(totals, full, summary)
     esc = html.escape
-    parts = [f"<h1>Class report: {esc(title)}</h1>",
-             f'<p class="lead">{n} submission(s) of chapter {esc(chapter)}; chapter total: '
-             f"{esc(_stats_text(s, full))}. Shares are out of all {n} submissions.</p>"]
-    ranked = sorted(((m[2], ex_id, m[0]) for ex_id, ex in summary.items()
-                     for m in ex["mistakes"]), key=lambda t: (-t[0], t[1], t[2]))
+    parts = [
+        f"<h1>Class report: {esc(title)}</h1>",
+        f'<p class="lead">{n} submission(s) of chapter {esc(chapter)}; chapter total: '
+        f"{esc(_stats_text(s, full))}. Shares are out of all {n} submissions.</p>",
+    ]
+    ranked = sorted(
+        ((m[2], ex_id, m[0]) for ex_id, ex in summary.items() for m in ex["mistakes"]),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
     parts.append("<h2>Where to start next lecture</h2>")
     if ranked:
         items = []
         for count, ex_id, name in ranked[:2]:
-            items.append(f"<li><b>{esc(name)}</b> in <code>{esc(ex_id)}</code>: {count} of "
-                         f"{n} ({_pct(count / n)}). Taught in "
-                         f"{_section_html(chapter, ex_id, where, options)}.</li>")
+            items.append(
+                f"<li><b>{esc(name)}</b> in <code>{esc(ex_id)}</code>: {count} of "
+                f"{n} ({_pct(count / n)}). Taught in "
+                f"{_section_html(chapter, ex_id, where, options)}.</li>"
+            )
         parts.append('<div class="next"><ul>' + "".join(items) + "</ul></div>")
     else:
         parts.append('<p class="next">No named mistake was diagnosed in this chapter.</p>')
-    parts += ["<h2>Scores</h2>",
-              f'<img alt="Histogram of the chapter total" src="{total_png}">',
-              f'<img alt="Histograms of the points of each exercise" src="{ex_png}">',
-              "<table><tr><th>exercise</th><th>mean</th><th>median</th><th>max</th>"
-              "<th>full marks</th><th>not done</th></tr>"]
+    parts += [
+        "<h2>Scores</h2>",
+        f'<img alt="Histogram of the chapter total" src="{total_png}">',
+        f'<img alt="Histograms of the points of each exercise" src="{ex_png}">',
+        "<table><tr><th>exercise</th><th>mean</th><th>median</th><th>max</th>"
+        "<th>full marks</th><th>not done</th></tr>",
+    ]
     for ex_id, ex in summary.items():
         st = _stats(ex["points"], ex["max"])
-        parts.append(f'<tr><td><code>{esc(ex_id)}</code></td><td class="num">'
-                     f'{fmt_points(st["mean"])}</td><td class="num">{fmt_points(st["median"])}'
-                     f'</td><td class="num">{fmt_points(ex["max"])}</td><td class="num">'
-                     f'{_pct(st["full"])}</td><td class="num">{ex["not_done"]}</td></tr>')
+        parts.append(
+            f'<tr><td><code>{esc(ex_id)}</code></td><td class="num">'
+            f'{fmt_points(st["mean"])}</td><td class="num">{fmt_points(st["median"])}'
+            f'</td><td class="num">{fmt_points(ex["max"])}</td><td class="num">'
+            f'{_pct(st["full"])}</td><td class="num">{ex["not_done"]}</td></tr>'
+        )
     parts.append("</table>")
     parts.append("<h2>Mistakes, exercise by exercise</h2>")
     for ex_id, ex in summary.items():
-        parts.append(f'<div class="ex"><h3><code>{esc(ex_id)}</code> · taught in '
-                     f"{_section_html(chapter, ex_id, where, options)}</h3>")
+        parts.append(
+            f'<div class="ex"><h3><code>{esc(ex_id)}</code> · taught in '
+            f"{_section_html(chapter, ex_id, where, options)}</h3>"
+        )
         if not ex["mistakes"]:
             parts.append('<p class="muted">No named mistake diagnosed.</p></div>')
             continue
-        parts.append("<table><tr><th>mistake</th><th>hint</th><th>submissions</th>"
-                     "<th>share</th></tr>")
+        parts.append(
+            "<table><tr><th>mistake</th><th>hint</th><th>submissions</th><th>share</th></tr>"
+        )
         for name, hint, count, _keys in ex["mistakes"]:
-            parts.append(f'<tr class="mistake" data-exercise="{esc(ex_id)}" '
-                         f'data-mistake="{esc(name)}" data-count="{count}" '
-                         f'data-share="{count / n:.4f}"><td><b>{esc(name)}</b></td>'
-                         f'<td>{esc(hint)}</td><td class="num">{count}</td>'
-                         f'<td class="num">{_pct(count / n)}</td></tr>')
+            parts.append(
+                f'<tr class="mistake" data-exercise="{esc(ex_id)}" '
+                f'data-mistake="{esc(name)}" data-count="{count}" '
+                f'data-share="{count / n:.4f}"><td><b>{esc(name)}</b></td>'
+                f'<td>{esc(hint)}</td><td class="num">{count}</td>'
+                f'<td class="num">{_pct(count / n)}</td></tr>'
+            )
         parts.append("</table>")
         parts.append("<p>Examples (the first failed case; the hint is in the table):</p>")
         for name, key in examples(ex["mistakes"]):
             text = recs[key]["exercises"][ex_id].get("excerpt", "")
-            text = "\n".join(line for line in text.splitlines()
-                              if not line.strip().startswith("Hint ("))
-            parts.append(f'<p class="muted example"><b>{esc(name)}</b>: '
-                         f"{esc(_name(key, options))}{_feedback_link(key, where, options)}</p>"
-                         f"<pre>{esc(_scrub(text, recs, options))}</pre>")
+            text = "\n".join(
+                line for line in text.splitlines() if not line.strip().startswith("Hint (")
+            )
+            parts.append(
+                f'<p class="muted example"><b>{esc(name)}</b>: '
+                f"{esc(_name(key, options))}{_feedback_link(key, where, options)}</p>"
+                f"<pre>{esc(_scrub(text, recs, options))}</pre>"
+            )
         parts.append("</div>")
     parts.append(_human_html({**recs, **unknown}, where, options))
     return _document(f"Class report: {title}", "\n".join(parts))
@@ -408,31 +450,49 @@ def _human_html(recs: dict[str, dict], where: Path, options: Options) -> str:
     if not rows:
         out.append('<p class="muted">None: every submission ran and nothing was flagged.</p>')
         return "\n".join(out)
-    out.append('<table><tr><th>status</th><th>submission</th><th>flag</th></tr>')
+    out.append("<table><tr><th>status</th><th>submission</th><th>flag</th></tr>")
     for key, status, flag in sorted(rows, key=lambda r: (r[1] == OK, r[1], r[0])):
-        out.append(f'<tr class="human" data-status="{esc(status)}"><td>{esc(status)}</td>'
-                   f"<td>{esc(_name(key, options))}{_feedback_link(key, where, options)}</td>"
-                   f"<td>{esc(flag)}</td></tr>")
+        out.append(
+            f'<tr class="human" data-status="{esc(status)}"><td>{esc(status)}</td>'
+            f"<td>{esc(_name(key, options))}{_feedback_link(key, where, options)}</td>"
+            f"<td>{esc(flag)}</td></tr>"
+        )
     out.append("</table>")
     return "\n".join(out)
 
 
-def index_page(out: Path, groups: dict[str, dict], unknown: dict[str, dict],
-               paths: dict[str, Path], options: Options) -> str:
+def index_page(
+    out: Path,
+    groups: dict[str, dict],
+    unknown: dict[str, dict],
+    paths: dict[str, Path],
+    options: Options,
+) -> str:
     """The page linking the chapters' pages, with each chapter's summary."""
     esc = html.escape
-    parts = ["<h1>Class report</h1>", "<table><tr><th>chapter</th><th>submissions</th>"
-             "<th>total</th><th>most frequent mistake</th></tr>"]
+    parts = [
+        "<h1>Class report</h1>",
+        "<table><tr><th>chapter</th><th>submissions</th>"
+        "<th>total</th><th>most frequent mistake</th></tr>",
+    ]
     for ch, recs in sorted(groups.items()):
         totals = [float(r.get("total", 0)) for r in recs.values()]
         full = max((float(r.get("max_total", 0)) for r in recs.values()), default=0.0)
-        ranked = sorted(((m[2], ex_id, m[0]) for ex_id, ex in exercise_summary(recs).items()
-                         for m in ex["mistakes"]), key=lambda t: (-t[0], t[1], t[2]))
-        top = (f"{esc(ranked[0][2])} ({esc(ranked[0][1])}, {ranked[0][0]})" if ranked else "")
-        parts.append(f'<tr><td><a href="{esc(_href(paths[ch], out))}">'
-                     f"{esc(chapter_title(ch))}</a></td><td class=\"num\">{len(recs)}</td>"
-                     f"<td>{esc(_stats_text(_stats(totals, full), full))}</td><td>{top}</td>"
-                     "</tr>")
+        ranked = sorted(
+            (
+                (m[2], ex_id, m[0])
+                for ex_id, ex in exercise_summary(recs).items()
+                for m in ex["mistakes"]
+            ),
+            key=lambda t: (-t[0], t[1], t[2]),
+        )
+        top = f"{esc(ranked[0][2])} ({esc(ranked[0][1])}, {ranked[0][0]})" if ranked else ""
+        parts.append(
+            f'<tr><td><a href="{esc(_href(paths[ch], out))}">'
+            f'{esc(chapter_title(ch))}</a></td><td class="num">{len(recs)}</td>'
+            f"<td>{esc(_stats_text(_stats(totals, full), full))}</td><td>{top}</td>"
+            "</tr>"
+        )
     parts.append("</table>")
     if unknown:
         parts.append(_human_html(unknown, out, options))
@@ -440,6 +500,8 @@ def index_page(out: Path, groups: dict[str, dict], unknown: dict[str, dict],
 
 
 def _document(title: str, body: str) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{CSS}</style></head>\n<body>\n"
-            f"{body}\n</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head>\n<body>\n"
+        f"{body}\n</body></html>\n"
+    )

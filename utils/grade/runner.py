@@ -145,9 +145,15 @@ def kill_uid(uid: int) -> None:
             return
         # kill(-1) as that uid signals all its processes at once, faster than they can fork.
         with contextlib.suppress(OSError, subprocess.SubprocessError):
-            subprocess.run([sys.executable, "-S", "-I", "-c", "import os; os.kill(-1, 9)"],
-                           user=uid, group=uid, extra_groups=[], timeout=10,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-S", "-I", "-c", "import os; os.kill(-1, 9)"],
+                user=uid,
+                group=uid,
+                extra_groups=[],
+                timeout=10,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         for pid in pids:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
@@ -168,8 +174,13 @@ def _fontcache() -> tuple[str | None, str]:
 
 def _binds() -> list[str]:
     """Folders the private root needs: the Python installation, the venv, ``utils/``."""
-    paths = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), sys.prefix,
-             str(ROOT / "utils"), os.path.realpath(sys.executable)}
+    paths = {
+        os.path.realpath(sys.base_prefix),
+        os.path.realpath(sys.prefix),
+        sys.prefix,
+        str(ROOT / "utils"),
+        os.path.realpath(sys.executable),
+    }
     exe_dir = os.path.dirname(os.path.realpath(sys.executable))
     paths.add(os.path.dirname(exe_dir))
     for p in sys.path:
@@ -188,19 +199,29 @@ def child_env(home: str) -> dict:
     """The child's whole environment: nothing of the grader's (no tokens, no paths)."""
     bin_dir = str(Path(sys.executable).parent)
     return {
-        "PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
-        "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONDONTWRITEBYTECODE": "1",
+        "PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NUMEXPR_NUM_THREADS": "1",
+        "PYTHONHASHSEED": "0",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
         "TERM": "dumb",
     }
 
 
 def plan_steps(sub: Submission, skip_cells: set, skip_probes: set) -> list:
     """The submission's steps, less the cells that hung or crashed and the probes done."""
-    return [dict(step) for step in sub.steps
-            if (step["kind"] == "cell" and step["key"] not in skip_cells)
-            or (step["kind"] == "probes" and step["key"] not in skip_probes)]
+    return [
+        dict(step)
+        for step in sub.steps
+        if (step["kind"] == "cell" and step["key"] not in skip_cells)
+        or (step["kind"] == "probes" and step["key"] not in skip_probes)
+    ]
 
 
 class GradingStopped(BaseException):
@@ -221,9 +242,16 @@ def stop_all() -> None:
         _kill(proc, uid)
 
 
-def run_submission(sub: Submission, ex_ids: list[str], n_probes: dict[str, int],
-                   inputs_tree, inputs_payload: bytes, refnames: dict[str, list[str]],
-                   limits: Limits, mode: str | None = None) -> RunResult:
+def run_submission(
+    sub: Submission,
+    ex_ids: list[str],
+    n_probes: dict[str, int],
+    inputs_tree,
+    inputs_payload: bytes,
+    refnames: dict[str, list[str]],
+    limits: Limits,
+    mode: str | None = None,
+) -> RunResult:
     """Run a submission's steps in children; restart past a cell or probes that failed.
 
     A cell that hangs or kills its child is skipped in the next child, which runs the
@@ -235,8 +263,7 @@ def run_submission(sub: Submission, ex_ids: list[str], n_probes: dict[str, int],
     start = time.monotonic()
     skip_cells: set[str] = set()
     done: set[str] = set()
-    probed = [e for e in ex_ids if any(s["kind"] == "probes" and s["key"] == e
-                                       for s in sub.steps)]
+    probed = [e for e in ex_ids if any(s["kind"] == "probes" and s["key"] == e for s in sub.steps)]
     lease = UidLease() if mode == "root" else None
     try:
         for _ in range(len(sub.steps) + 2):
@@ -253,11 +280,17 @@ def run_submission(sub: Submission, ex_ids: list[str], n_probes: dict[str, int],
                     out.incidents.append(("timeout", "the notebook's time limit was reached"))
                 break
             steps = plan_steps(sub, skip_cells, done)
-            job = {"steps": steps, "inputs": inputs_tree, "utils_dir": str(ROOT / "utils"),
-                   "refnames": refnames, "chapter": sub.chapter}
+            job = {
+                "steps": steps,
+                "inputs": inputs_tree,
+                "utils_dir": str(ROOT / "utils"),
+                "refnames": refnames,
+                "chapter": sub.chapter,
+            }
             out.attempts += 1
-            state, where = _attempt(job, inputs_payload, limits, left, mode,
-                                    lease.uid if lease else None, out, n_probes)
+            state, where = _attempt(
+                job, inputs_payload, limits, left, mode, lease.uid if lease else None, out, n_probes
+            )
             if _STOPPING.is_set():
                 raise GradingStopped
             for e in probed:
@@ -270,8 +303,11 @@ def run_submission(sub: Submission, ex_ids: list[str], n_probes: dict[str, int],
                         done.add(e)
                 break
             kind = "timeout" if state == "timeout" else "kernel died"
-            what = {"timeout": "timed out", "died": "killed the kernel",
-                    "flood": "sent too much data"}.get(state, state)
+            what = {
+                "timeout": "timed out",
+                "died": "killed the kernel",
+                "flood": "sent too much data",
+            }.get(state, state)
             if where is None:
                 text = f"the notebook {what} before any cell ran"
                 out.incidents.append((kind, text))
@@ -295,8 +331,16 @@ def run_submission(sub: Submission, ex_ids: list[str], n_probes: dict[str, int],
     return out
 
 
-def _attempt(job: dict, payload: bytes, limits: Limits, time_left: float, mode: str,
-             uid: int | None, out: RunResult, n_probes: dict[str, int]):
+def _attempt(
+    job: dict,
+    payload: bytes,
+    limits: Limits,
+    time_left: float,
+    mode: str,
+    uid: int | None,
+    out: RunResult,
+    n_probes: dict[str, int],
+):
     """One child: returns ``(state, step)`` with state done/timeout/died/flood."""
     job_dir = Path(tempfile.mkdtemp(prefix="dlf-grade-"))
     root_dir, work_dir = job_dir / "root", job_dir / "work"
@@ -305,11 +349,21 @@ def _attempt(job: dict, payload: bytes, limits: Limits, time_left: float, mode: 
     fontcache, fontcache_name = _fontcache()
     job = dict(job)
     job["sandbox"] = {
-        "mode": mode, "uid": uid, "root_dir": str(root_dir), "work_dir": str(work_dir),
-        "binds": _binds(), "fontcache": fontcache, "fontcache_name": fontcache_name,
-        "limits": {"as": limits.memory_mb << 20, "nproc": limits.nproc,
-                   "fsize": limits.fsize_mb << 20,
-                   "cpu": int(limits.notebook_timeout) + 30, "core": 0, "nofile": 256},
+        "mode": mode,
+        "uid": uid,
+        "root_dir": str(root_dir),
+        "work_dir": str(work_dir),
+        "binds": _binds(),
+        "fontcache": fontcache,
+        "fontcache_name": fontcache_name,
+        "limits": {
+            "as": limits.memory_mb << 20,
+            "nproc": limits.nproc,
+            "fsize": limits.fsize_mb << 20,
+            "cpu": int(limits.notebook_timeout) + 30,
+            "core": 0,
+            "nofile": 256,
+        },
     }
     if mode != "root":
         job["sandbox"]["limits"].pop("nproc")  # would count every process of the user
@@ -318,12 +372,17 @@ def _attempt(job: dict, payload: bytes, limits: Limits, time_left: float, mode: 
     try:
         proc = subprocess.Popen(
             [sys.executable, "-I", "-B", "-m", "utils.grade._child", str(wfd)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(wfd,), cwd=str(work_dir), env=child_env(str(work_dir)),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(wfd,),
+            cwd=str(work_dir),
+            env=child_env(str(work_dir)),
             start_new_session=True,
             # The sandbox's folders must be traversable by the job's uid whatever the TA's
             # umask (the gradebook follows the TA's umask; the child's private root does not).
-            umask=0o022)
+            umask=0o022,
+        )
     except OSError:
         os.close(rfd)
         os.close(wfd)
@@ -353,8 +412,15 @@ def _attempt(job: dict, payload: bytes, limits: Limits, time_left: float, mode: 
     return state, where
 
 
-def _watch(proc, rfd: int, steps: list, limits: Limits, time_left: float, out: RunResult,
-           n_probes: dict[str, int]):
+def _watch(
+    proc,
+    rfd: int,
+    steps: list,
+    limits: Limits,
+    time_left: float,
+    out: RunResult,
+    n_probes: dict[str, int],
+):
     sel = selectors.DefaultSelector()
     out_fd = proc.stdout.fileno()
     for fd in (rfd, out_fd):
@@ -406,9 +472,9 @@ def _watch(proc, rfd: int, steps: list, limits: Limits, time_left: float, out: R
                         return "flood", current
                     if len(buf) < 8 + n_head + n_payload:
                         break
-                    head = bytes(buf[8:8 + n_head])
-                    data = bytes(buf[8 + n_head:8 + n_head + n_payload])
-                    del buf[:8 + n_head + n_payload]
+                    head = bytes(buf[8 : 8 + n_head])
+                    data = bytes(buf[8 + n_head : 8 + n_head + n_payload])
+                    del buf[: 8 + n_head + n_payload]
                     event = _parse_header(head)
                     if event is None:
                         continue
@@ -423,9 +489,12 @@ def _watch(proc, rfd: int, steps: list, limits: Limits, time_left: float, out: R
                             step_deadline = time.monotonic() + limits.cell_timeout
                     elif kind == "result":
                         ex_id, k = event.get("exercise"), event.get("probe")
-                        if ex_id in allowed and isinstance(k, int) and \
-                                0 <= k < n_probes.get(ex_id, 0) and \
-                                isinstance(event.get("outcome"), dict):
+                        if (
+                            ex_id in allowed
+                            and isinstance(k, int)
+                            and 0 <= k < n_probes.get(ex_id, 0)
+                            and isinstance(event.get("outcome"), dict)
+                        ):
                             out.results.setdefault((ex_id, k), (event["outcome"], data))
                     elif kind == "printed":
                         ex_id = event.get("exercise")
@@ -457,7 +526,7 @@ def _parse_header(head: bytes):
 def _keep_output(out: RunResult, chunk: bytes, limits: Limits) -> None:
     out.output_total += len(chunk)
     if out.output_total - len(chunk) < limits.output_bytes:
-        out.output_tail = (out.output_tail + chunk)[-limits.kept_output:]
+        out.output_tail = (out.output_tail + chunk)[-limits.kept_output :]
 
 
 def _kill(proc, uid: int | None) -> None:

@@ -51,9 +51,10 @@ def _locals(func: ast.FunctionDef) -> list[str]:
     for extra in (func.args.vararg, func.args.kwarg):
         if extra is not None:
             ordered.append(extra.arg)
-    stores = sorted((n for n in ast.walk(func) if isinstance(n, ast.Name)
-                     and isinstance(n.ctx, ast.Store)),
-                    key=lambda n: (n.lineno, n.col_offset))
+    stores = sorted(
+        (n for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
     for node in stores:
         if node.id not in ordered:
             ordered.append(node.id)
@@ -64,9 +65,13 @@ def strip_docstrings(tree) -> None:
     """Remove every docstring of ``tree`` in place (an emptied body gets ``pass``)."""
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
-                and isinstance(getattr(body[0], "value", None), ast.Constant) \
-                and isinstance(body[0].value.value, str):
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(getattr(body[0], "value", None), ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             node.body = body[1:] or [ast.Pass()]
 
 
@@ -105,12 +110,13 @@ def matching_lines(a: ast.FunctionDef, b: ast.FunctionDef, limit: int = 20) -> l
     left, right = normalised(a).splitlines(), normalised(b).splitlines()
     out = []
     for block in difflib.SequenceMatcher(None, left, right, autojunk=False).get_matching_blocks():
-        out += left[block.a:block.a + block.size]
+        out += left[block.a : block.a + block.size]
     return out[:limit]
 
 
-def copy_of(student: ast.FunctionDef, candidates: dict[str, ast.FunctionDef]
-            ) -> tuple[str, float, list[str]] | None:
+def copy_of(
+    student: ast.FunctionDef, candidates: dict[str, ast.FunctionDef]
+) -> tuple[str, float, list[str]] | None:
     """(source label, similarity, shared lines) of the closest candidate above the
     threshold, or None. Candidates shorter than MIN_TOKENS are not compared."""
     best = None
@@ -127,8 +133,10 @@ def _statements(func: ast.FunctionDef) -> int:
     """Statements in the body, docstring and nested definitions' own lines not counted."""
     func = copy.deepcopy(func)
     strip_docstrings(func)
-    return sum(isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.Pass))
-               for n in ast.walk(func))
+    return sum(
+        isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.Pass))
+        for n in ast.walk(func)
+    )
 
 
 def library_function(obj) -> ast.FunctionDef | None:
@@ -137,5 +145,6 @@ def library_function(obj) -> ast.FunctionDef | None:
         source = inspect.getsource(obj)
     except (OSError, TypeError):
         return None
-    return find_function(inspect.cleandoc("\n" + source) if source.startswith(" ") else source,
-                         obj.__name__)
+    return find_function(
+        inspect.cleandoc("\n" + source) if source.startswith(" ") else source, obj.__name__
+    )

@@ -10,8 +10,9 @@ check cell stands (a retyped, moved or duplicated exercise cell is graded as the
 own Run All would use it). Outputs are dropped before anything else: they are not graded.
 
 Also here: the chapter (metadata, else the exercise cells, else the file name, else the
-names the cells define), and the static flags (a cell that imports or names the course's
-reference implementation, a verbatim copy of the published solution).
+names the cells define). The static flags (a cell that imports or names the course's
+reference implementation, a copy of the published solution) are in
+:mod:`utils.grade.flags`.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from __future__ import annotations
 import ast
 import json
 import re
-import types
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from utils import notebook
 from utils._nbfast import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -33,8 +34,6 @@ UTILS_DIR = ROOT / "utils"
 DEFAULT_MAX_FILE_MB = 256  # the whole file, printed outputs included
 MAX_CODE_CHARS = 2_000_000  # all code cells together, once outputs are dropped
 NAME_RE = re.compile(r"^(\d\d)_[A-Za-z0-9_]+")
-EX_ID_RE = re.compile(r"^ex(\d\d)_[a-z0-9_]+$")
-CHECK_CALL_RE = re.compile(r"""check\(\s*["'](ex\d\d_[a-z0-9_]+)["']""")
 
 
 @dataclass
@@ -89,8 +88,9 @@ def course_exercises(chapter: str) -> list[str]:
     return list(course_notebook(chapter).metadata["dlf"]["exercises"])
 
 
-def parse(raw: bytes, name: str, forced_chapter: str | None,
-          max_bytes: int = DEFAULT_MAX_FILE_MB << 20) -> Submission | Rejected:
+def parse(
+    raw: bytes, name: str, forced_chapter: str | None, max_bytes: int = DEFAULT_MAX_FILE_MB << 20
+) -> Submission | Rejected:
     """Validate a submission's bytes and plan its run."""
     sub = _parse(raw, name, forced_chapter, max_bytes)
     if isinstance(sub, Rejected) and not sub.chapter:
@@ -101,13 +101,15 @@ def parse(raw: bytes, name: str, forced_chapter: str | None,
     return sub
 
 
-def _parse(raw: bytes, name: str, forced_chapter: str | None,
-           max_bytes: int) -> Submission | Rejected:
+def _parse(
+    raw: bytes, name: str, forced_chapter: str | None, max_bytes: int
+) -> Submission | Rejected:
     if not raw.strip():
         return Rejected("empty file")
     if len(raw) > max_bytes:
-        return Rejected("file too large", detail=f"{len(raw)} bytes; the limit is {max_bytes} "
-                        "(--max-size)")
+        return Rejected(
+            "file too large", detail=f"{len(raw)} bytes; the limit is {max_bytes} (--max-size)"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -115,23 +117,29 @@ def _parse(raw: bytes, name: str, forced_chapter: str | None,
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        return Rejected("malformed notebook", detail=f"not valid JSON ({exc}); "
-                        "the file may be truncated")
+        return Rejected(
+            "malformed notebook", detail=f"not valid JSON ({exc}); the file may be truncated"
+        )
     del text
     if not isinstance(data, dict):
         return Rejected("malformed notebook", detail="the JSON is not a notebook object")
     version = data.get("nbformat")
     if version == 3 or (version is None and "worksheets" in data):
-        return Rejected("nbformat 3", detail="an old notebook format (nbformat 3); open it in "
-                        "JupyterLab and save it again, which writes nbformat 4")
+        return Rejected(
+            "nbformat 3",
+            detail="an old notebook format (nbformat 3); open it in "
+            "JupyterLab and save it again, which writes nbformat 4",
+        )
     if version != 4:
         return Rejected("malformed notebook", detail=f"unsupported nbformat {version!r}")
     if not isinstance(data.get("cells"), list):
         return Rejected("malformed notebook", detail="no list of cells")
     code_chars = _drop_outputs(data)
     if code_chars > MAX_CODE_CHARS:
-        return Rejected("code too large", detail=f"{code_chars} characters of code; the limit "
-                        f"is {MAX_CODE_CHARS}")
+        return Rejected(
+            "code too large",
+            detail=f"{code_chars} characters of code; the limit is {MAX_CODE_CHARS}",
+        )
     warnings = []
     try:
         nb = nbformat.reads(json.dumps(data), as_version=nbformat.NO_CONVERT)
@@ -140,8 +148,10 @@ def _parse(raw: bytes, name: str, forced_chapter: str | None,
     try:
         nbformat.validate(nb)
     except Exception as exc:  # ValidationError, or worse on very odd input
-        warnings.append("the notebook does not fully validate against the nbformat schema "
-                        f"(graded anyway): {str(exc).splitlines()[0][:200]}")
+        warnings.append(
+            "the notebook does not fully validate against the nbformat schema "
+            f"(graded anyway): {str(exc).splitlines()[0][:200]}"
+        )
 
     code = _code_cells(nb)
     chapter, reason, how = _chapter(nb, code, name, forced_chapter)
@@ -149,8 +159,11 @@ def _parse(raw: bytes, name: str, forced_chapter: str | None,
         # A notebook of another chapter is a wrong answer to this batch's chapter: its row
         # goes in that chapter's gradebook, with 0 points.
         row_chapter = forced_chapter if reason == "wrong chapter" else chapter
-        return Rejected(reason, chapter=row_chapter or "",
-                        detail=_chapter_detail(reason, chapter, forced_chapter))
+        return Rejected(
+            reason,
+            chapter=row_chapter or "",
+            detail=_chapter_detail(reason, chapter, forced_chapter),
+        )
     if how:
         warnings.append(how)
     return plan(chapter, code, warnings)
@@ -183,7 +196,7 @@ class _Cell:
 
     number: int  # 1-based position among all the notebook's cells
     source: str
-    tags: list
+    check: bool  # tagged as a check cell
     cell_id: str
     exercise_id: str
 
@@ -193,24 +206,28 @@ def _code_cells(nb) -> list[_Cell]:
     for number, cell in enumerate(nb.cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
-        tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
-        ex_id = meta.get("exercise_id")
         cell_id = cell.get("id")
-        out.append(_Cell(number, _source(cell), [t for t in tags if isinstance(t, str)],
-                         cell_id if isinstance(cell_id, str) else "",
-                         ex_id if isinstance(ex_id, str) else ""))
+        out.append(
+            _Cell(
+                number,
+                _source(cell),
+                notebook.is_check(cell),
+                cell_id if isinstance(cell_id, str) else "",
+                notebook.exercise_id(cell),
+            )
+        )
     return out
 
 
 def _check_target(cell: _Cell, ids: list[str]) -> str:
     """The exercise whose check cell this is ('' for any other cell)."""
-    if cell.cell_id.endswith("-check") and cell.cell_id[:-6] in ids:
-        return cell.cell_id[:-6]
-    if "check" in cell.tags:
-        match = CHECK_CALL_RE.search(cell.source)
-        if match and match.group(1) in ids:
-            return match.group(1)
+    suffix = notebook.CHECK_ID_SUFFIX
+    if cell.cell_id.endswith(suffix) and cell.cell_id.removesuffix(suffix) in ids:
+        return cell.cell_id.removesuffix(suffix)
+    if cell.check:
+        target = notebook.check_call(cell.source)
+        if target in ids:
+            return target
     return ""
 
 
@@ -226,10 +243,14 @@ def plan(chapter: str, code: list[_Cell], warnings: list[str]) -> Submission:
     # when the course's check cell is gone.
     for i, c in enumerate(code):
         if not checks[i]:
-            match = CHECK_CALL_RE.search(c.source)
-            if match and match.group(1) in ids and match.group(1) not in tagged \
-                    and c.source.lstrip().startswith("check("):
-                checks[i] = match.group(1)
+            target = notebook.check_call(c.source)
+            if (
+                target
+                and target in ids
+                and target not in tagged
+                and c.source.lstrip().startswith("check(")
+            ):
+                checks[i] = target
     defines = {i: _defined_names(c.source) for i, c in enumerate(code)}
     position: dict[str, int] = {}  # probes of ex run after code cell index (exclusive end)
     for i in range(len(code)):
@@ -238,11 +259,14 @@ def plan(chapter: str, code: list[_Cell], warnings: list[str]) -> Submission:
     for ex in ids:
         if ex in position:
             continue
-        where = [i for i in range(len(code)) if obj_names[ex] in defines[i]
-                 or code[i].exercise_id == ex]
+        where = [
+            i for i in range(len(code)) if obj_names[ex] in defines[i] or code[i].exercise_id == ex
+        ]
         position[ex] = (where[-1] + 1) if where else len(code)
-        warnings.append(f"{ex}: no check cell found; checked after cell "
-                        f"{code[where[-1]].number if where else code[-1].number if code else 0}")
+        warnings.append(
+            f"{ex}: no check cell found; checked after cell "
+            f"{code[where[-1]].number if where else code[-1].number if code else 0}"
+        )
     steps: list[dict] = []
     cells: dict[str, str] = {}
     by_position: dict[int, list[str]] = {}
@@ -257,14 +281,23 @@ def plan(chapter: str, code: list[_Cell], warnings: list[str]) -> Submission:
                 steps.append({"kind": "probes", "key": checks[i]})
             continue  # a check cell is the course's: never the student's code
         label = f"cell {c.number}" + (f" ({c.exercise_id})" if c.exercise_id else "")
-        steps.append({"kind": "cell", "key": f"cell {c.number}", "label": label,
-                      "source": c.source[:MAX_CODE_CHARS]})
+        steps.append(
+            {
+                "kind": "cell",
+                "key": f"cell {c.number}",
+                "label": label,
+                "source": c.source[:MAX_CODE_CHARS],
+            }
+        )
     for ex in by_position.get(len(code), []):
         steps.append({"kind": "probes", "key": ex})
     missing = []
     for ex in ids:
-        before = [i for i in range(min(position[ex], len(code)))
-                  if obj_names[ex] in defines[i] and not checks[i]]
+        before = [
+            i
+            for i in range(min(position[ex], len(code)))
+            if obj_names[ex] in defines[i] and not checks[i]
+        ]
         tagged_cell = [i for i in range(len(code)) if code[i].exercise_id == ex]
         if before:
             cells[ex] = code[before[-1]].source
@@ -272,36 +305,13 @@ def plan(chapter: str, code: list[_Cell], warnings: list[str]) -> Submission:
             cells[ex] = code[tagged_cell[-1]].source
         if not any(obj_names[ex] in defines[i] for i in range(len(code))) and not tagged_cell:
             missing.append(ex)
+    from utils.grade.flags import copy_flags, static_flags
+
     sub = Submission(chapter, steps, cells, missing, warnings)
     sub.unchanged = _unchanged(chapter, code)
     sub.static_flags = static_flags(chapter, code, cells)
     sub.copies = copy_flags(chapter, cells, sub.static_flags)
     return sub
-
-
-def copy_flags(chapter: str, cells: dict[str, str], static: dict[str, str]) -> dict[str, tuple]:
-    """Exercise id -> (source, similarity, shared lines) for an answer that is a renamed or
-    reformatted copy of the published solution or of the library function it re-implements
-    (:mod:`utils.grade.similarity`). Verbatim copies are already in ``static``."""
-    from utils.checks import get_exercise
-    from utils.grade import similarity
-
-    out = {}
-    solutions = solution_sources(chapter)
-    for ex_id, source in cells.items():
-        if "verbatim copy" in static.get(ex_id, ""):
-            continue
-        name = get_exercise(ex_id).obj_name
-        mine = similarity.find_function(source, name)
-        if mine is None:
-            continue
-        candidates = {"solution": similarity.find_function(solutions.get(ex_id, ""), name)}
-        for ref_name, obj in called_reference_objects(ex_id).items():
-            candidates[f"{obj.__module__}.{ref_name}"] = similarity.library_function(obj)
-        found = similarity.copy_of(mine, candidates)
-        if found:
-            out[ex_id] = found
-    return out
 
 
 def _defined_names(source: str) -> set[str]:
@@ -330,22 +340,25 @@ def _unchanged(chapter: str, code: list[_Cell]) -> bool:
     (an edited check cell is not graded, so it does not count as work)."""
     ids = course_exercises(chapter)
     course = {_normal(c.source) for c in _code_cells(course_notebook(chapter))}
-    return all(_normal(c.source) in course for c in code
-               if c.source.strip() and not _check_target(c, ids))
+    return all(
+        _normal(c.source) in course for c in code if c.source.strip() and not _check_target(c, ids)
+    )
 
 
 def _normal(source: str) -> str:
     return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
-def _chapter(nb, code: list[_Cell], name: str,
-             forced: str | None) -> tuple[str | None, str, str]:
+def _chapter(nb, code: list[_Cell], name: str, forced: str | None) -> tuple[str | None, str, str]:
     """(chapter, rejection reason or '', how it was told when not by metadata or name)."""
     known = course_chapters()
     dlf = nb.metadata.get("dlf") if isinstance(nb.metadata, dict) else None
     found, how = None, ""
-    if isinstance(dlf, dict) and isinstance(dlf.get("chapter"), str) \
-            and re.fullmatch(r"\d\d", dlf["chapter"]):
+    if (
+        isinstance(dlf, dict)
+        and isinstance(dlf.get("chapter"), str)
+        and re.fullmatch(r"\d\d", dlf["chapter"])
+    ):
         found = dlf["chapter"]
     if found is None:
         match = NAME_RE.match(Path(name).name)
@@ -367,14 +380,16 @@ def _chapter_from_cells(code: list[_Cell], known) -> tuple[str | None, str]:
     """The chapter told by the exercise ids in cell metadata, else by the names defined."""
     votes: dict[str, int] = {}
     for c in code:
-        for ex in (c.exercise_id, c.cell_id.removesuffix("-check")):
-            match = EX_ID_RE.match(ex or "")
-            if match and match.group(1) in known:
-                votes[match.group(1)] = votes.get(match.group(1), 0) + 1
+        for ex in (c.exercise_id, c.cell_id.removesuffix(notebook.CHECK_ID_SUFFIX)):
+            number = notebook.exercise_chapter(ex)
+            if number is not None and number in known:
+                votes[number] = votes.get(number, 0) + 1
     if votes:
         best = max(votes, key=votes.get)
-        return best, (f"chapter {best} told by the exercise ids in the cells' metadata "
-                      "(the notebook's own chapter metadata is missing)")
+        return best, (
+            f"chapter {best} told by the exercise ids in the cells' metadata "
+            "(the notebook's own chapter metadata is missing)"
+        )
     from utils.checks import exercises
 
     defined = set().union(*(_defined_names(c.source) for c in code)) if code else set()
@@ -386,8 +401,10 @@ def _chapter_from_cells(code: list[_Cell], known) -> tuple[str | None, str]:
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if ranked and ranked[0][1] >= 0.5 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
         best = ranked[0][0]
-        return best, (f"chapter {best} told by the functions the notebook defines (its "
-                      "chapter metadata and exercise ids are missing)")
+        return best, (
+            f"chapter {best} told by the functions the notebook defines (its "
+            "chapter metadata and exercise ids are missing)"
+        )
     return None, ""
 
 
@@ -396,119 +413,10 @@ def _chapter_detail(reason: str, chapter: str | None, forced: str | None) -> str
         return f"this notebook is chapter {chapter}, the batch is chapter {forced}"
     if chapter:
         return f"no course notebook for chapter {chapter}"
-    return ("no chapter in the notebook's metadata, its exercise cells or its file name "
-            "(NN_topic.ipynb); pass --chapter NN")
-
-
-# ------------------------------------------------------------------ reference detection
-
-def reference_names(ex_id: str, chapter: str) -> set[str]:
-    """Names of the course's reference implementation(s) of an exercise.
-
-    The exercise's object name, plus those functions of ``utils`` (outside ``utils.checks``)
-    that the probes' ``expected`` callables call, directly or through helpers of the checks
-    module, whose name contains the object's name (``mse`` and ``nn.mse_loss``), minus names the chapter's setup cell hands to students on purpose.
-    Helpers such as ``numerical_gradient`` or ``relu`` are not flagged when a student uses
-    them in another exercise.
-    """
-    return _reference_names(ex_id, chapter)
-
-
-@cache
-def _reference_names(ex_id: str, chapter: str) -> frozenset[str]:
-    from utils.checks import get_exercise
-
-    ex = get_exercise(ex_id)
-    names: set[str] = {ex.obj_name}
-    names.update(name for name, _ in _called_references(ex_id))
-    given = _setup_imports(chapter)
-    stem = ex.obj_name.lower()
-    related = {n for n in names
-               if n == ex.obj_name or stem in n.lower()}
-    return frozenset(n for n in related if n == ex.obj_name or n not in given)
-
-
-@cache
-def called_reference_objects(ex_id: str) -> dict:
-    """Name -> function of the course library (outside utils.checks) that the exercise's
-    references call, directly or through helpers of the checks: what a student could copy."""
-    return dict(_called_references(ex_id))
-
-
-@cache
-def _called_references(ex_id: str) -> tuple:
-    from utils.checks import get_exercise
-
-    ex = get_exercise(ex_id)
-    found: dict = {}
-    seen: set[int] = set()
-
-    def utils_callable(name: str, glb: dict):
-        val = glb.get(name)
-        if _is_utils_callable(val):
-            return val
-        for mod in list(glb.values()):
-            if isinstance(mod, types.ModuleType) and mod.__name__.startswith("utils.") \
-                    and not mod.__name__.startswith("utils.checks") \
-                    and _is_utils_callable(getattr(mod, name, None)):
-                return getattr(mod, name)
-        return None
-
-    def visit(func, depth: int = 0) -> None:
-        if depth > 6 or id(func) in seen or not isinstance(func, types.FunctionType):
-            return
-        seen.add(id(func))
-        glb = func.__globals__
-        for code in _codes(func.__code__):
-            for name in code.co_names:
-                val = glb.get(name)
-                if isinstance(val, types.FunctionType) and \
-                        str(val.__module__).startswith("utils.checks"):
-                    visit(val, depth + 1)
-                else:
-                    target = utils_callable(name, glb)
-                    if target is not None:
-                        found.setdefault(name, target)
-        for cell in func.__closure__ or ():
-            try:
-                val = cell.cell_contents
-            except ValueError:
-                continue
-            if isinstance(val, types.FunctionType):
-                if str(val.__module__).startswith("utils.checks"):
-                    visit(val, depth + 1)
-                elif _is_utils_callable(val):
-                    found.setdefault(val.__name__, val)
-
-    for probe in ex.probes:
-        visit(probe.expected)
-    return tuple(sorted(found.items()))
-
-
-def _codes(code):
-    yield code
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            yield from _codes(const)
-
-
-def _is_utils_callable(val) -> bool:
-    if not callable(val) or isinstance(val, types.ModuleType):
-        return False
-    module = getattr(val, "__module__", None)
-    return isinstance(module, str) and module.startswith("utils.") \
-        and not module.startswith("utils.checks")
-
-
-@cache
-def _setup_imports(chapter: str) -> frozenset[str]:
-    """Names the setup cell imports with ``from utils... import name`` (given to students)."""
-    setup = _course_setup(chapter)
-    out = set()
-    for node in ast.walk(ast.parse(setup)):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "utils":
-            out.update(a.asname or a.name for a in node.names)
-    return frozenset(out)
+    return (
+        "no chapter in the notebook's metadata, its exercise cells or its file name "
+        "(NN_topic.ipynb); pass --chapter NN"
+    )
 
 
 def _parse_cell(source: str):
@@ -522,132 +430,3 @@ def _parse_cell(source: str):
         return ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-
-
-def static_flags(chapter: str, code: list[_Cell], cells: dict[str, str]) -> dict[str, str]:
-    """Exercise id -> why its answer seems to be the course's own implementation.
-
-    Looked at: the cell that defines the graded object, and every cell the student wrote
-    or edited (a helper cell that imports the reference counts too); and whether the graded
-    cell is the published solution, verbatim once comments, docstrings and layout are set
-    aside.
-    """
-    from utils.checks import get_exercise
-
-    course = {_normal(c.source) for c in _code_cells(course_notebook(chapter))}
-    objects = {get_exercise(ex).obj_name for ex in course_exercises(chapter)}
-    # Helper cells: written or edited by the student, defining no exercise's object (an
-    # exercise's own cell may use another exercise's reference, which the course allows).
-    own = [c.source for c in code if _normal(c.source) not in course
-           and not c.exercise_id and not (_defined_names(c.source) & objects)]
-    trees = [t for t in map(_parse_cell, own) if t is not None]
-    setup_tree = _parse_cell(_course_setup(chapter))
-    base_aliases = set().union(*(_utils_aliases(t) for t in [setup_tree, *trees] if t))
-    solutions = solution_sources(chapter)
-    flags = {}
-    for ex_id, source in cells.items():
-        tree = _parse_cell(source)
-        refs = reference_names(ex_id, chapter)
-        reasons = []
-        graded = [tree] if tree is not None else []
-        aliases = base_aliases | set().union(*(_utils_aliases(t) for t in graded))
-        for node in (n for t in graded + trees for n in ast.walk(t)):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "utils":
-                hit = [a.name for a in node.names if a.name in refs or a.name == "*"]
-                if hit:
-                    reasons.append(f"imports {', '.join(hit)} from {node.module}")
-            elif isinstance(node, ast.Attribute) and node.attr in refs:
-                base = node.value
-                dotted = _dotted(base)
-                if dotted and (dotted in aliases or dotted.split(".")[0] == "utils"):
-                    reasons.append(f"uses {dotted}.{node.attr}")
-            elif isinstance(node, ast.Call):
-                fname = _dotted(node.func) or ""
-                args = [a.value for a in node.args if isinstance(a, ast.Constant)]
-                strs = [a for a in args if isinstance(a, str)]
-                if fname in ("__import__", "importlib.import_module", "import_module") and \
-                        any(s.split(".")[0] == "utils" for s in strs):
-                    reasons.append(f"imports a course module dynamically ({fname})")
-                elif fname == "getattr" and any(s in refs for s in strs):
-                    reasons.append("looks up the reference with getattr")
-        published = solutions.get(ex_id)
-        if tree is not None and published and _same_code(tree, published):
-            reasons.append("a verbatim copy of the published solution")
-        if reasons:
-            flags[ex_id] = "; ".join(dict.fromkeys(reasons))
-    return flags
-
-
-def _course_setup(chapter: str) -> str:
-    return next(c.source for c in course_notebook(chapter).cells if c.cell_type == "code")
-
-
-@cache
-def solution_sources(chapter: str) -> dict[str, str]:
-    """Exercise id -> the published solution's cell (empty when solutions/ is not shipped)."""
-    paths = sorted(SOLUTIONS.glob(f"{chapter}_*.ipynb"))
-    if not paths:
-        return {}
-    nb = nbformat.read(str(paths[0]), as_version=4)
-    return {c.metadata["exercise_id"]: c.source for c in nb.cells
-            if c.cell_type == "code" and "exercise_id" in c.metadata}
-
-
-def _same_code(tree, published: str) -> bool:
-    """Whether two cells are the same program once comments, docstrings and layout go.
-
-    Solutions of one or two statements are too short to tell a copy from the obvious answer.
-    """
-    other = _parse_cell(published)
-    if other is None:
-        return False
-    a, b = _without_docstrings(tree), _without_docstrings(other)
-    statements = [n for n in ast.walk(ast.parse(b)) if isinstance(n, ast.stmt)
-                  and not isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Pass))]
-    return len(statements) >= 3 and a == b
-
-
-def _without_docstrings(tree) -> str:
-    import copy
-
-    from utils.grade.similarity import strip_docstrings
-
-    tree = copy.deepcopy(tree)
-    strip_docstrings(tree)
-    return ast.unparse(tree)
-
-
-def _utils_aliases(tree) -> set[str]:
-    """Names bound to modules of ``utils`` by imports in ``tree``."""
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                if a.name.split(".")[0] == "utils":
-                    out.add(a.asname or a.name)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "utils":
-            for a in node.names:
-                full = f"{node.module}.{a.name}"
-                if _is_module(full):
-                    out.add(a.asname or a.name)
-    return out
-
-
-def _is_module(dotted: str) -> bool:
-    """Whether ``utils.x.y`` names a module of the course package (by its files, no import)."""
-    parts = dotted.split(".")
-    if parts[0] != "utils" or not all(p.isidentifier() for p in parts):
-        return False
-    path = UTILS_DIR.joinpath(*parts[1:])
-    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
-
-
-def _dotted(node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None

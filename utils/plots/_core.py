@@ -16,16 +16,33 @@ from utils._validate import as_float_matrix, as_float_vector, as_scalar
 from utils.data import gate_truth_table
 
 __all__ = [
-    "CLASS_COLORS", "LossPlot", "plot_boundary_line", "plot_curves", "plot_decision_regions", "plot_gate",
-    "plot_matrices", "plot_points", "plot_regression_step", "plot_xor_spaces",
+    "CLASS_COLORS",
+    "LossPlot",
+    "draw_histogram_panel",
+    "plot_boundary_line",
+    "plot_curves",
+    "plot_decision_regions",
+    "plot_gate",
+    "plot_matrices",
+    "plot_points",
+    "plot_regression_step",
+    "plot_xor_spaces",
 ]
 
 # A fixed title height: matplotlib otherwise measures every axis's tick labels on each draw to
 # place the title, about a tenth of a widget redraw (no course figure has ticks on top).
-mpl.rcParams.update({
-    "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fontsize": 11,
-    "xtick.labelsize": 11, "ytick.labelsize": 11, "figure.dpi": 90, "axes.titley": 1.0,
-})
+mpl.rcParams.update(
+    {
+        "font.size": 12,
+        "axes.titlesize": 13,
+        "axes.labelsize": 12,
+        "legend.fontsize": 11,
+        "xtick.labelsize": 11,
+        "ytick.labelsize": 11,
+        "figure.dpi": 90,
+        "axes.titley": 1.0,
+    }
+)
 
 #: Class colours (colour-blind safe): class 0 blue, class 1 orange, then green, purple, ...
 CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
@@ -49,8 +66,9 @@ def _labels(y, n: int, func: str) -> np.ndarray:
     return y
 
 
-def plot_points(X, y, *, ax: Axes | None = None, title: str | None = None,
-                size: float = 30) -> Axes:
+def plot_points(
+    X, y, *, ax: Axes | None = None, title: str | None = None, size: float = 30
+) -> Axes:
     """Scatter 2-D points coloured and shaped by class.
 
     Parameters
@@ -63,9 +81,17 @@ def plot_points(X, y, *, ax: Axes | None = None, title: str | None = None,
     ax = _axes(ax)
     for k in np.unique(y):
         pts = X[y == k]
-        ax.scatter(pts[:, 0], pts[:, 1], s=size, c=CLASS_COLORS[k % len(CLASS_COLORS)],
-                   marker=_MARKERS[k % len(_MARKERS)], edgecolors="k", linewidths=0.6,
-                   label=f"class {k}", zorder=3)
+        ax.scatter(
+            pts[:, 0],
+            pts[:, 1],
+            s=size,
+            c=CLASS_COLORS[k % len(CLASS_COLORS)],
+            marker=_MARKERS[k % len(_MARKERS)],
+            edgecolors="k",
+            linewidths=0.6,
+            label=f"class {k}",
+            zorder=3,
+        )
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     if title:
@@ -73,9 +99,16 @@ def plot_points(X, y, *, ax: Axes | None = None, title: str | None = None,
     return ax
 
 
-def plot_decision_regions(predict: Callable[[np.ndarray], np.ndarray], X, y, *,
-                          ax: Axes | None = None, resolution: int = 200, padding: float = 0.5,
-                          title: str | None = None) -> Axes:
+def plot_decision_regions(
+    predict: Callable[[np.ndarray], np.ndarray],
+    X,
+    y,
+    *,
+    ax: Axes | None = None,
+    resolution: int = 200,
+    padding: float = 0.5,
+    title: str | None = None,
+) -> Axes:
     """Shade the plane by a classifier's prediction and draw the data on top.
 
     Parameters
@@ -89,18 +122,23 @@ def plot_decision_regions(predict: Callable[[np.ndarray], np.ndarray], X, y, *,
         Grid points per axis.
     """
     if not callable(predict):
-        raise TypeError(f"plot_decision_regions: predict must be callable, got {type(predict).__name__}")
+        raise TypeError(
+            f"plot_decision_regions: predict must be callable, got {type(predict).__name__}"
+        )
     X = as_float_matrix(X, "plot_decision_regions", "X", columns=2)
     y = _labels(y, X.shape[0], "plot_decision_regions")
     ax = _axes(ax)
     lo, hi = X.min(axis=0) - padding, X.max(axis=0) + padding
-    g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
-                         np.linspace(lo[1], hi[1], resolution))
+    g1, g2 = np.meshgrid(
+        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    )
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     z = np.asarray(predict(grid), dtype=np.float64)
     if z.shape != (grid.shape[0],):
-        raise ValueError(f"plot_decision_regions: predict must return shape ({grid.shape[0]},) "
-                         f"for an input of shape {grid.shape}, got {z.shape}")
+        raise ValueError(
+            f"plot_decision_regions: predict must return shape ({grid.shape[0]},) "
+            f"for an input of shape {grid.shape}, got {z.shape}"
+        )
     z = z.reshape(g1.shape)
     n_classes = int(max(y.max(), np.nanmax(z))) + 1
     cmap = mpl.colors.ListedColormap(CLASS_COLORS[: max(n_classes, 2)])
@@ -116,8 +154,9 @@ def plot_decision_regions(predict: Callable[[np.ndarray], np.ndarray], X, y, *,
     return ax
 
 
-def plot_boundary_line(w, b, *, ax: Axes | None = None, label: str | None = None,
-                       color: str = "k") -> Axes:
+def plot_boundary_line(
+    w, b, *, ax: Axes | None = None, label: str | None = None, color: str = "k"
+) -> Axes:
     """Draw the line ``w[0] * x1 + w[1] * x2 + b = 0`` across the Axes' current limits.
 
     Parameters
@@ -143,8 +182,9 @@ def plot_boundary_line(w, b, *, ax: Axes | None = None, label: str | None = None
     return ax
 
 
-def plot_gate(name: str, w, b, *, ax: Axes | None = None,
-              perceptron: Callable | None = None) -> Axes:
+def plot_gate(
+    name: str, w, b, *, ax: Axes | None = None, perceptron: Callable | None = None
+) -> Axes:
     """A gate's four inputs coloured by its truth table, and a perceptron's line and verdict.
 
     Filled markers are the gate's target outputs; the shaded half-plane is where the
@@ -162,13 +202,21 @@ def plot_gate(name: str, w, b, *, ax: Axes | None = None,
     ax.set_ylim(-0.5, 1.5)
     g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 81), np.linspace(-0.5, 1.5, 81))
     fires = (np.column_stack([g1.ravel(), g2.ravel()]) @ w + b > 0).reshape(g1.shape)
-    ax.contourf(g1, g2, fires.astype(float), levels=[-0.5, 0.5, 1.5],
-                colors=[CLASS_COLORS[0], CLASS_COLORS[1]], alpha=0.15)
+    ax.contourf(
+        g1,
+        g2,
+        fires.astype(float),
+        levels=[-0.5, 0.5, 1.5],
+        colors=[CLASS_COLORS[0], CLASS_COLORS[1]],
+        alpha=0.15,
+    )
     plot_points(X, target, ax=ax, size=160)
     plot_boundary_line(w, b, ax=ax)
     solved = np.array_equal(out, target)
-    ax.set_title(f"{name.upper()}: {'solved' if solved else 'not solved'}",
-                 color="green" if solved else "firebrick")
+    ax.set_title(
+        f"{name.upper()}: {'solved' if solved else 'not solved'}",
+        color="green" if solved else "firebrick",
+    )
     ax.set_aspect("equal")
     ax.legend(loc="upper left", fontsize=9)
     return ax
@@ -195,22 +243,39 @@ def plot_xor_spaces(*, axes: Sequence[Axes] | None = None) -> tuple[Axes, Axes]:
         ax.set_aspect("equal")
     sources: dict[tuple, list[str]] = {}
     for x_pt, h_pt in zip(X, H, strict=True):
-        ax_x.annotate(f"({x_pt[0]:.0f},{x_pt[1]:.0f})", x_pt, xytext=(8, 8),
-                      textcoords="offset points", fontsize=10)
+        ax_x.annotate(
+            f"({x_pt[0]:.0f},{x_pt[1]:.0f})",
+            x_pt,
+            xytext=(8, 8),
+            textcoords="offset points",
+            fontsize=10,
+        )
         sources.setdefault(tuple(h_pt), []).append(f"({x_pt[0]:.0f},{x_pt[1]:.0f})")
     for h_pt, names in sources.items():  # (0,1) and (1,0) land on the same hidden point
-        ax_h.annotate("from " + " and ".join(names), h_pt, xytext=(8, -16),
-                      textcoords="offset points", fontsize=9)
-    plot_boundary_line(XOR_OUT_W, XOR_OUT_B, ax=ax_h, label="$-h_1 + h_2 - 0.5 = 0$",
-                       color="green")
+        ax_h.annotate(
+            "from " + " and ".join(names),
+            h_pt,
+            xytext=(8, -16),
+            textcoords="offset points",
+            fontsize=9,
+        )
+    plot_boundary_line(XOR_OUT_W, XOR_OUT_B, ax=ax_h, label="$-h_1 + h_2 - 0.5 = 0$", color="green")
     ax_h.set_xlim(-0.5, 1.9)  # room for the labels right of (1, 1)
     ax_h.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
     return ax_x, ax_h
 
 
-def plot_curves(x, curves: dict, *, ax: Axes | None = None, xlabel: str = "",
-                ylabel: str = "", title: str | None = None, logy: bool = False,
-                marker: str | None = None) -> Axes:
+def plot_curves(
+    x,
+    curves: dict,
+    *,
+    ax: Axes | None = None,
+    xlabel: str = "",
+    ylabel: str = "",
+    title: str | None = None,
+    logy: bool = False,
+    marker: str | None = None,
+) -> Axes:
     """Several labelled lines against a common x (e.g. loss per epoch, error per degree).
 
     Parameters
@@ -220,8 +285,10 @@ def plot_curves(x, curves: dict, *, ax: Axes | None = None, xlabel: str = "",
     """
     x = as_float_vector(x, "plot_curves", "x")
     if not isinstance(curves, dict) or not curves:
-        raise TypeError("plot_curves: curves must be a non-empty dict {label: values}, "
-                        f"got {type(curves).__name__}")
+        raise TypeError(
+            "plot_curves: curves must be a non-empty dict {label: values}, "
+            f"got {type(curves).__name__}"
+        )
     ax = _axes(ax, figsize=(6, 4))
     for label, values in curves.items():
         v = as_float_vector(values, "plot_curves", f"curves[{label!r}]", length=x.shape[0])
@@ -262,13 +329,23 @@ def plot_matrices(items, *, axes: Sequence[Axes] | None = None, fmt: str = "{:.1
         mats.append((arr, str(item[1])))
     if axes is None:
         widths = [max(m.shape[-1], 1) + 0.8 for m, _ in mats]
-        _, axes = plt.subplots(1, len(mats), figsize=(min(sum(widths) * 0.75 + 1, 14), 3.2),
-                               gridspec_kw={"width_ratios": widths})
+        _, axes = plt.subplots(
+            1,
+            len(mats),
+            figsize=(min(sum(widths) * 0.75 + 1, 14), 3.2),
+            gridspec_kw={"width_ratios": widths},
+        )
         axes = np.atleast_1d(axes)
     for ax, (arr, title) in zip(axes, mats, strict=True):
         grid = arr.reshape(1, -1) if arr.ndim == 1 else arr
-        ax.imshow(grid, cmap="Blues", alpha=0.6, aspect="equal",
-                  vmin=min(grid.min(), 0), vmax=max(grid.max(), 1e-9) * 1.6)
+        ax.imshow(
+            grid,
+            cmap="Blues",
+            alpha=0.6,
+            aspect="equal",
+            vmin=min(grid.min(), 0),
+            vmax=max(grid.max(), 1e-9) * 1.6,
+        )
         for (r, c), v in np.ndenumerate(grid):
             ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=11)
         ax.set_xticks([])
@@ -287,7 +364,7 @@ def plot_regression_step(x, t, history: dict, step: int, *, axes: Sequence[Axes]
     ----------
     x, t : array_like, shape (N,)
     history : dict
-        From :func:`utils.demos.fit_line_sgd`: ``"w"``, ``"b"``, ``"loss"`` of shape
+        From :func:`utils.experiments.descent.fit_line_sgd`: ``"w"``, ``"b"``, ``"loss"`` of shape
         (steps + 1,) and ``"batches"`` (a list of ``steps`` index arrays).
     step : int
         0 <= step <= steps. At step k the line has taken k updates; the batch shown is the
@@ -296,8 +373,10 @@ def plot_regression_step(x, t, history: dict, step: int, *, axes: Sequence[Axes]
     x = as_float_vector(x, "plot_regression_step", "x")
     t = as_float_vector(t, "plot_regression_step", "t", length=x.shape[0])
     if not isinstance(history, dict) or not {"w", "b", "loss", "batches"} <= set(history):
-        raise TypeError("plot_regression_step: history must be the dict from "
-                        "utils.demos.fit_line_sgd (keys w, b, loss, batches)")
+        raise TypeError(
+            "plot_regression_step: history must be the dict from "
+            "utils.experiments.descent.fit_line_sgd (keys w, b, loss, batches)"
+        )
     steps = len(history["loss"]) - 1
     if not isinstance(step, int | np.integer) or not 0 <= step <= steps:
         raise ValueError(f"plot_regression_step: step must be an int in [0, {steps}], got {step!r}")
@@ -307,12 +386,24 @@ def plot_regression_step(x, t, history: dict, step: int, *, axes: Sequence[Axes]
     ax_fit.scatter(x, t, s=18, color="0.6", label="all data")
     if step < len(history["batches"]):
         idx = history["batches"][step]
-        ax_fit.scatter(x[idx], t[idx], s=60, color=CLASS_COLORS[1], edgecolors="k",
-                       label="next mini-batch", zorder=3)
+        ax_fit.scatter(
+            x[idx],
+            t[idx],
+            s=60,
+            color=CLASS_COLORS[1],
+            edgecolors="k",
+            label="next mini-batch",
+            zorder=3,
+        )
     xs = np.array([x.min(), x.max()])
     w, b = history["w"][step], history["b"][step]
-    ax_fit.plot(xs, w * xs + b, color=CLASS_COLORS[0], linewidth=2.5,
-                label=f"w·x + b with w={w:.3g}, b={b:.3g}")
+    ax_fit.plot(
+        xs,
+        w * xs + b,
+        color=CLASS_COLORS[0],
+        linewidth=2.5,
+        label=f"w·x + b with w={w:.3g}, b={b:.3g}",
+    )
     margin = 0.25 * (t.max() - t.min() + 1e-12)
     ax_fit.set_ylim(t.min() - margin, t.max() + margin)  # the data stays in view
     ax_fit.set_xlabel("input $x$")
@@ -330,12 +421,54 @@ def plot_regression_step(x, t, history: dict, step: int, *, axes: Sequence[Axes]
     return ax_fit, ax_loss
 
 
+def draw_histogram_panel(
+    ax: Axes, values, edges, *, x=None, color: str = "C0", alpha: float = 0.8
+) -> tuple[np.ndarray, float, bool]:
+    """One layer's histogram, as filled stairs: the fraction of the values in each bin.
+
+    Values beyond the first or last edge are counted in the end bins, so an exploding layer
+    shows as a spike at the edge; values that are not finite count in the total but in no
+    bin. Every per-layer histogram of the course (side by side on several Axes, or several
+    panels on one Axes) is drawn by this function.
+
+    Parameters
+    ----------
+    ax : Axes
+    values : array_like, any shape
+        One layer's values; all of them are counted.
+    edges : numpy.ndarray, shape (bins + 1,)
+        Increasing bin edges.
+    x : numpy.ndarray, shape (bins + 1,), optional
+        Where the edges are drawn (default ``edges``): shifted and scaled edges put several
+        panels side by side on one Axes.
+    color : str
+    alpha : float
+
+    Returns
+    -------
+    fractions : numpy.ndarray of float64, shape (bins,)
+        Count per bin divided by the number of values.
+    std : float
+        The standard deviation of the finite values (NaN when there are none).
+    complete : bool
+        True when there are values and all are finite.
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    with np.errstate(all="ignore"):
+        finite = v[np.isfinite(v)]
+        counts, _ = np.histogram(np.clip(finite, edges[0], edges[-1]), bins=edges)
+        std = float(finite.std()) if finite.size else float("nan")
+    fractions = counts / max(v.size, 1)
+    ax.stairs(fractions, edges if x is None else x, fill=True, color=color, alpha=alpha)
+    return fractions, std, bool(v.size) and finite.size == v.size
+
 
 class LossPlot:
     """Loss curves redrawn in place after every epoch while a model trains.
 
-    Used by :func:`utils.nn.fit` with ``live_plot=True``. In a notebook the figure is one
-    output updated in place; elsewhere nothing is shown.
+    Pass one to :func:`utils.nn.fit` as its callback, ``fit(..., callback=LossPlot())``: it
+    is called as ``plot(epoch, history, model)``, redraws, and returns False (training goes
+    on). In a notebook the figure is one output updated in place; elsewhere nothing is shown.
     """
 
     def __init__(self, *, title: str = "training"):
@@ -351,8 +484,15 @@ class LossPlot:
         if history.get("val_loss"):
             curves["validation"] = history["val_loss"]
         epochs = np.arange(1, len(history["train_loss"]) + 1)
-        plot_curves(epochs, curves, ax=self.ax, xlabel="epoch", ylabel="loss",
-                    title=f"{self.title}: epoch {epochs[-1]}", marker="o" if len(epochs) < 30 else None)
+        plot_curves(
+            epochs,
+            curves,
+            ax=self.ax,
+            xlabel="epoch",
+            ylabel="loss",
+            title=f"{self.title}: epoch {epochs[-1]}",
+            marker="o" if len(epochs) < 30 else None,
+        )
         try:
             from IPython import get_ipython
             from IPython.display import display
@@ -364,6 +504,11 @@ class LossPlot:
             self._handle = display(self.figure, display_id=True)
         else:
             self._handle.update(self.figure)
+
+    def __call__(self, epoch: int, history: dict, model=None) -> bool:
+        """Redraw after an epoch (the callback of :func:`utils.nn.fit`); return False."""
+        self.update(history)
+        return False
 
     def close(self) -> None:
         plt.close(self.figure)

@@ -34,27 +34,76 @@ class ActivationSpec:
 
 
 ACTIVATIONS: dict[str, ActivationSpec] = {
-    "step": ActivationSpec("step", r"$1$ if $x > 0$ else $0$",
-                           lambda x, a: nn.step(x), lambda x, a: nn.step_derivative(x),
-                           False, 0.0, "{0, 1}", (-0.3, 1.3)),
-    "sigmoid": ActivationSpec("sigmoid", r"$\sigma(x) = 1 / (1 + e^{-x})$",
-                              lambda x, a: nn.sigmoid(x), lambda x, a: nn.sigmoid_derivative(x),
-                              False, 0.0, "(0, 1)", (-0.3, 1.3)),
-    "tanh": ActivationSpec("tanh", r"$\tanh(x)$",
-                           lambda x, a: nn.tanh(x), lambda x, a: nn.tanh_derivative(x),
-                           False, 0.0, "(-1, 1)", (-1.3, 1.3)),
-    "relu": ActivationSpec("ReLU", r"$\max(x, 0)$",
-                           lambda x, a: nn.relu(x), lambda x, a: nn.relu_derivative(x),
-                           False, 0.0, "[0, inf)", (-1.5, 4.0)),
-    "leaky_relu": ActivationSpec("Leaky ReLU", r"$x$ if $x > 0$ else $\alpha x$",
-                                 nn.leaky_relu, nn.leaky_relu_derivative,
-                                 True, 0.01, "(-inf, inf)", (-1.5, 4.0)),
-    "prelu": ActivationSpec("PReLU", r"$x$ if $x > 0$ else $\alpha x$, $\alpha$ learned",
-                            nn.leaky_relu, nn.leaky_relu_derivative,
-                            True, 0.25, "(-inf, inf)", (-1.5, 4.0)),
-    "elu": ActivationSpec("ELU", r"$x$ if $x > 0$ else $\alpha (e^x - 1)$",
-                          nn.elu, nn.elu_derivative,
-                          True, 1.0, "(-alpha, inf)", (-1.5, 4.0)),
+    "step": ActivationSpec(
+        "step",
+        r"$1$ if $x > 0$ else $0$",
+        lambda x, a: nn.step(x),
+        lambda x, a: nn.step_derivative(x),
+        False,
+        0.0,
+        "{0, 1}",
+        (-0.3, 1.3),
+    ),
+    "sigmoid": ActivationSpec(
+        "sigmoid",
+        r"$\sigma(x) = 1 / (1 + e^{-x})$",
+        lambda x, a: nn.sigmoid(x),
+        lambda x, a: nn.sigmoid_derivative(x),
+        False,
+        0.0,
+        "(0, 1)",
+        (-0.3, 1.3),
+    ),
+    "tanh": ActivationSpec(
+        "tanh",
+        r"$\tanh(x)$",
+        lambda x, a: nn.tanh(x),
+        lambda x, a: nn.tanh_derivative(x),
+        False,
+        0.0,
+        "(-1, 1)",
+        (-1.3, 1.3),
+    ),
+    "relu": ActivationSpec(
+        "ReLU",
+        r"$\max(x, 0)$",
+        lambda x, a: nn.relu(x),
+        lambda x, a: nn.relu_derivative(x),
+        False,
+        0.0,
+        "[0, inf)",
+        (-1.5, 4.0),
+    ),
+    "leaky_relu": ActivationSpec(
+        "Leaky ReLU",
+        r"$x$ if $x > 0$ else $\alpha x$",
+        nn.leaky_relu,
+        nn.leaky_relu_derivative,
+        True,
+        0.01,
+        "(-inf, inf)",
+        (-1.5, 4.0),
+    ),
+    "prelu": ActivationSpec(
+        "PReLU",
+        r"$x$ if $x > 0$ else $\alpha x$, $\alpha$ learned",
+        nn.leaky_relu,
+        nn.leaky_relu_derivative,
+        True,
+        0.25,
+        "(-inf, inf)",
+        (-1.5, 4.0),
+    ),
+    "elu": ActivationSpec(
+        "ELU",
+        r"$x$ if $x > 0$ else $\alpha (e^x - 1)$",
+        nn.elu,
+        nn.elu_derivative,
+        True,
+        1.0,
+        "(-alpha, inf)",
+        (-1.5, 4.0),
+    ),
 }
 
 
@@ -64,9 +113,16 @@ def _spec(name, func: str) -> ActivationSpec:
     return ACTIVATIONS[name]
 
 
-def plot_activation(name: str, *, alpha: float | None = None, x=None, ax: Axes | None = None,
-                    derivative: bool = True, mark: float | None = None,
-                    title: str | None = None) -> Axes:
+def plot_activation(
+    name: str,
+    *,
+    alpha: float | None = None,
+    x=None,
+    ax: Axes | None = None,
+    derivative: bool = True,
+    mark: float | None = None,
+    title: str | None = None,
+) -> Axes:
     """An activation ``f`` (solid) and its derivative ``f'`` (dashed) on the same axes.
 
     Parameters
@@ -94,8 +150,9 @@ def plot_activation(name: str, *, alpha: float | None = None, x=None, ax: Axes |
     ax.axvline(0, color="0.7", linewidth=0.8)
     ax.plot(xs, spec.f(xs, a), color=CLASS_COLORS[0], linewidth=2.5, label="$f(x)$")
     if derivative:
-        ax.plot(xs, spec.df(xs, a), color=CLASS_COLORS[1], linewidth=2, linestyle="--",
-                label="$f'(x)$")
+        ax.plot(
+            xs, spec.df(xs, a), color=CLASS_COLORS[1], linewidth=2, linestyle="--", label="$f'(x)$"
+        )
     if mark is not None:
         x0 = as_scalar(mark, "plot_activation", "mark")
         p = np.array([x0])
@@ -116,9 +173,15 @@ def plot_activation(name: str, *, alpha: float | None = None, x=None, ax: Axes |
     return ax
 
 
-def plot_probabilities(probs, labels: Sequence[str], *, ax: Axes | None = None,
-                       title: str | None = None, ylabel: str = "probability",
-                       color: str | None = None) -> Axes:
+def plot_probabilities(
+    probs,
+    labels: Sequence[str],
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    ylabel: str = "probability",
+    color: str | None = None,
+) -> Axes:
     """A bar per class with its probability written on top.
 
     Parameters
@@ -129,8 +192,10 @@ def plot_probabilities(probs, labels: Sequence[str], *, ax: Axes | None = None,
     """
     p = as_float_vector(probs, "plot_probabilities", "probs")
     if isinstance(labels, str) or len(labels) != p.shape[0]:
-        raise ValueError(f"plot_probabilities: labels must be a sequence of {p.shape[0]} names "
-                         f"(one per probability), got {labels!r}")
+        raise ValueError(
+            f"plot_probabilities: labels must be a sequence of {p.shape[0]} names "
+            f"(one per probability), got {labels!r}"
+        )
     if not np.all(np.isfinite(p)) or p.min() < 0 or p.max() > 1:
         raise ValueError(f"plot_probabilities: probs must be finite numbers in [0, 1], got {p}")
     ax = _axes(ax, figsize=(4.5, 3.5))

@@ -11,7 +11,10 @@ from utils._validate import as_count, as_float_vector
 from utils.plots._core import _axes, plot_curves, plot_decision_regions
 
 __all__ = [
-    "plot_boundary_snapshots", "plot_graph", "plot_gradcheck_errors", "plot_training_state",
+    "plot_boundary_snapshots",
+    "plot_graph",
+    "plot_gradcheck_errors",
+    "plot_training_state",
 ]
 
 _VALUE_COLOR = "#1a7f37"  # forward values: green
@@ -19,8 +22,14 @@ _GRAD_COLOR = "#c62828"  # gradients: red
 _KIND_FACE = {"input": "#e8f0fe", "op": "#fff4e0", "output": "#e8f5e9", "layer": "#f3e5f5"}
 
 
-def plot_graph(nodes: dict, edges: Sequence, *, ax: Axes | None = None,
-               title: str | None = None, value_fmt: str = "{:.2f}") -> Axes:
+def plot_graph(
+    nodes: dict,
+    edges: Sequence,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    value_fmt: str = "{:.2f}",
+) -> Axes:
     """Draw a computational graph: boxes for nodes, arrows for edges, values and gradients.
 
     Parameters
@@ -47,8 +56,9 @@ def plot_graph(nodes: dict, edges: Sequence, *, ax: Axes | None = None,
             raise ValueError(f"plot_graph: node {name!r} has pos {spec['pos']!r}; expected (x, y)")
         kind = spec.get("kind", "op")
         if kind not in _KIND_FACE:
-            raise ValueError(f"plot_graph: node {name!r} has kind {kind!r}; expected one of "
-                             f"{sorted(_KIND_FACE)}")
+            raise ValueError(
+                f"plot_graph: node {name!r} has kind {kind!r}; expected one of {sorted(_KIND_FACE)}"
+            )
         pos[name] = p
     ax = _axes(ax, figsize=(8, 4))
 
@@ -57,32 +67,69 @@ def plot_graph(nodes: dict, edges: Sequence, *, ax: Axes | None = None,
 
     for edge in edges:
         if not isinstance(edge, tuple | list) or len(edge) not in (2, 3):
-            raise ValueError(f"plot_graph: an edge must be (src, dst) or (src, dst, label), "
-                             f"got {edge!r}")
+            raise ValueError(
+                f"plot_graph: an edge must be (src, dst) or (src, dst, label), got {edge!r}"
+            )
         for end in edge[:2]:
             if end not in pos:
                 raise ValueError(f"plot_graph: edge {edge!r} names an unknown node {end!r}")
     boxes = {}
     for name, spec in nodes.items():
         x, y = pos[name]
-        boxes[name] = ax.text(x, y, str(spec.get("label", name)), ha="center", va="center",
-                              fontsize=12, zorder=3,
-                              bbox={"boxstyle": "round,pad=0.45", "ec": "0.3",
-                                    "fc": _KIND_FACE[spec.get("kind", "op")]})
+        boxes[name] = ax.text(
+            x,
+            y,
+            str(spec.get("label", name)),
+            ha="center",
+            va="center",
+            fontsize=12,
+            zorder=3,
+            bbox={
+                "boxstyle": "round,pad=0.45",
+                "ec": "0.3",
+                "fc": _KIND_FACE[spec.get("kind", "op")],
+            },
+        )
         if spec.get("value") is not None:
-            ax.text(x, y + 0.32, fmt(spec["value"]), ha="center", va="bottom", fontsize=11,
-                    color=_VALUE_COLOR, fontweight="bold")
+            ax.text(
+                x,
+                y + 0.32,
+                fmt(spec["value"]),
+                ha="center",
+                va="bottom",
+                fontsize=11,
+                color=_VALUE_COLOR,
+                fontweight="bold",
+            )
         if spec.get("grad") is not None:
-            ax.text(x, y - 0.32, fmt(spec["grad"]), ha="center", va="top", fontsize=11,
-                    color=_GRAD_COLOR, fontweight="bold")
+            ax.text(
+                x,
+                y - 0.32,
+                fmt(spec["grad"]),
+                ha="center",
+                va="top",
+                fontsize=11,
+                color=_GRAD_COLOR,
+                fontweight="bold",
+            )
     for edge in edges:
         src, dst = edge[0], edge[1]
         # Clipped to the two boxes, so the arrow head touches the destination's border.
-        ax.annotate("", xy=pos[dst], xytext=pos[src],
-                    arrowprops={"arrowstyle": "-|>", "color": "0.35", "lw": 1.4,
-                                "mutation_scale": 16, "shrinkA": 1, "shrinkB": 1,
-                                "patchA": boxes[src].get_bbox_patch(),
-                                "patchB": boxes[dst].get_bbox_patch()})
+        ax.annotate(
+            "",
+            xy=pos[dst],
+            xytext=pos[src],
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": "0.35",
+                "lw": 1.4,
+                "mutation_scale": 16,
+                "shrinkA": 1,
+                "shrinkB": 1,
+                "patchA": boxes[src].get_bbox_patch(),
+                "patchB": boxes[dst].get_bbox_patch(),
+            },
+        )
         if len(edge) == 3 and edge[2]:
             mid = (pos[src] + pos[dst]) / 2
             ax.text(*mid, str(edge[2]), fontsize=10, color="0.3", ha="center", va="bottom")
@@ -98,15 +145,22 @@ def plot_graph(nodes: dict, edges: Sequence, *, ax: Axes | None = None,
     if has_values or has_grads:
         ax.plot([], [], "s", color=_VALUE_COLOR, label="forward value (above)")
         ax.plot([], [], "s", color=_GRAD_COLOR, label="gradient of the output (below)")
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=10,
-                  frameon=False)
+        ax.legend(
+            loc="lower center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=10, frameon=False
+        )
     if title:
         ax.set_title(title)
     return ax
 
 
-def plot_gradcheck_errors(errors: dict, *, ax: Axes | None = None, title: str | None = None,
-                          correct: float = 1e-7, bug: float = 1e-2) -> Axes:
+def plot_gradcheck_errors(
+    errors: dict,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    correct: float = 1e-7,
+    bug: float = 1e-2,
+) -> Axes:
     """Relative errors of gradient checks, one column of dots per check, on a log scale.
 
     Bands mark what the numbers mean in float64: below ``correct`` (green) the backward
@@ -118,8 +172,9 @@ def plot_gradcheck_errors(errors: dict, *, ax: Axes | None = None, title: str | 
         For each check, the relative error of every gradient entry (any shape; flattened).
     """
     if not isinstance(errors, dict) or not errors:
-        raise TypeError("plot_gradcheck_errors: errors must be a non-empty dict "
-                        "{label: relative errors}")
+        raise TypeError(
+            "plot_gradcheck_errors: errors must be a non-empty dict {label: relative errors}"
+        )
     if not (0 < correct < bug):
         raise ValueError(f"plot_gradcheck_errors: need 0 < correct < bug, got {correct}, {bug}")
     ax = _axes(ax, figsize=(7, 4))
@@ -130,30 +185,55 @@ def plot_gradcheck_errors(errors: dict, *, ax: Axes | None = None, title: str | 
     for k, (label, values) in enumerate(errors.items()):
         v = np.asarray(values, dtype=np.float64).ravel()
         if v.size == 0 or np.any(v < 0) or not np.all(np.isfinite(v)):
-            raise ValueError(f"plot_gradcheck_errors: errors[{label!r}] must be finite, "
-                             "non-negative and not empty")
+            raise ValueError(
+                f"plot_gradcheck_errors: errors[{label!r}] must be finite, "
+                "non-negative and not empty"
+            )
         jitter = np.linspace(-0.2, 0.2, v.size) if v.size > 1 else np.zeros(1)
-        ax.scatter(k + jitter, np.maximum(v, floor), s=22, zorder=3, edgecolors="k",
-                   linewidths=0.4, label=f"{label}: max {v.max():.1e}")
+        ax.scatter(
+            k + jitter,
+            np.maximum(v, floor),
+            s=22,
+            zorder=3,
+            edgecolors="k",
+            linewidths=0.4,
+            label=f"{label}: max {v.max():.1e}",
+        )
     ax.set_yscale("log")
     ax.set_ylim(floor / 10, 1e6)  # room above the dots for the legend
     ax.set_xticks(range(len(errors)))
     ax.set_xticklabels([str(k) for k in errors], fontsize=11)
     ax.set_xlim(-0.6, len(errors) - 0.4)
     ax.set_ylabel("relative error per entry")
-    ax.text(len(errors) - 0.45, correct / 30, "correct", ha="right", va="top", fontsize=10,
-            color="#1b5e20")
-    ax.text(len(errors) - 0.45, bug / 30, "look closer", ha="right", va="top", fontsize=10,
-            color="#7a5c00")
-    ax.text(len(errors) - 0.45, bug * 30, "bug", ha="right", va="bottom", fontsize=10,
-            color="#b71c1c")
+    ax.text(
+        len(errors) - 0.45,
+        correct / 30,
+        "correct",
+        ha="right",
+        va="top",
+        fontsize=10,
+        color="#1b5e20",
+    )
+    ax.text(
+        len(errors) - 0.45,
+        bug / 30,
+        "look closer",
+        ha="right",
+        va="top",
+        fontsize=10,
+        color="#7a5c00",
+    )
+    ax.text(
+        len(errors) - 0.45, bug * 30, "bug", ha="right", va="bottom", fontsize=10, color="#b71c1c"
+    )
     ax.legend(loc="upper center", ncol=min(len(errors), 3), fontsize=9, framealpha=0.9)
     ax.set_title(title or "Gradient check: |a - b| / max(|a|, |b|, eps)")
     return ax
 
 
-def plot_boundary_snapshots(snapshots: Sequence, X, y, *, axes: Sequence[Axes] | None = None,
-                            resolution: int = 80) -> list[Axes]:
+def plot_boundary_snapshots(
+    snapshots: Sequence, X, y, *, axes: Sequence[Axes] | None = None, resolution: int = 80
+) -> list[Axes]:
     """Decision regions of a classifier at several moments of training, side by side.
 
     Parameters
@@ -166,8 +246,9 @@ def plot_boundary_snapshots(snapshots: Sequence, X, y, *, axes: Sequence[Axes] |
         Grid points per axis (80 is smooth enough and fast).
     """
     if not isinstance(snapshots, list | tuple) or not snapshots:
-        raise TypeError("plot_boundary_snapshots: snapshots must be a non-empty list of "
-                        "(title, predict)")
+        raise TypeError(
+            "plot_boundary_snapshots: snapshots must be a non-empty list of (title, predict)"
+        )
     for i, item in enumerate(snapshots):
         if not (isinstance(item, tuple | list) and len(item) == 2 and callable(item[1])):
             raise TypeError(f"plot_boundary_snapshots: snapshots[{i}] must be (title, predict)")
@@ -179,8 +260,9 @@ def plot_boundary_snapshots(snapshots: Sequence, X, y, *, axes: Sequence[Axes] |
         axes = np.atleast_1d(axes)
     axes = list(axes)
     if len(axes) != len(snapshots):
-        raise ValueError(f"plot_boundary_snapshots: got {len(axes)} axes for "
-                         f"{len(snapshots)} snapshots")
+        raise ValueError(
+            f"plot_boundary_snapshots: got {len(axes)} axes for {len(snapshots)} snapshots"
+        )
     for ax, (title, predict) in zip(axes, snapshots, strict=True):
         plot_decision_regions(predict, X, y, ax=ax, resolution=resolution, title=str(title))
         ax.set_xlabel("$x_1$")
@@ -189,9 +271,17 @@ def plot_boundary_snapshots(snapshots: Sequence, X, y, *, axes: Sequence[Axes] |
     return axes
 
 
-def plot_training_state(predict: Callable, X, y, losses, epoch: int, *,
-                        axes: Sequence[Axes] | None = None, resolution: int = 80,
-                        title: str | None = None) -> tuple[Axes, Axes]:
+def plot_training_state(
+    predict: Callable,
+    X,
+    y,
+    losses,
+    epoch: int,
+    *,
+    axes: Sequence[Axes] | None = None,
+    resolution: int = 80,
+    title: str | None = None,
+) -> tuple[Axes, Axes]:
     """One moment of training: the decision regions, and the loss curve with the moment marked.
 
     Parameters
@@ -211,20 +301,31 @@ def plot_training_state(predict: Callable, X, y, losses, epoch: int, *,
         The regions (left) and the loss curve (right).
     """
     losses = as_float_vector(losses, "plot_training_state", "losses")
-    if isinstance(epoch, bool) or not isinstance(epoch, int | np.integer) \
-            or not 0 <= epoch < losses.size:
-        raise ValueError(f"plot_training_state: epoch must be an int in [0, {losses.size - 1}], "
-                         f"got {epoch!r}")
+    if (
+        isinstance(epoch, bool)
+        or not isinstance(epoch, int | np.integer)
+        or not 0 <= epoch < losses.size
+    ):
+        raise ValueError(
+            f"plot_training_state: epoch must be an int in [0, {losses.size - 1}], got {epoch!r}"
+        )
     if axes is None:
         import matplotlib.pyplot as plt
 
         _, axes = plt.subplots(1, 2, figsize=(10, 4))
     ax_regions, ax_loss = axes
-    plot_decision_regions(predict, X, y, ax=ax_regions, resolution=resolution,
-                          title=title or f"epoch {epoch}")
+    plot_decision_regions(
+        predict, X, y, ax=ax_regions, resolution=resolution, title=title or f"epoch {epoch}"
+    )
     shown = np.where(np.isfinite(losses), losses, np.nan)
-    plot_curves(np.arange(losses.size), {"training loss": shown}, ax=ax_loss, xlabel="epoch",
-                ylabel="cross-entropy loss", title="loss while learning")
+    plot_curves(
+        np.arange(losses.size),
+        {"training loss": shown},
+        ax=ax_loss,
+        xlabel="epoch",
+        ylabel="cross-entropy loss",
+        title="loss while learning",
+    )
     ax_loss.plot([epoch], [shown[epoch]], "o", color="#d62728", ms=9, zorder=3)
     ax_loss.axvline(epoch, color="#d62728", lw=1, alpha=0.5)
     top = np.nanmax(shown) if np.any(np.isfinite(shown)) else 1.0

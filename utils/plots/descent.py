@@ -18,17 +18,17 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 
+from utils.plots._core import _axes
+
 __all__ = [
-    "plot_epoch_batches", "plot_gradient_arrows", "plot_path_1d", "plot_path_2d", "plot_surface",
+    "plot_epoch_batches",
+    "plot_gradient_arrows",
+    "plot_path_1d",
+    "plot_path_2d",
+    "plot_surface",
 ]
 
 _PATH_COLOR = "#d62728"
-
-
-def _axes(ax: Axes | None, figsize=(5.5, 4.2)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _callable(f, func: str, name: str = "f") -> Callable:
@@ -41,7 +41,9 @@ def _limits(lim, func: str, name: str) -> tuple[float, float]:
     try:
         lo, hi = (float(v) for v in lim)
     except (TypeError, ValueError):
-        raise TypeError(f"{func}: {name} must be a pair (low, high) of numbers, got {lim!r}") from None
+        raise TypeError(
+            f"{func}: {name} must be a pair (low, high) of numbers, got {lim!r}"
+        ) from None
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         raise ValueError(f"{func}: {name} must satisfy low < high (finite), got {(lo, hi)}")
     return lo, hi
@@ -52,7 +54,9 @@ def _finite_path(path, dim: int, func: str) -> np.ndarray:
     try:
         arr = np.asarray(path, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{func}: path must be an array of numbers, got {type(path).__name__}") from None
+        raise TypeError(
+            f"{func}: path must be an array of numbers, got {type(path).__name__}"
+        ) from None
     want = "(K,)" if dim == 1 else "(K, 2)"
     if (dim == 1 and arr.ndim != 1) or (dim == 2 and (arr.ndim != 2 or arr.shape[1] != 2)):
         raise ValueError(f"{func}: path must have shape {want}, got {arr.shape}")
@@ -70,14 +74,24 @@ def _grid(f, xlim, ylim, resolution: int):
     with np.errstate(all="ignore"):
         Z = np.asarray(f(W1, W2), dtype=np.float64)
     if Z.shape != W1.shape:
-        raise ValueError(f"f(w1, w2) must return an array of the grid's shape {W1.shape} "
-                         f"(use NumPy operations), got {Z.shape}")
+        raise ValueError(
+            f"f(w1, w2) must return an array of the grid's shape {W1.shape} "
+            f"(use NumPy operations), got {Z.shape}"
+        )
     return W1, W2, Z
 
 
-def plot_path_1d(f: Callable, path, *, ax: Axes | None = None, xlim=None,
-                 title: str | None = None, label: str | None = "path", color: str | None = None,
-                 curve: bool = True) -> Axes:
+def plot_path_1d(
+    f: Callable,
+    path,
+    *,
+    ax: Axes | None = None,
+    xlim=None,
+    title: str | None = None,
+    label: str | None = "path",
+    color: str | None = None,
+    curve: bool = True,
+) -> Axes:
     """Draw a 1-D loss ``f(w)`` and the points ``path`` that gradient descent visited.
 
     Parameters
@@ -100,7 +114,7 @@ def plot_path_1d(f: Callable, path, *, ax: Axes | None = None, xlim=None,
         pad = 0.15 * (hi - lo) + 0.5
         xlim = (lo - pad, hi + pad)
     xlim = _limits(xlim, "plot_path_1d", "xlim")
-    ax = _axes(ax)
+    ax = _axes(ax, figsize=(5.5, 4.2))
     if curve:
         ws = np.linspace(*xlim, 300)
         with np.errstate(all="ignore"):
@@ -119,11 +133,20 @@ def plot_path_1d(f: Callable, path, *, ax: Axes | None = None, xlim=None,
     return ax
 
 
-def plot_path_2d(f: Callable, path, *, ax: Axes | None = None, xlim=(-3.0, 3.0),
-                 ylim=(-3.0, 3.0), levels: int | Sequence[float] = 15,
-                 title: str | None = None, label: str | None = "path",
-                 color: str | None = None, contours: bool = True,
-                 resolution: int = 80) -> Axes:
+def plot_path_2d(
+    f: Callable,
+    path,
+    *,
+    ax: Axes | None = None,
+    xlim=(-3.0, 3.0),
+    ylim=(-3.0, 3.0),
+    levels: int | Sequence[float] = 15,
+    title: str | None = None,
+    label: str | None = "path",
+    color: str | None = None,
+    contours: bool = True,
+    resolution: int = 80,
+) -> Axes:
     """Draw contour lines of a 2-D loss ``f(w1, w2)`` and a descent path on top.
 
     Parameters
@@ -145,7 +168,7 @@ def plot_path_2d(f: Callable, path, *, ax: Axes | None = None, xlim=(-3.0, 3.0),
     pts = _finite_path(path, 2, "plot_path_2d")
     xlim = _limits(xlim, "plot_path_2d", "xlim")
     ylim = _limits(ylim, "plot_path_2d", "ylim")
-    ax = _axes(ax)
+    ax = _axes(ax, figsize=(5.5, 4.2))
     if contours:
         W1, W2, Z = _grid(f, xlim, ylim, int(resolution))
         ax.contour(W1, W2, Z, levels=levels, cmap="viridis", linewidths=1)
@@ -162,9 +185,16 @@ def plot_path_2d(f: Callable, path, *, ax: Axes | None = None, xlim=(-3.0, 3.0),
     return ax
 
 
-def plot_gradient_arrows(f: Callable, grad: Callable, *, ax: Axes | None = None,
-                         xlim=(-3.0, 3.0), ylim=(-3.0, 3.0), n: int = 9,
-                         title: str | None = "The gradient points uphill") -> Axes:
+def plot_gradient_arrows(
+    f: Callable,
+    grad: Callable,
+    *,
+    ax: Axes | None = None,
+    xlim=(-3.0, 3.0),
+    ylim=(-3.0, 3.0),
+    n: int = 9,
+    title: str | None = "The gradient points uphill",
+) -> Axes:
     """Contour lines of ``f`` with the gradient drawn as arrows on an ``n`` by ``n`` grid.
 
     Parameters
@@ -181,19 +211,31 @@ def plot_gradient_arrows(f: Callable, grad: Callable, *, ax: Axes | None = None,
     ylim = _limits(ylim, "plot_gradient_arrows", "ylim")
     if not isinstance(n, int | np.integer) or n < 2:
         raise ValueError(f"plot_gradient_arrows: n must be an int >= 2, got {n!r}")
-    ax = _axes(ax)
+    ax = _axes(ax, figsize=(5.5, 4.2))
     W1, W2, Z = _grid(f, xlim, ylim, 80)
     cs = ax.contour(W1, W2, Z, levels=12, cmap="viridis", linewidths=1)
     ax.clabel(cs, fontsize=9, fmt="%.1f")
     A1, A2 = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
     G1, G2 = (np.asarray(g, dtype=np.float64) for g in grad(A1, A2))
     if G1.shape != A1.shape or G2.shape != A1.shape:
-        raise ValueError("plot_gradient_arrows: grad(W1, W2) must return two arrays of the "
-                         f"grid's shape {A1.shape}")
+        raise ValueError(
+            "plot_gradient_arrows: grad(W1, W2) must return two arrays of the "
+            f"grid's shape {A1.shape}"
+        )
     norm = np.hypot(G1, G2)
     norm[norm == 0] = 1.0
-    ax.quiver(A1, A2, G1 / norm, G2 / norm, color=_PATH_COLOR, angles="xy", pivot="tail",
-              scale=n * 1.6, width=0.006, label="gradient (uphill)")
+    ax.quiver(
+        A1,
+        A2,
+        G1 / norm,
+        G2 / norm,
+        color=_PATH_COLOR,
+        angles="xy",
+        pivot="tail",
+        scale=n * 1.6,
+        width=0.006,
+        label="gradient (uphill)",
+    )
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
@@ -204,9 +246,17 @@ def plot_gradient_arrows(f: Callable, grad: Callable, *, ax: Axes | None = None,
     return ax
 
 
-def plot_surface(f: Callable, *, ax: Axes | None = None, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
-                 resolution: int = 50, path=None, title: str | None = None,
-                 zlabel: str = "loss") -> Axes:
+def plot_surface(
+    f: Callable,
+    *,
+    ax: Axes | None = None,
+    xlim=(-2.0, 2.0),
+    ylim=(-2.0, 2.0),
+    resolution: int = 50,
+    path=None,
+    title: str | None = None,
+    zlabel: str = "loss",
+) -> Axes:
     """A 2-D loss ``f(w1, w2)`` as a 3-D surface, with an optional path lifted onto it.
 
     Parameters
@@ -222,14 +272,19 @@ def plot_surface(f: Callable, *, ax: Axes | None = None, xlim=(-2.0, 2.0), ylim=
         fig = plt.figure(figsize=(6, 4.5))
         ax = fig.add_subplot(projection="3d")
     elif getattr(ax, "name", "") != "3d":
-        raise ValueError("plot_surface: ax must be a 3-D Axes "
-                         "(fig.add_subplot(projection='3d')), got a 2-D one")
+        raise ValueError(
+            "plot_surface: ax must be a 3-D Axes (fig.add_subplot(projection='3d')), got a 2-D one"
+        )
     W1, W2, Z = _grid(f, xlim, ylim, int(resolution))
     ax.plot_surface(W1, W2, Z, cmap="viridis", alpha=0.8, linewidth=0, antialiased=True)
     if path is not None:
         pts = _finite_path(path, 2, "plot_surface")
-        inside = ((pts[:, 0] >= xlim[0]) & (pts[:, 0] <= xlim[1])
-                  & (pts[:, 1] >= ylim[0]) & (pts[:, 1] <= ylim[1]))
+        inside = (
+            (pts[:, 0] >= xlim[0])
+            & (pts[:, 0] <= xlim[1])
+            & (pts[:, 1] >= ylim[0])
+            & (pts[:, 1] <= ylim[1])
+        )
         pts = pts[np.cumprod(inside).astype(bool)]
         if len(pts):
             z = np.asarray(f(pts[:, 0], pts[:, 1]), dtype=np.float64)
@@ -242,8 +297,9 @@ def plot_surface(f: Callable, *, ax: Axes | None = None, xlim=(-2.0, 2.0), ylim=
     return ax
 
 
-def plot_epoch_batches(epochs: Sequence[Sequence], n: int, *, ax: Axes | None = None,
-                       title: str | None = None) -> Axes:
+def plot_epoch_batches(
+    epochs: Sequence[Sequence], n: int, *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
     """Which mini-batch each sample was in, one row per epoch.
 
     Parameters
@@ -266,23 +322,32 @@ def plot_epoch_batches(epochs: Sequence[Sequence], n: int, *, ax: Axes | None = 
         seen = np.zeros(n, dtype=np.int64)
         for k, idx in enumerate(batches, start=1):
             idx = np.asarray(idx).ravel()
-            if idx.size and (not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0
-                             or idx.max() >= n):
-                raise ValueError(f"plot_epoch_batches: epoch {e} batch {k} holds indices "
-                                 f"outside 0..{n - 1}")
+            if idx.size and (
+                not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0 or idx.max() >= n
+            ):
+                raise ValueError(
+                    f"plot_epoch_batches: epoch {e} batch {k} holds indices outside 0..{n - 1}"
+                )
             grid[e, idx] = k
             np.add.at(seen, idx, 1)
         bad[e] = seen != 1
     ax = _axes(ax, figsize=(min(0.45 * n + 2, 14), 0.6 * len(epochs) + 1.6))
     n_batches = max(int(grid.max()), 1)
     colors = plt.get_cmap("tab10")(np.arange(n_batches) % 10)
-    ax.imshow(grid - 1, cmap=ListedColormap(colors), vmin=-0.5, vmax=n_batches - 0.5,
-              aspect="auto")
+    ax.imshow(grid - 1, cmap=ListedColormap(colors), vmin=-0.5, vmax=n_batches - 0.5, aspect="auto")
     for e in range(grid.shape[0]):
         for i in range(n):
             text = "x" if bad[e, i] else str(grid[e, i])
-            ax.text(i, e, text, ha="center", va="center", fontsize=10,
-                    color="red" if bad[e, i] else "white", fontweight="bold")
+            ax.text(
+                i,
+                e,
+                text,
+                ha="center",
+                va="center",
+                fontsize=10,
+                color="red" if bad[e, i] else "white",
+                fontweight="bold",
+            )
     ax.set_xticks(np.arange(n))
     ax.set_yticks(np.arange(len(epochs)), [f"epoch {e + 1}" for e in range(len(epochs))])
     ax.set_xlabel("sample index (the number is the iteration of the epoch that used it)")

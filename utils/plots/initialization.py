@@ -1,87 +1,33 @@
 """Figures of the weight-initialization chapter.
 
 - :func:`plot_activation_histograms`: one histogram per layer, side by side, for the
-  activations of a deep stack (the experiment of chapter 07);
-- :func:`plot_histogram_grid`: the same, one row per initializer;
+  activations of a deep stack (the experiment of chapter 07,
+  :func:`utils.experiments.initialization.layer_activations`);
+- :func:`plot_histogram_grid`: the same, one row per initializer (x-ranges in
+  :data:`HIST_RANGES`);
 - :func:`plot_weight_matrix`: a weight matrix as a colour grid (identical columns show the
   symmetry left by a constant initialization).
-
-Also the choices the experiment compares: :data:`EXPERIMENT_INITS` (initializers by label,
-including the often-seen wrong formula :func:`misquoted_glorot`), :data:`HISTOGRAM_ACTIVATIONS` and
-:data:`HIST_RANGES`, and :func:`layer_activations`, the experiment itself.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from utils import nn
-from utils.checks.ch07 import _layer_activations
-from utils.plots._core import _axes
+from utils.plots._core import _axes, draw_histogram_panel
 
 __all__ = [
-    "HISTOGRAM_ACTIVATIONS", "EXPERIMENT_INITS", "HIST_RANGES", "layer_activations", "misquoted_glorot",
-    "plot_activation_histograms", "plot_histogram_grid", "plot_weight_matrix",
+    "HIST_RANGES",
+    "plot_activation_histograms",
+    "plot_histogram_grid",
+    "plot_weight_matrix",
 ]
-
-
-def misquoted_glorot(fan_in: int, fan_out: int, *, rng: np.random.Generator) -> np.ndarray:
-    """A formula often seen in study notes and blog posts, std ``2 / sqrt(fan_in + fan_out)``: NOT Glorot's.
-
-    Kept only to show how far it is from ``sqrt(2 / (fan_in + fan_out))``.
-    """
-    return (2.0 / np.sqrt(fan_in + fan_out)) * rng.standard_normal((fan_in, fan_out))
-
-
-#: The initializers of the histogram experiment, by label.
-EXPERIMENT_INITS = {
-    "std 1": functools.partial(nn.normal, std=1.0),
-    "std 0.01": functools.partial(nn.normal, std=0.01),
-    "Xavier": nn.xavier_normal,
-    "He": nn.he_normal,
-    "2/sqrt(n+m), misquoted": misquoted_glorot,
-}
-
-#: The activations of the experiment, by name.
-HISTOGRAM_ACTIVATIONS = {"sigmoid": nn.sigmoid, "tanh": nn.tanh, "relu": nn.relu}
 
 #: The x-range of each activation's histograms (ReLU outputs beyond 4 land in the last bin).
 HIST_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, 4.0)}
-
-
-def layer_activations(X, init, activation, *, n_layers: int = 5, width: int = 100,
-                      rng: np.random.Generator) -> list[np.ndarray]:
-    """The activations of each layer of a deep stack without biases.
-
-    Layer k computes ``H_k = activation(H_{k-1} @ W_k)`` with ``H_0 = X`` and
-    ``W_k = init(H_{k-1}.shape[1], width, rng=rng)``.
-
-    Parameters
-    ----------
-    X : numpy.ndarray, shape (N, D)
-    init : callable
-        ``init(fan_in, fan_out, rng=rng) -> W`` of shape (fan_in, fan_out).
-    activation : callable
-        Elementwise, e.g. ``nn.sigmoid``.
-    n_layers, width : int
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    list of numpy.ndarray
-        ``n_layers`` arrays of shape (N, width).
-    """
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2:
-        raise ValueError(f"layer_activations: X must have shape (N, D), got {X.shape}")
-    if not callable(init) or not callable(activation):
-        raise TypeError("layer_activations: init and activation must be callables")
-    return _layer_activations(X, init, activation, n_layers=n_layers, width=width, rng=rng)
 
 
 def _row_axes(n: int, axes, figsize) -> Sequence[Axes]:
@@ -89,14 +35,21 @@ def _row_axes(n: int, axes, figsize) -> Sequence[Axes]:
         _, axes = plt.subplots(1, n, figsize=figsize, sharey=True)
     axes = list(np.ravel(axes))
     if len(axes) != n:
-        raise ValueError(f"plot_activation_histograms: need {n} axes (one per layer), "
-                         f"got {len(axes)}")
+        raise ValueError(
+            f"plot_activation_histograms: need {n} axes (one per layer), got {len(axes)}"
+        )
     return axes
 
 
-def plot_activation_histograms(activations, *, axes=None, value_range=(0.0, 1.0),
-                               bins: int = 30, label: str | None = None,
-                               layer_titles: bool = True) -> list[Axes]:
+def plot_activation_histograms(
+    activations,
+    *,
+    axes=None,
+    value_range=(0.0, 1.0),
+    bins: int = 30,
+    label: str | None = None,
+    layer_titles: bool = True,
+) -> list[Axes]:
     """One histogram per layer, side by side: the fraction of values in each bin.
 
     Values outside ``value_range`` are counted in the first or last bin, so an exploding
@@ -120,25 +73,28 @@ def plot_activation_histograms(activations, *, axes=None, value_range=(0.0, 1.0)
     -------
     list of Axes
     """
-    if isinstance(activations, np.ndarray) or not isinstance(activations, Sequence) \
-            or len(activations) == 0:
-        raise TypeError("plot_activation_histograms: activations must be a non-empty list of "
-                        f"arrays (one per layer), got {type(activations).__name__}")
+    if (
+        isinstance(activations, np.ndarray)
+        or not isinstance(activations, Sequence)
+        or len(activations) == 0
+    ):
+        raise TypeError(
+            "plot_activation_histograms: activations must be a non-empty list of "
+            f"arrays (one per layer), got {type(activations).__name__}"
+        )
     lo, hi = (float(v) for v in value_range)
     if not hi > lo:
-        raise ValueError(f"plot_activation_histograms: value_range must be (low, high) with "
-                         f"low < high, got {value_range}")
+        raise ValueError(
+            f"plot_activation_histograms: value_range must be (low, high) with "
+            f"low < high, got {value_range}"
+        )
     axes = _row_axes(len(activations), axes, figsize=(2.6 * len(activations), 2.6))
     edges = np.linspace(lo, hi, bins + 1)
     for k, (ax, values) in enumerate(zip(axes, activations, strict=True), start=1):
-        v = np.asarray(values, dtype=np.float64).ravel()
-        finite = v[np.isfinite(v)]
-        counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
-        ax.stairs(counts / max(v.size, 1), edges, fill=True, color="C0", alpha=0.8)
-        std = float(finite.std()) if finite.size else float("nan")
+        _, std, _ = draw_histogram_panel(ax, values, edges)
         text = f"std {std:.2g}"
         if lo == 0.0:
-            text += f"\nzeros {100 * np.mean(v == 0):.0f}%"
+            text += f"\nzeros {100 * np.mean(np.asarray(values) == 0):.0f}%"
         ax.text(0.97, 0.95, text, transform=ax.transAxes, ha="right", va="top", fontsize=10)
         ax.set_xlim(lo, hi)
         if layer_titles:
@@ -148,8 +104,9 @@ def plot_activation_histograms(activations, *, axes=None, value_range=(0.0, 1.0)
     return axes
 
 
-def plot_histogram_grid(results: dict, *, activation: str, fig=None, bins: int = 30,
-                        title: str | None = None):
+def plot_histogram_grid(
+    results: dict, *, activation: str, fig=None, bins: int = 30, title: str | None = None
+):
     """The histograms of each layer (columns) for each initializer (rows).
 
     Parameters
@@ -166,11 +123,15 @@ def plot_histogram_grid(results: dict, *, activation: str, fig=None, bins: int =
     numpy.ndarray of Axes, shape (rows, layers)
     """
     if activation not in HIST_RANGES:
-        raise ValueError(f"plot_histogram_grid: activation must be one of {list(HIST_RANGES)}, "
-                         f"got {activation!r}")
+        raise ValueError(
+            f"plot_histogram_grid: activation must be one of {list(HIST_RANGES)}, "
+            f"got {activation!r}"
+        )
     if not isinstance(results, dict) or not results:
-        raise TypeError("plot_histogram_grid: results must be a non-empty dict "
-                        "{initializer label: list of layer activations}")
+        raise TypeError(
+            "plot_histogram_grid: results must be a non-empty dict "
+            "{initializer label: list of layer activations}"
+        )
     n_layers = {len(v) for v in results.values()}
     if len(n_layers) != 1:
         raise ValueError("plot_histogram_grid: every row must have the same number of layers")
@@ -179,32 +140,52 @@ def plot_histogram_grid(results: dict, *, activation: str, fig=None, bins: int =
         fig = plt.figure(figsize=(2.5 * cols, 2.1 * rows + 0.6))
     axes = np.asarray(fig.subplots(rows, cols, sharex=True, squeeze=False))
     for r, (label, acts) in enumerate(results.items()):
-        plot_activation_histograms(acts, axes=axes[r], value_range=HIST_RANGES[activation],
-                                   bins=bins, label=label, layer_titles=(r == 0))
+        plot_activation_histograms(
+            acts,
+            axes=axes[r],
+            value_range=HIST_RANGES[activation],
+            bins=bins,
+            label=label,
+            layer_titles=(r == 0),
+        )
         for ax in axes[r]:
             ax.set_yticks([])
             if r < rows - 1:
                 ax.set_xlabel("")
     fig.suptitle(title or f"Activations of 5 layers of 100 {activation} units (1000 inputs)")
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12 if rows > 2 else 0.2,
-                        top=0.88 if rows > 2 else 0.78, wspace=0.08, hspace=0.25)
+    fig.subplots_adjust(
+        left=0.07,
+        right=0.98,
+        bottom=0.12 if rows > 2 else 0.2,
+        top=0.88 if rows > 2 else 0.78,
+        wspace=0.08,
+        hspace=0.25,
+    )
     return axes
 
 
-def plot_weight_matrix(W, *, ax: Axes | None = None, title: str | None = None,
-                       xlabel: str = "unit (column of W)",
-                       ylabel: str = "input (row of W)") -> Axes:
+def plot_weight_matrix(
+    W,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str = "unit (column of W)",
+    ylabel: str = "input (row of W)",
+) -> Axes:
     """A weight matrix of shape (fan_in, fan_out) as a colour grid with a colour bar.
 
     Identical columns (identical units) show as identical vertical stripes.
     """
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 2:
-        raise ValueError(f"plot_weight_matrix: W must be 2-D (fan_in, fan_out), got shape {W.shape}")
+        raise ValueError(
+            f"plot_weight_matrix: W must be 2-D (fan_in, fan_out), got shape {W.shape}"
+        )
     ax = _axes(ax, figsize=(5, 4))
     bound = float(np.max(np.abs(W))) or 1.0
-    image = ax.imshow(W, cmap="RdBu_r", vmin=-bound, vmax=bound, aspect="auto",
-                      interpolation="nearest")
+    image = ax.imshow(
+        W, cmap="RdBu_r", vmin=-bound, vmax=bound, aspect="auto", interpolation="nearest"
+    )
     ax.figure.colorbar(image, ax=ax, label="weight")
     if W.shape[1] <= 20:
         ax.set_xticks(range(W.shape[1]))

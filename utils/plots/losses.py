@@ -19,14 +19,23 @@ from utils._validate import as_float_vector, as_scalar
 from utils.plots._core import CLASS_COLORS, _axes
 
 __all__ = [
-    "plot_class_probabilities", "plot_fits", "plot_image_vector", "plot_loss_vs_logit",
-    "plot_probability_losses", "plot_regression_losses",
+    "plot_class_probabilities",
+    "plot_fits",
+    "plot_image_vector",
+    "plot_loss_vs_logit",
+    "plot_probability_losses",
+    "plot_regression_losses",
 ]
 
 #: The colours of the losses, the same in every figure of the chapter.
-LOSS_COLORS = {"MSE": CLASS_COLORS[0], "half MSE": "#17becf", "MAE": CLASS_COLORS[1],
-               "BCE": CLASS_COLORS[2], "squared error": CLASS_COLORS[0],
-               "absolute error": CLASS_COLORS[1]}
+LOSS_COLORS = {
+    "MSE": CLASS_COLORS[0],
+    "half MSE": "#17becf",
+    "MAE": CLASS_COLORS[1],
+    "BCE": CLASS_COLORS[2],
+    "squared error": CLASS_COLORS[0],
+    "absolute error": CLASS_COLORS[1],
+}
 _P_EPS = 1e-12  # the clipping of utils.nn
 
 
@@ -45,8 +54,16 @@ def _target01(target, func: str) -> float:
     return t
 
 
-def plot_fits(x, t, fits: dict, *, ax: Axes | None = None, title: str | None = None,
-              outliers=None, residuals: str | None = None) -> Axes:
+def plot_fits(
+    x,
+    t,
+    fits: dict,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    outliers=None,
+    residuals: str | None = None,
+) -> Axes:
     """Data points and one or more fitted curves, optionally with residuals and outliers.
 
     Parameters
@@ -64,16 +81,19 @@ def plot_fits(x, t, fits: dict, *, ax: Axes | None = None, title: str | None = N
     x = as_float_vector(x, "plot_fits", "x")
     t = as_float_vector(t, "plot_fits", "t", length=x.shape[0])
     if not isinstance(fits, dict):
-        raise TypeError(f"plot_fits: fits must be a dict {{label: predictions}}, got "
-                        f"{type(fits).__name__}")
+        raise TypeError(
+            f"plot_fits: fits must be a dict {{label: predictions}}, got {type(fits).__name__}"
+        )
     if residuals is not None and residuals not in fits:
         raise ValueError(f"plot_fits: residuals must be one of {list(fits)}, got {residuals!r}")
     curves = {}
     for label, value in fits.items():
         if isinstance(value, tuple):
             if len(value) != 2:
-                raise ValueError(f"plot_fits: fits[{label!r}] must be predictions of shape "
-                                 f"({x.shape[0]},) or a pair (xs, ys)")
+                raise ValueError(
+                    f"plot_fits: fits[{label!r}] must be predictions of shape "
+                    f"({x.shape[0]},) or a pair (xs, ys)"
+                )
             xs = as_float_vector(value[0], "plot_fits", f"fits[{label!r}][0]")
             ys = as_float_vector(value[1], "plot_fits", f"fits[{label!r}][1]", length=xs.shape[0])
         else:
@@ -88,8 +108,7 @@ def plot_fits(x, t, fits: dict, *, ax: Axes | None = None, title: str | None = N
     ax = _axes(ax, figsize=(6, 4))
     if residuals is not None:
         xs, ys = curves[residuals]
-        ax.vlines(x, t, ys, colors="0.55", linewidth=1, label=f"residuals of {residuals}",
-                  zorder=1)
+        ax.vlines(x, t, ys, colors="0.55", linewidth=1, label=f"residuals of {residuals}", zorder=1)
     ax.scatter(x[~mask], t[~mask], s=28, color="0.35", label="data", zorder=3)
     if mask.any():
         ax.scatter(x[mask], t[mask], s=90, color="crimson", marker="X", label="outlier", zorder=4)
@@ -105,8 +124,9 @@ def plot_fits(x, t, fits: dict, *, ax: Axes | None = None, title: str | None = N
     return ax
 
 
-def plot_regression_losses(pred, target, *, axes: Sequence[Axes] | None = None,
-                           span: float = 4.0) -> tuple[Axes, Axes]:
+def plot_regression_losses(
+    pred, target, *, axes: Sequence[Axes] | None = None, span: float = 4.0
+) -> tuple[Axes, Axes]:
     """Squared, half squared and absolute error of one prediction, and their gradients.
 
     Left: each loss as a function of the prediction ``y_hat`` (target fixed), a dot at
@@ -127,16 +147,16 @@ def plot_regression_losses(pred, target, *, axes: Sequence[Axes] | None = None,
     ax_loss, ax_grad = _pair(axes, func)
     ys = np.linspace(t - span, t + span, 401)
     r, r0 = ys - t, p - t
-    losses = {"MSE": (r**2, r0**2), "half MSE": (r**2 / 2, r0**2 / 2),
-              "MAE": (np.abs(r), abs(r0))}
+    losses = {"MSE": (r**2, r0**2), "half MSE": (r**2 / 2, r0**2 / 2), "MAE": (np.abs(r), abs(r0))}
     grads = {"MSE": (2 * r, 2 * r0), "half MSE": (r, r0), "MAE": (np.sign(r), np.sign(r0))}
     colors = [LOSS_COLORS[name] for name in losses]
     for ax, curves in ((ax_loss, losses), (ax_grad, grads)):
         for name, (curve, _) in curves.items():
             ax.plot(ys, curve, color=LOSS_COLORS[name], linewidth=2, label=name)
         # one scatter for the three dots: fewer artists, a faster redraw in the widget
-        ax.scatter([p] * 3, [at for _, at in curves.values()], s=60, c=colors,
-                   edgecolors="k", zorder=3)
+        ax.scatter(
+            [p] * 3, [at for _, at in curves.values()], s=60, c=colors, edgecolors="k", zorder=3
+        )
     for ax in (ax_loss, ax_grad):
         ax.axvline(t, color="0.4", linestyle=":", linewidth=1)
         ax.set_xlabel("prediction $\\hat{y}$")
@@ -161,8 +181,9 @@ def _probability_curves(ps: np.ndarray, t: float) -> dict:
     }
 
 
-def plot_probability_losses(p, target, *, axes: Sequence[Axes] | None = None,
-                            max_loss: float = 5.0) -> tuple[Axes, Axes]:
+def plot_probability_losses(
+    p, target, *, axes: Sequence[Axes] | None = None, max_loss: float = 5.0
+) -> tuple[Axes, Axes]:
     """Losses of one predicted probability, and the gradient each sends to the logit.
 
     Left: binary cross-entropy, squared error and absolute error as functions of the
@@ -190,10 +211,17 @@ def plot_probability_losses(p, target, *, axes: Sequence[Axes] | None = None,
         ax_loss.plot(ps, loss, color=LOSS_COLORS[name], linewidth=2, label=name)
         ax_grad.plot(ps, grad, color=LOSS_COLORS[name], linewidth=2, label=name)
     colors = [LOSS_COLORS[name] for name in at]
-    ax_loss.scatter([p] * 3, [min(v[0][0], max_loss) for v in at.values()], s=60, c=colors,
-                    edgecolors="k", zorder=3)
-    ax_grad.scatter([p] * 3, [v[1][0] for v in at.values()], s=60, c=colors, edgecolors="k",
-                    zorder=3)
+    ax_loss.scatter(
+        [p] * 3,
+        [min(v[0][0], max_loss) for v in at.values()],
+        s=60,
+        c=colors,
+        edgecolors="k",
+        zorder=3,
+    )
+    ax_grad.scatter(
+        [p] * 3, [v[1][0] for v in at.values()], s=60, c=colors, edgecolors="k", zorder=3
+    )
     for ax in (ax_loss, ax_grad):
         ax.axvline(t, color="0.4", linestyle=":", linewidth=1)
         ax.set_xlabel("predicted probability $p$")
@@ -211,8 +239,13 @@ def plot_probability_losses(p, target, *, axes: Sequence[Axes] | None = None,
     return ax_loss, ax_grad
 
 
-def plot_loss_vs_logit(z=None, *, target: float = 1.0, axes: Sequence[Axes] | None = None,
-                       z_range: tuple[float, float] = (-10.0, 10.0)) -> tuple[Axes, Axes]:
+def plot_loss_vs_logit(
+    z=None,
+    *,
+    target: float = 1.0,
+    axes: Sequence[Axes] | None = None,
+    z_range: tuple[float, float] = (-10.0, 10.0),
+) -> tuple[Axes, Axes]:
     """Cross-entropy vs squared error through a sigmoid, against the logit ``z``.
 
     Left: ``-log sigmoid(z)`` style cross-entropy and ``(sigmoid(z) - t)**2``; right: their
@@ -237,8 +270,7 @@ def plot_loss_vs_logit(z=None, *, target: float = 1.0, axes: Sequence[Axes] | No
         ax_grad.plot(zs, grad, color=LOSS_COLORS[name], linewidth=2.5, label=label)
     for ax in (ax_loss, ax_grad):
         if t >= 0.5:
-            ax.axvspan(lo, min(-3.0, hi), color="crimson", alpha=0.08,
-                       label="confidently wrong")
+            ax.axvspan(lo, min(-3.0, hi), color="crimson", alpha=0.08, label="confidently wrong")
         else:
             ax.axvspan(max(3.0, lo), hi, color="crimson", alpha=0.08, label="confidently wrong")
         ax.set_xlabel("logit $z$ (prediction $\\sigma(z)$)")
@@ -257,8 +289,9 @@ def plot_loss_vs_logit(z=None, *, target: float = 1.0, axes: Sequence[Axes] | No
     return ax_loss, ax_grad
 
 
-def plot_class_probabilities(probs: dict, class_names: Sequence[str], *,
-                             ax: Axes | None = None, title: str | None = None) -> Axes:
+def plot_class_probabilities(
+    probs: dict, class_names: Sequence[str], *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
     """Grouped bars: for each output rule (e.g. sigmoids, softmax), one bar per class.
 
     Parameters
@@ -281,11 +314,21 @@ def plot_class_probabilities(probs: dict, class_names: Sequence[str], *,
     width = 0.8 / len(rows)
     pos = np.arange(len(names))
     for k, (label, v) in enumerate(rows.items()):
-        bars = ax.bar(pos + (k - (len(rows) - 1) / 2) * width, v, width=width * 0.95,
-                      color=f"C{k}", label=f"{label} (sum {v.sum():.2f})")
+        bars = ax.bar(
+            pos + (k - (len(rows) - 1) / 2) * width,
+            v,
+            width=width * 0.95,
+            color=f"C{k}",
+            label=f"{label} (sum {v.sum():.2f})",
+        )
         for bar, value in zip(bars, v, strict=True):
-            ax.text(bar.get_x() + bar.get_width() / 2, value + 0.02, f"{value:.2f}",
-                    ha="center", fontsize=10)
+            ax.text(
+                bar.get_x() + bar.get_width() / 2,
+                value + 0.02,
+                f"{value:.2f}",
+                ha="center",
+                fontsize=10,
+            )
     ax.set_xticks(pos, names)
     ax.set_ylim(0, 1.15)
     ax.set_ylabel("predicted probability")
@@ -294,8 +337,9 @@ def plot_class_probabilities(probs: dict, class_names: Sequence[str], *,
     return ax
 
 
-def plot_image_vector(image, *, row: int | None = None, axes: Sequence[Axes] | None = None,
-                      title: str = "the image") -> tuple[Axes, Axes]:
+def plot_image_vector(
+    image, *, row: int | None = None, axes: Sequence[Axes] | None = None, title: str = "the image"
+) -> tuple[Axes, Axes]:
     """An (H, W, 3) image, and one image row as it appears inside the flattened vector x.
 
     ``x = image.reshape(-1)`` has H*W*3 entries in row-major order: row 0's pixels first,
@@ -313,8 +357,9 @@ def plot_image_vector(image, *, row: int | None = None, axes: Sequence[Axes] | N
     if img.ndim != 3 or img.shape[2] != 3:
         raise ValueError(f"{func}: image must have shape (H, W, 3), got {img.shape}")
     if img.min() < 0 or img.max() > 1:
-        raise ValueError(f"{func}: image values must lie in [0, 1], got [{img.min():.3g}, "
-                         f"{img.max():.3g}]")
+        raise ValueError(
+            f"{func}: image values must lie in [0, 1], got [{img.min():.3g}, {img.max():.3g}]"
+        )
     h, w, _ = img.shape
     row = h // 2 if row is None else row
     if isinstance(row, bool) or not isinstance(row, int | np.integer) or not 0 <= row < h:
@@ -330,15 +375,18 @@ def plot_image_vector(image, *, row: int | None = None, axes: Sequence[Axes] | N
     x = img.reshape(-1)
     start = row * w * 3
     idx = np.arange(start, start + w * 3)
-    for c, (name, color) in enumerate((("red", "#d62728"), ("green", "#2ca02c"),
-                                       ("blue", "#1f77b4"))):
+    for c, (name, color) in enumerate(
+        (("red", "#d62728"), ("green", "#2ca02c"), ("blue", "#1f77b4"))
+    ):
         ax_vec.plot(idx[c::3], x[idx[c::3]], ".", markersize=5, color=color, label=name)
     ax_vec.plot(idx, x[idx], linewidth=0.5, color="0.6", zorder=0)
     ax_vec.set_xlim(idx[0] - 2, idx[-1] + 2)
     ax_vec.set_ylim(-0.05, 1.1)
     ax_vec.set_xlabel("index in $x$")
     ax_vec.set_ylabel("value")
-    ax_vec.set_title(f"x = image.reshape(-1), shape ({x.size},): entries {start} to "
-                     f"{start + w * 3 - 1} hold row {row}")
+    ax_vec.set_title(
+        f"x = image.reshape(-1), shape ({x.size},): entries {start} to "
+        f"{start + w * 3 - 1} hold row {row}"
+    )
     ax_vec.legend(fontsize=10, loc="upper right", ncol=3)
     return ax_img, ax_vec

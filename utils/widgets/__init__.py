@@ -28,6 +28,16 @@ from utils.widgets.regularization import __all__ as _regularization_all
 from utils.widgets.transfer import *  # noqa: F403
 from utils.widgets.transfer import __all__ as _transfer_all
 
-__all__ = [*_core_all, *_activations_all, *_losses_all, *_descent_all, *_backprop_all,
-           *_optimizers_all, *_initialization_all, *_regularization_all,
-           *_normalization_all, *_transfer_all, *_capstone_all]
+__all__ = [
+    *_core_all,
+    *_activations_all,
+    *_losses_all,
+    *_descent_all,
+    *_backprop_all,
+    *_optimizers_all,
+    *_initialization_all,
+    *_regularization_all,
+    *_normalization_all,
+    *_transfer_all,
+    *_capstone_all,
+]

@@ -14,12 +14,14 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from utils.data import GATES, gate_truth_table
-from utils.demos import fit_line_sgd
-from utils.plots import _core as plots
+from utils.experiments.descent import fit_line_sgd
+from utils.plots import CLASS_COLORS, plot_gate, plot_regression_step
 
+# render_layer and paste_layer are helpers for the widget modules, not exported.
 __all__ = ["InteractiveFigure", "gate_explorer", "hello_slider", "training_steps_explorer"]
 
 DPI = 72
@@ -53,16 +55,18 @@ class InteractiveFigure(widgets.VBox):
         self.figure = Figure(figsize=figsize, dpi=DPI)  # not pyplot: no global figure state
         # Shown at its own pixel size (a stretched PNG is blurry), narrower on small screens.
         width_px = f"{round(figsize[0] * DPI)}px"
-        self.image = widgets.Image(format="png",
-                                   layout=widgets.Layout(width=width_px, max_width="100%",
-                                                         height="auto"))
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=width_px, max_width="100%", height="auto")
+        )
         self.status = widgets.HTML()
         self.message = ""
         self._draw = draw
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        rows = [widgets.HBox(list(self.controls.values())[i:i + 3])
-                for i in range(0, len(self.controls), 3)]
+        rows = [
+            widgets.HBox(list(self.controls.values())[i : i + 3])
+            for i in range(0, len(self.controls), 3)
+        ]
         super().__init__([*rows, self.image, self.status])
         self.redraw()
 
@@ -100,7 +104,7 @@ def hello_slider() -> InteractiveFigure:
     def draw(fig, v):
         ax = fig.add_subplot()
         n = v["n"]
-        ax.barh(["n", "n²"], [n, n * n], color=[plots.CLASS_COLORS[0], plots.CLASS_COLORS[1]])
+        ax.barh(["n", "n²"], [n, n * n], color=[CLASS_COLORS[0], CLASS_COLORS[1]])
         ax.set_xlim(0, 100)
         ax.set_xlabel("value")
         ax.set_title("Move the slider: the bars follow")
@@ -110,8 +114,9 @@ def hello_slider() -> InteractiveFigure:
     return InteractiveFigure({"n": slider}, draw, figsize=(5.0, 2.2))
 
 
-def training_steps_explorer(x, t, *, lr: float = 0.1, batch_size: int = 8, steps: int = 60,
-                            seed: int = 0) -> InteractiveFigure:
+def training_steps_explorer(
+    x, t, *, lr: float = 0.1, batch_size: int = 8, steps: int = 60, seed: int = 0
+) -> InteractiveFigure:
     """Step through mini-batch gradient descent on a line fit (chapter 00's big picture).
 
     Controls: ``step`` (which update to show) and ``lr`` (the learning rate; the run is
@@ -124,25 +129,29 @@ def training_steps_explorer(x, t, *, lr: float = 0.1, batch_size: int = 8, steps
 
     def history(rate: float) -> dict:
         if rate not in runs:
-            runs[rate] = fit_line_sgd(x, t, lr=rate, batch_size=batch_size, steps=steps,
-                                      rng=np.random.default_rng(seed))
+            runs[rate] = fit_line_sgd(
+                x, t, lr=rate, batch_size=batch_size, steps=steps, rng=np.random.default_rng(seed)
+            )
         return runs[rate]
 
     history(lr)  # validates the arguments now, with a clear error
     step_slider = widgets.IntSlider(value=0, min=0, max=steps, description="step")
-    lr_slider = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0.5, step=0.05,
-                                       description="lr", readout_format=".3f")
+    lr_slider = widgets.FloatLogSlider(
+        value=lr, base=10, min=-3, max=0.5, step=0.05, description="lr", readout_format=".3f"
+    )
 
     def draw(fig, v):
         h = history(v["lr"])
         step, message = v["step"], ""
         if h["diverged_at"] is not None and step >= h["diverged_at"]:
-            message = (f"diverged at step {h['diverged_at']}: the learning rate "
-                       f"{v['lr']:.3f} is too large; showing step {h['diverged_at'] - 1}")
+            message = (
+                f"diverged at step {h['diverged_at']}: the learning rate "
+                f"{v['lr']:.3f} is too large; showing step {h['diverged_at'] - 1}"
+            )
             step = h["diverged_at"] - 1
         shown = dict(h, loss=np.where(np.isfinite(h["loss"]), h["loss"], np.nan))
         axes = fig.subplots(1, 2)
-        plots.plot_regression_step(x, t, shown, step, axes=axes)
+        plot_regression_step(x, t, shown, step, axes=axes)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.3)
         if not message:
             message = f"step {step}: loss {h['loss'][step]:.4f}"
@@ -170,16 +179,21 @@ def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> I
     if not isinstance(gate, str) or gate.upper() not in GATES:
         raise ValueError(f"gate_explorer: gate must be one of {list(GATES)}, got {gate!r}")
     if perceptron is not None and not callable(perceptron):
-        raise TypeError(f"gate_explorer: perceptron must be callable, got {type(perceptron).__name__}")
+        raise TypeError(
+            f"gate_explorer: perceptron must be callable, got {type(perceptron).__name__}"
+        )
     run = perceptron or reference
-    sliders = {name: widgets.FloatSlider(value=value, min=-2.0, max=2.0, step=0.1,
-                                         description=name, readout_format=".1f")
-               for name, value in (("w1", 0.5), ("w2", 0.5), ("b", -0.2))}
+    sliders = {
+        name: widgets.FloatSlider(
+            value=value, min=-2.0, max=2.0, step=0.1, description=name, readout_format=".1f"
+        )
+        for name, value in (("w1", 0.5), ("w2", 0.5), ("b", -0.2))
+    }
     dropdown = widgets.Dropdown(options=list(GATES), value=gate.upper(), description="gate")
 
     def draw(fig, v):
         w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
-        plots.plot_gate(v["gate"], w, b, ax=fig.add_subplot(), perceptron=run)
+        plot_gate(v["gate"], w, b, ax=fig.add_subplot(), perceptron=run)
         fig.subplots_adjust(left=0.16, right=0.96, bottom=0.12, top=0.92)
         solved = []
         for name in GATES:
@@ -190,3 +204,44 @@ def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> I
         return f"w = ({w[0]:.1f}, {w[1]:.1f}), b = {b:.1f} solves: {listing}"
 
     return InteractiveFigure({**sliders, "gate": dropdown}, draw, figsize=(4.6, 4.6))
+
+
+def render_layer(figsize, build: Callable, *, crop: bool = False) -> tuple:
+    """Render the unchanging part of a widget's figure once, as RGBA pixels.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        The widget figure's size: the layer has exactly its pixel size.
+    build : callable
+        ``build(figure)`` draws the unchanging artists on a fresh ``Figure``.
+    crop : bool
+        Render on a transparent background and keep only the smallest rectangle holding
+        something (for a layer pasted on top, such as a legend).
+
+    Returns
+    -------
+    (pixels, offset)
+        ``pixels`` of shape (rows, columns, 4), uint8; ``offset`` = (x, y) in pixels of its
+        lower-left corner in the figure. Pass both to :func:`paste_layer`.
+    """
+    fig = Figure(figsize=figsize, dpi=DPI)
+    if crop:
+        fig.patch.set_alpha(0.0)
+    build(fig)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba()).copy()
+    if not crop:
+        return pixels, (0, 0)
+    rows, cols = np.nonzero(pixels[..., 3])
+    if rows.size == 0:
+        return pixels[:1, :1], (0, 0)
+    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    return pixels[top:bottom, left:right].copy(), (int(left), int(pixels.shape[0] - bottom))
+
+
+def paste_layer(fig, layer: tuple, *, zorder: float) -> None:
+    """Paste a layer of :func:`render_layer` into ``fig`` (below the axes: zorder < 0)."""
+    pixels, (x0, y0) = layer
+    fig.figimage(pixels, xo=x0, yo=y0, origin="upper", zorder=zorder)

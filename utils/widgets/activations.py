@@ -15,8 +15,9 @@ from utils.widgets._core import InteractiveFigure
 __all__ = ["activation_explorer", "softmax_temperature_explorer"]
 
 
-def activation_explorer(name: str = "relu", *, alpha: float | None = None,
-                        x0: float = 1.0) -> InteractiveFigure:
+def activation_explorer(
+    name: str = "relu", *, alpha: float | None = None, x0: float = 1.0
+) -> InteractiveFigure:
     """Pick an activation and see ``f`` and ``f'`` together, with a slope slider.
 
     Controls: ``activation`` (a dropdown), ``alpha`` (the negative-side parameter of Leaky
@@ -34,22 +35,29 @@ def activation_explorer(name: str = "relu", *, alpha: float | None = None,
         Start value of the x slider, in [-5, 5].
     """
     if not isinstance(name, str) or name not in plots.ACTIVATIONS:
-        raise ValueError(f"activation_explorer: name must be one of {list(plots.ACTIVATIONS)}, "
-                         f"got {name!r}")
-    start = plots.ACTIVATIONS[name].default_alpha if alpha is None else as_scalar(
-        alpha, "activation_explorer", "alpha")
+        raise ValueError(
+            f"activation_explorer: name must be one of {list(plots.ACTIVATIONS)}, got {name!r}"
+        )
+    start = (
+        plots.ACTIVATIONS[name].default_alpha
+        if alpha is None
+        else as_scalar(alpha, "activation_explorer", "alpha")
+    )
     if not 0 <= start <= 2:
         raise ValueError(f"activation_explorer: alpha must be in [0, 2], got {start}")
     x0 = as_scalar(x0, "activation_explorer", "x0")
     if not -5 <= x0 <= 5:
         raise ValueError(f"activation_explorer: x0 must be in [-5, 5], got {x0}")
     controls = {
-        "activation": widgets.Dropdown(options=list(plots.ACTIVATIONS), value=name,
-                                       description="activation"),
-        "alpha": widgets.FloatSlider(value=start, min=0.0, max=2.0, step=0.01,
-                                     description="alpha", readout_format=".2f"),
-        "x": widgets.FloatSlider(value=x0, min=-5.0, max=5.0, step=0.1, description="x",
-                                 readout_format=".1f"),
+        "activation": widgets.Dropdown(
+            options=list(plots.ACTIVATIONS), value=name, description="activation"
+        ),
+        "alpha": widgets.FloatSlider(
+            value=start, min=0.0, max=2.0, step=0.01, description="alpha", readout_format=".2f"
+        ),
+        "x": widgets.FloatSlider(
+            value=x0, min=-5.0, max=5.0, step=0.1, description="x", readout_format=".1f"
+        ),
     }
     grid = np.linspace(-5, 5, 401)
 
@@ -63,8 +71,10 @@ def activation_explorer(name: str = "relu", *, alpha: float | None = None,
         f0, d0 = float(spec.f(p, a)[0]), float(spec.df(p, a)[0])
         largest = float(np.max(spec.df(grid, a)))
         value_range = spec.value_range.replace("alpha", f"{a:g}")
-        message = (f"{spec.label}: f({x:.1f}) = {f0:.4f}, f'({x:.1f}) = {d0:.4f}; "
-                   f"range {value_range}; largest slope {largest:.3g}")
+        message = (
+            f"{spec.label}: f({x:.1f}) = {f0:.4f}, f'({x:.1f}) = {d0:.4f}; "
+            f"range {value_range}; largest slope {largest:.3g}"
+        )
         if not spec.uses_alpha:
             message += f" (alpha has no effect on {spec.label})"
         elif a == 0 and v["activation"] != "elu":
@@ -76,9 +86,12 @@ def activation_explorer(name: str = "relu", *, alpha: float | None = None,
     return InteractiveFigure(controls, draw, figsize=(6.0, 4.0))
 
 
-def softmax_temperature_explorer(scores: Sequence[float] = (3.2, 5.1, -1.7),
-                                 labels: Sequence[str] = ("cat", "car", "frog"), *,
-                                 temperature: float = 1.0) -> InteractiveFigure:
+def softmax_temperature_explorer(
+    scores: Sequence[float] = (3.2, 5.1, -1.7),
+    labels: Sequence[str] = ("cat", "car", "frog"),
+    *,
+    temperature: float = 1.0,
+) -> InteractiveFigure:
     """Softmax of fixed scores divided by a temperature ``T`` (a log slider from 0.05 to 20).
 
     Small ``T`` sharpens the probabilities towards the largest score (one-hot as T -> 0);
@@ -93,18 +106,29 @@ def softmax_temperature_explorer(scores: Sequence[float] = (3.2, 5.1, -1.7),
     """
     s = as_float_vector(scores, "softmax_temperature_explorer", "scores")
     if s.shape[0] < 2 or not np.all(np.isfinite(s)):
-        raise ValueError("softmax_temperature_explorer: scores must be at least 2 finite "
-                         f"numbers, got {s}")
+        raise ValueError(
+            f"softmax_temperature_explorer: scores must be at least 2 finite numbers, got {s}"
+        )
     if isinstance(labels, str) or len(labels) != s.shape[0]:
-        raise ValueError(f"softmax_temperature_explorer: labels must name the {s.shape[0]} "
-                         f"scores, got {labels!r}")
+        raise ValueError(
+            f"softmax_temperature_explorer: labels must name the {s.shape[0]} "
+            f"scores, got {labels!r}"
+        )
     labels = [str(name) for name in labels]
     t0 = as_scalar(temperature, "softmax_temperature_explorer", "temperature")
     if not 0.05 <= t0 <= 20:
-        raise ValueError(f"softmax_temperature_explorer: temperature must be in [0.05, 20], "
-                         f"got {t0}")
-    slider = widgets.FloatLogSlider(value=t0, base=10, min=np.log10(0.05), max=np.log10(20),
-                                    step=0.01, description="T", readout_format=".2f")
+        raise ValueError(
+            f"softmax_temperature_explorer: temperature must be in [0.05, 20], got {t0}"
+        )
+    slider = widgets.FloatLogSlider(
+        value=t0,
+        base=10,
+        min=np.log10(0.05),
+        max=np.log10(20),
+        step=0.01,
+        description="T",
+        readout_format=".2f",
+    )
 
     def draw(fig, v):
         t = float(v["T"])
@@ -112,11 +136,15 @@ def softmax_temperature_explorer(scores: Sequence[float] = (3.2, 5.1, -1.7),
         ax = fig.add_subplot()
         plots.plot_probabilities(p, labels, ax=ax, title=f"softmax(scores / T), T = {t:.2f}")
         ax.set_xlabel("class (score)")
-        ax.set_xticks(np.arange(s.shape[0]), [f"{n}\n({x:g})" for n, x in zip(labels, s, strict=True)])
+        ax.set_xticks(
+            np.arange(s.shape[0]), [f"{n}\n({x:g})" for n, x in zip(labels, s, strict=True)]
+        )
         fig.subplots_adjust(left=0.14, right=0.97, bottom=0.22, top=0.88)
         entropy = float(-np.sum(p * np.log(np.maximum(p, 1e-300))))
         listing = ", ".join(f"{n} {q:.3f}" for n, q in zip(labels, p, strict=True))
-        return (f"T = {t:.2f}: {listing} (sum {p.sum():.3f}); entropy {entropy:.3f} "
-                f"of at most {np.log(len(p)):.3f}")
+        return (
+            f"T = {t:.2f}: {listing} (sum {p.sum():.3f}); entropy {entropy:.3f} "
+            f"of at most {np.log(len(p)):.3f}"
+        )
 
     return InteractiveFigure({"T": slider}, draw, figsize=(5.0, 3.8))

@@ -6,67 +6,26 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from utils import nn
 from utils._validate import as_count, as_float_matrix, as_scalar
+from utils.experiments.backprop import two_layer_predict, two_layer_snapshots
 from utils.plots.backprop import plot_training_state
 from utils.widgets._core import InteractiveFigure
 
 __all__ = ["boundary_training_explorer"]
 
 
-def _two_layer_snapshots(X, y, hidden: int, *, epochs: int, every: int, lr: float,
-                         batch_size: int, seed: int) -> dict:
-    """Train Linear(2, hidden) -> ReLU -> Linear(hidden, C) with SGD; keep snapshots.
-
-    Returns a dict with ``epochs`` (the snapshot epochs, 0 included), ``params`` (a copy of
-    ``(W1, b1, W2, b2)`` at each snapshot), ``loss`` and ``accuracy`` (shape (epochs + 1,),
-    index 0 before training) and ``stopped_at`` (an epoch if the loss stopped being finite).
-    """
-    rng = np.random.default_rng(seed)
-    n_classes = int(y.max()) + 1
-    model = nn.Sequential(nn.Linear(X.shape[1], hidden, rng=rng), nn.ReLU(),
-                          nn.Linear(hidden, n_classes, rng=rng))
-
-    def copy():
-        return tuple(model[i].params[k].copy() for i in (0, 2) for k in ("W", "b"))
-
-    with np.errstate(all="ignore"):
-        scores = model.forward(X)
-    snaps = {"epochs": [0], "params": [copy()],
-             "loss": [nn.softmax_cross_entropy(scores, y)[0]],
-             "accuracy": [nn.accuracy(scores, y)]}
-
-    def callback(epoch, history, _model):
-        snaps["loss"].append(history["train_loss"][-1])
-        snaps["accuracy"].append(history["train_metric"][-1])
-        if epoch % every == 0:
-            snaps["epochs"].append(epoch)
-            snaps["params"].append(copy())
-
-    with np.errstate(all="ignore"):
-        history = nn.fit(model, X, y, optimizer=nn.SGD(model, lr=lr), epochs=epochs,
-                         batch_size=batch_size, rng=rng, callback=callback, metric=nn.accuracy)
-    snaps["stopped_at"] = history["stopped_at"]
-    snaps["loss"] = np.array(snaps["loss"] + [np.nan] * (epochs + 1 - len(snaps["loss"])))
-    snaps["accuracy"] = np.array(snaps["accuracy"]
-                                 + [np.nan] * (epochs + 1 - len(snaps["accuracy"])))
-    snaps["epochs"] = np.array(snaps["epochs"])
-    return snaps
-
-
-def _predict(params):
-    W1, b1, W2, b2 = params
-
-    def predict(P):
-        scores = np.maximum(P @ W1 + b1, 0.0) @ W2 + b2
-        return scores.argmax(axis=1)
-
-    return predict
-
-
-def boundary_training_explorer(X, y, *, hidden_sizes=(2, 3, 8, 32), epochs: int = 200,
-                               every: int = 10, lr: float = 0.3, batch_size: int = 32,
-                               seed: int = 0, resolution: int = 80) -> InteractiveFigure:
+def boundary_training_explorer(
+    X,
+    y,
+    *,
+    hidden_sizes=(2, 3, 8, 32),
+    epochs: int = 200,
+    every: int = 10,
+    lr: float = 0.3,
+    batch_size: int = 32,
+    seed: int = 0,
+    resolution: int = 80,
+) -> InteractiveFigure:
     """Watch a two-layer ReLU network's decision boundary form, epoch by epoch.
 
     Every network (one per hidden size) is trained once, when the widget is built, with
@@ -93,8 +52,10 @@ def boundary_training_explorer(X, y, *, hidden_sizes=(2, 3, 8, 32), epochs: int 
     X = as_float_matrix(X, func, "X", columns=2)
     y = np.asarray(y)
     if y.shape != (X.shape[0],) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
-        raise ValueError(f"{func}: y must hold integer labels >= 0 with shape ({X.shape[0]},), "
-                         f"got shape {y.shape} and dtype {y.dtype}")
+        raise ValueError(
+            f"{func}: y must hold integer labels >= 0 with shape ({X.shape[0]},), "
+            f"got shape {y.shape} and dtype {y.dtype}"
+        )
     sizes = [as_count(h, func, "hidden_sizes[i]") for h in hidden_sizes]
     if not sizes:
         raise ValueError(f"{func}: hidden_sizes must not be empty")
@@ -105,14 +66,24 @@ def boundary_training_explorer(X, y, *, hidden_sizes=(2, 3, 8, 32), epochs: int 
     lr = as_scalar(lr, func, "lr")
     if lr <= 0:
         raise ValueError(f"{func}: lr must be > 0, got {lr}")
-    runs = {h: _two_layer_snapshots(X, y, h, epochs=epochs, every=every, lr=lr,
-                                    batch_size=as_count(batch_size, func, "batch_size"),
-                                    seed=int(seed))
-            for h in sizes}
+    runs = {
+        h: two_layer_snapshots(
+            X,
+            y,
+            h,
+            epochs=epochs,
+            every=every,
+            lr=lr,
+            batch_size=as_count(batch_size, func, "batch_size"),
+            seed=int(seed),
+        )
+        for h in sizes
+    }
     last = (epochs // every) * every
     epoch_slider = widgets.IntSlider(value=0, min=0, max=last, step=every, description="epoch")
-    hidden = widgets.Dropdown(options=sizes, value=sizes[min(2, len(sizes) - 1)],
-                              description="hidden")
+    hidden = widgets.Dropdown(
+        options=sizes, value=sizes[min(2, len(sizes) - 1)], description="hidden"
+    )
 
     def draw(fig, v):
         run = runs[v["hidden"]]
@@ -123,21 +94,31 @@ def boundary_training_explorer(X, y, *, hidden_sizes=(2, 3, 8, 32), epochs: int 
             k = 0
         shown_epoch = int(run["epochs"][k])
         if run["stopped_at"] is not None and epoch >= run["stopped_at"]:
-            message = (f"diverged at epoch {run['stopped_at']} (lr {lr} is too large for "
-                       f"{v['hidden']} hidden units); showing epoch {shown_epoch}")
+            message = (
+                f"diverged at epoch {run['stopped_at']} (lr {lr} is too large for "
+                f"{v['hidden']} hidden units); showing epoch {shown_epoch}"
+            )
         axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.15]})
-        plot_training_state(_predict(run["params"][k]), X, y, run["loss"], shown_epoch,
-                            axes=axes, resolution=resolution,
-                            title=f"{v['hidden']} hidden units, epoch {shown_epoch}")
+        plot_training_state(
+            two_layer_predict(run["params"][k]),
+            X,
+            y,
+            run["loss"],
+            shown_epoch,
+            axes=axes,
+            resolution=resolution,
+            title=f"{v['hidden']} hidden units, epoch {shown_epoch}",
+        )
         for ax in axes:  # fewer ticks: tick layout is most of the redraw time
             ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.yaxis.set_major_locator(MaxNLocator(4))
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.28)
         if not message:
-            message = (f"{v['hidden']} hidden units, epoch {shown_epoch}: loss "
-                       f"{run['loss'][shown_epoch]:.4f}, training accuracy "
-                       f"{run['accuracy'][shown_epoch]:.1%}")
+            message = (
+                f"{v['hidden']} hidden units, epoch {shown_epoch}: loss "
+                f"{run['loss'][shown_epoch]:.4f}, training accuracy "
+                f"{run['accuracy'][shown_epoch]:.1%}"
+            )
         return message
 
-    return InteractiveFigure({"epoch": epoch_slider, "hidden": hidden}, draw,
-                             figsize=(9.5, 3.8))
+    return InteractiveFigure({"epoch": epoch_slider, "hidden": hidden}, draw, figsize=(9.5, 3.8))

@@ -10,30 +10,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from utils.experiments.capstone import early_stopping_epochs
 from utils.plots import capstone as plots
 from utils.widgets._core import InteractiveFigure
 
-__all__ = ["describe_run", "early_stopping_epochs", "training_curves_explorer"]
-
-
-def early_stopping_epochs(val_loss, patience: int) -> tuple[int, int | None]:
-    """Replay early stopping on a validation-loss curve.
-
-    Returns ``(best_epoch, stopped_at)``: the epoch (from 1) of the lowest validation loss
-    seen before stopping, and the epoch at which ``patience`` epochs without a strict
-    improvement had passed (None if the curve ends first). NaN entries (a run that ended)
-    stop the replay.
-    """
-    best_loss, best, stopped = np.inf, 0, None
-    for epoch, loss in enumerate(np.asarray(val_loss, dtype=np.float64), start=1):
-        if not np.isfinite(loss):
-            break
-        if loss < best_loss:
-            best_loss, best = loss, epoch
-        if epoch - best >= patience:
-            stopped = epoch
-            break
-    return best, stopped
+__all__ = ["describe_run", "training_curves_explorer"]
 
 
 def describe_run(run: dict, patience: int) -> str:
@@ -46,17 +27,24 @@ def describe_run(run: dict, patience: int) -> str:
     best, stopped = early_stopping_epochs(val_loss, patience)
     last = int(np.flatnonzero(finite)[-1]) + 1
     best_loss = max(float(val_loss[best - 1]), 0.0) + 0.0  # + 0.0: never print "-0.000"
-    head = (f"best epoch {best}: validation loss {best_loss:.3f}, validation "
-            f"accuracy {run['val_acc'][best - 1]:.3f}")
+    head = (
+        f"best epoch {best}: validation loss {best_loss:.3f}, validation "
+        f"accuracy {run['val_acc'][best - 1]:.3f}"
+    )
     if last < val_loss.size:
         return f"diverged at epoch {last + 1} (the loss became infinite or NaN); {head}"
     if np.nanmax(train_acc) < 0.8:
-        return (f"underfits: training accuracy at most {np.nanmax(train_acc):.2f}, too much "
-                f"dropout or too small a step; {head}")
+        return (
+            f"underfits: training accuracy at most {np.nanmax(train_acc):.2f}, too much "
+            f"dropout or too small a step; {head}"
+        )
     if stopped is None and best > val_loss.size - patience:
         return f"still improving at epoch {val_loss.size}: more epochs (or a larger step) would help; {head}"
-    where = f"early stopping (patience {patience}) stops at epoch {stopped}" if stopped else \
-        f"no early stop within {val_loss.size} epochs"
+    where = (
+        f"early stopping (patience {patience}) stops at epoch {stopped}"
+        if stopped
+        else f"no early stop within {val_loss.size} epochs"
+    )
     return f"{head}; {where}"
 
 
@@ -66,15 +54,17 @@ def training_curves_explorer(runs: dict, *, patience: int = 20) -> InteractiveFi
     Parameters
     ----------
     runs : dict
-        As :func:`utils.plots.capstone.capstone_runs` returns: keys ``(p, lr, batchnorm)``,
-        values dicts of per-epoch arrays ``train_loss``, ``val_loss``, ``train_acc``,
-        ``val_acc``. Every combination of the values found in the keys must be present.
+        As :func:`utils.experiments.capstone.capstone_runs` returns: keys
+        ``(p, lr, batchnorm)``, values dicts of per-epoch arrays ``train_loss``, ``val_loss``,
+        ``train_acc``, ``val_acc``. Every combination of the values found in the keys must be present.
     patience : int
         For the epoch that early stopping would keep (dashed line) and where it stops.
     """
     if not isinstance(runs, dict) or not runs:
-        raise TypeError("training_curves_explorer: runs must be a non-empty dict "
-                        f"{{(p, lr, batchnorm): curves}}, got {type(runs).__name__}")
+        raise TypeError(
+            "training_curves_explorer: runs must be a non-empty dict "
+            f"{{(p, lr, batchnorm): curves}}, got {type(runs).__name__}"
+        )
     ps = sorted({k[0] for k in runs})
     lrs = sorted({k[1] for k in runs})
     bns = sorted({k[2] for k in runs}, reverse=True)
@@ -87,18 +77,27 @@ def training_curves_explorer(runs: dict, *, patience: int = 20) -> InteractiveFi
             if name not in run:
                 raise ValueError(f"training_curves_explorer: run {key} has no {name!r}")
     epochs = len(first["train_loss"])
-    top = max(float(np.nanmax(np.where(np.isfinite(r["val_loss"]), r["val_loss"], np.nan)))
-              if np.isfinite(r["val_loss"]).any() else 0.0 for r in runs.values())
+    top = max(
+        float(np.nanmax(np.where(np.isfinite(r["val_loss"]), r["val_loss"], np.nan)))
+        if np.isfinite(r["val_loss"]).any()
+        else 0.0
+        for r in runs.values()
+    )
     loss_top = max(1.2, min(top, 3.0))
     loss_ticks = np.arange(0, loss_top, 0.5)
     x_ticks = np.linspace(0, epochs, 5).round()
     controls = {
-        "p": widgets.SelectionSlider(options=[(f"{p:g}", p) for p in ps], value=ps[0],
-                                     description="dropout p"),
-        "lr": widgets.SelectionSlider(options=[(f"{lr:g}", lr) for lr in lrs],
-                                      value=lrs[len(lrs) // 2], description="Adam lr"),
-        "bn": widgets.Dropdown(options=[("with BatchNorm" if b else "without BatchNorm", b)
-                                        for b in bns], value=bns[0], description="layers"),
+        "p": widgets.SelectionSlider(
+            options=[(f"{p:g}", p) for p in ps], value=ps[0], description="dropout p"
+        ),
+        "lr": widgets.SelectionSlider(
+            options=[(f"{lr:g}", lr) for lr in lrs], value=lrs[len(lrs) // 2], description="Adam lr"
+        ),
+        "bn": widgets.Dropdown(
+            options=[("with BatchNorm" if b else "without BatchNorm", b) for b in bns],
+            value=bns[0],
+            description="layers",
+        ),
     }
 
     def draw(fig, v):

@@ -11,74 +11,12 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from utils.plots import _core as core
+from utils.experiments.descent import BLOWUP, QUADRATICS, descent_path
 from utils.plots import descent as plots
+from utils.plots import plot_curves
 from utils.widgets._core import InteractiveFigure
 
-__all__ = ["QUADRATICS", "descent_path", "learning_rate_explorer"]
-
-#: The two bowls of the explorer: loss, gradient, start, window, the largest stable lr.
-#: 1-D: L(w) = w^2 (curvature 2, stable for lr < 1).
-#: 2-D: L(w) = (w1^2 + 10 w2^2) / 2 (curvatures 1 and 10, stable for lr < 0.2).
-QUADRATICS = {
-    "1-D": {
-        "label": "1-D: L(w) = w²",
-        "loss": lambda w: w[..., 0] ** 2,
-        "grad": lambda w: 2.0 * w,
-        "curve": lambda w: w**2,
-        "start": np.array([2.5]),
-        "lr_max": 1.0,
-        "window": ((-3.2, 3.2),),
-    },
-    "2-D": {
-        "label": "2-D: L(w) = (w1² + 10 w2²)/2",
-        "loss": lambda w: 0.5 * (w[..., 0] ** 2 + 10.0 * w[..., 1] ** 2),
-        "grad": lambda w: w * np.array([1.0, 10.0]),
-        "surface": lambda a, b: 0.5 * (a**2 + 10.0 * b**2),
-        "start": np.array([-2.8, 1.2]),
-        "lr_max": 0.2,
-        "window": ((-3.2, 3.2), (-2.0, 2.0)),
-    },
-}
-
-#: A run has diverged once its loss exceeds this multiple of the starting loss.
-BLOWUP = 100.0
-
-
-def descent_path(grad, loss, w0, lr: float, steps: int, *, blowup: float = BLOWUP):
-    """Run ``steps`` steps of gradient descent ``w <- w - lr * grad(w)``, stopping at divergence.
-
-    Parameters
-    ----------
-    grad, loss : callable
-        ``grad(w) -> array like w``; ``loss(w) -> float``.
-    w0 : array_like, shape (D,)
-    lr : float
-    steps : int
-    blowup : float
-        The run counts as diverged at the first step whose loss is not finite or exceeds
-        ``blowup`` times the starting loss; the path stops there (that point is not kept).
-
-    Returns
-    -------
-    path : numpy.ndarray, shape (K + 1, D)
-        The weights at steps 0..K, all finite (K = steps unless it diverged).
-    losses : numpy.ndarray, shape (K + 1,)
-    diverged_at : int or None
-        The step at which it diverged.
-    """
-    w = np.array(w0, dtype=np.float64)
-    path, losses = [w.copy()], [float(loss(w))]
-    limit = blowup * max(losses[0], 1e-12)
-    with np.errstate(all="ignore"):
-        for k in range(1, int(steps) + 1):
-            w = w - lr * grad(w)
-            value = float(loss(w))
-            if not np.isfinite(value) or not np.all(np.isfinite(w)) or value > limit:
-                return np.array(path), np.array(losses), k
-            path.append(w.copy())
-            losses.append(value)
-    return np.array(path), np.array(losses), None
+__all__ = ["learning_rate_explorer"]
 
 
 def _verdict(path, losses, diverged_at, lr: float, lr_max: float, stiff: int) -> str:
@@ -86,11 +24,17 @@ def _verdict(path, losses, diverged_at, lr: float, lr_max: float, stiff: int) ->
     tail = f" (this bowl diverges for lr > {lr_max:g})"
     steps = len(losses) - 1
     if diverged_at is not None:
-        return (head + f"diverged at step {diverged_at}: every step overshoots further and the "
-                f"loss passed {BLOWUP:.0f} times its start" + tail)
+        return (
+            head + f"diverged at step {diverged_at}: every step overshoots further and the "
+            f"loss passed {BLOWUP:.0f} times its start" + tail
+        )
     ratio = losses[-1] / losses[0]
     if ratio > 1.0 + 1e-9:
-        return head + f"diverging: the loss grew to {ratio:.1f} times its start in {steps} steps" + tail
+        return (
+            head
+            + f"diverging: the loss grew to {ratio:.1f} times its start in {steps} steps"
+            + tail
+        )
     if abs(ratio - 1.0) <= 1e-9:
         return head + "oscillates forever between two points, neither closer nor further" + tail
     side = np.sign(path[:, stiff])
@@ -100,13 +44,18 @@ def _verdict(path, losses, diverged_at, lr: float, lr_max: float, stiff: int) ->
         how = ", zig-zagging across the minimum" if flips >= steps // 2 else ""
         return head + f"good: the loss fell below 1/10000 of its start at step {reached}{how}"
     if flips >= steps // 2:
-        return (head + f"overshoots: it jumps across the minimum at every step and converges slowly "
-                f"(loss {100 * ratio:.2g}% of its start after {steps} steps)" + tail)
-    return head + f"too small: after {steps} steps the loss is still {100 * ratio:.2g}% of its start"
+        return (
+            head + f"overshoots: it jumps across the minimum at every step and converges slowly "
+            f"(loss {100 * ratio:.2g}% of its start after {steps} steps)" + tail
+        )
+    return (
+        head + f"too small: after {steps} steps the loss is still {100 * ratio:.2g}% of its start"
+    )
 
 
-def learning_rate_explorer(problem: str = "1-D", *, lr: float = 0.1,
-                           steps: int = 30) -> InteractiveFigure:
+def learning_rate_explorer(
+    problem: str = "1-D", *, lr: float = 0.1, steps: int = 30
+) -> InteractiveFigure:
     """Gradient descent on a quadratic bowl, with a slider for the learning rate.
 
     Left: the loss and the path of the weights (a curve in 1-D, contour lines in 2-D).
@@ -125,41 +74,67 @@ def learning_rate_explorer(problem: str = "1-D", *, lr: float = 0.1,
         The starting number of steps, in [5, 100].
     """
     if problem not in QUADRATICS:
-        raise ValueError(f"learning_rate_explorer: problem must be one of {list(QUADRATICS)}, "
-                         f"got {problem!r}")
+        raise ValueError(
+            f"learning_rate_explorer: problem must be one of {list(QUADRATICS)}, got {problem!r}"
+        )
     if isinstance(lr, bool) or not isinstance(lr, int | float) or not 0.001 <= lr <= 2.5:
         raise ValueError(f"learning_rate_explorer: lr must be a number in [0.001, 2.5], got {lr!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or not 5 <= steps <= 100:
         raise ValueError(f"learning_rate_explorer: steps must be an int in [5, 100], got {steps!r}")
     controls = {
-        "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(2.5), step=0.01,
-                                     description="lr", readout_format=".3f"),
-        "problem": widgets.Dropdown(options=[(q["label"], key) for key, q in QUADRATICS.items()],
-                                    value=problem, description="problem"),
+        "lr": widgets.FloatLogSlider(
+            value=lr,
+            base=10,
+            min=-3,
+            max=np.log10(2.5),
+            step=0.01,
+            description="lr",
+            readout_format=".3f",
+        ),
+        "problem": widgets.Dropdown(
+            options=[(q["label"], key) for key, q in QUADRATICS.items()],
+            value=problem,
+            description="problem",
+        ),
         "steps": widgets.IntSlider(value=steps, min=5, max=100, description="steps"),
     }
 
     def draw(fig, v):
         q = QUADRATICS[v["problem"]]
-        path, losses, diverged_at = descent_path(q["grad"], q["loss"], q["start"], v["lr"],
-                                                 v["steps"])
+        path, losses, diverged_at = descent_path(
+            q["grad"], q["loss"], q["start"], v["lr"], v["steps"]
+        )
         ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.25, 1)})
         title = f"lr = {v['lr']:.3f}" + (f": diverged at step {diverged_at}" if diverged_at else "")
         if v["problem"] == "1-D":
-            plots.plot_path_1d(q["curve"], path[:, 0], ax=ax_path, xlim=q["window"][0],
-                               title=title)
+            plots.plot_path_1d(q["curve"], path[:, 0], ax=ax_path, xlim=q["window"][0], title=title)
             ax_path.set_ylim(-0.5, 10.5)
         else:
-            plots.plot_path_2d(q["surface"], path, ax=ax_path, xlim=q["window"][0],
-                               ylim=q["window"][1], levels=np.array([0.1, 0.5, 1, 2, 4, 8, 14]),
-                               title=title, resolution=60)
+            plots.plot_path_2d(
+                q["surface"],
+                path,
+                ax=ax_path,
+                xlim=q["window"][0],
+                ylim=q["window"][1],
+                levels=np.array([0.1, 0.5, 1, 2, 4, 8, 14]),
+                title=title,
+                resolution=60,
+            )
         k = np.arange(len(losses))
-        core.plot_curves(k, {"loss": np.log10(np.maximum(losses, 1e-300))}, ax=ax_loss,
-                         xlabel="step", ylabel="log10(loss)", title="loss per step",
-                         marker="o" if len(k) <= 40 else None)
+        plot_curves(
+            k,
+            {"loss": np.log10(np.maximum(losses, 1e-300))},
+            ax=ax_loss,
+            xlabel="step",
+            ylabel="log10(loss)",
+            title="loss per step",
+            marker="o" if len(k) <= 40 else None,
+        )
         ax_loss.set_xlim(0, v["steps"])
-        ax_loss.set_ylim(max(-12.0, float(np.log10(max(losses.min(), 1e-300))) - 0.5),
-                         float(np.log10(losses[0] * BLOWUP)) + 0.3)
+        ax_loss.set_ylim(
+            max(-12.0, float(np.log10(max(losses.min(), 1e-300))) - 0.5),
+            float(np.log10(losses[0] * BLOWUP)) + 0.3,
+        )
         if ax_loss.get_legend() is not None:
             ax_loss.get_legend().remove()
         for ax in (ax_path, ax_loss):  # few ticks: tick layout dominates the redraw time

@@ -10,6 +10,12 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from utils.experiments.initialization import (
+    EXPERIMENT_INITS,
+    HISTOGRAM_ACTIVATIONS,
+    layer_activations,
+)
+from utils.plots import draw_histogram_panel
 from utils.plots import initialization as plots
 from utils.widgets._core import InteractiveFigure
 
@@ -22,7 +28,8 @@ def diagnose_activations(activations, activation: str) -> str:
     Parameters
     ----------
     activations : list of numpy.ndarray
-        The activations of each layer, as :func:`utils.plots.layer_activations` returns.
+        The activations of each layer, as :func:`utils.experiments.initialization.layer_activations`
+        returns.
     activation : {"sigmoid", "tanh", "relu"}
     """
     last = np.asarray(activations[-1], dtype=np.float64)
@@ -38,14 +45,18 @@ def diagnose_activations(activations, activation: str) -> str:
             saturated = 0.0
     head = f"layer 5: std {std:.3g}, "
     if saturated > 0.3:
-        return head + (f"{100 * saturated:.0f}% of the values are saturated (the gradient "
-                       "there is almost 0): gradients vanish")
+        return head + (
+            f"{100 * saturated:.0f}% of the values are saturated (the gradient "
+            "there is almost 0): gradients vanish"
+        )
     if activation == "relu" and std > 10:
         return head + "the values grow layer after layer: the signal explodes"
     if std < 0.02:
         where = "0.5" if activation == "sigmoid" else "0"
-        return head + (f"every value is near {where}: the signal has faded and all units "
-                       "compute nearly the same thing")
+        return head + (
+            f"every value is near {where}: the signal has faded and all units "
+            "compute nearly the same thing"
+        )
     return head + "the values stay spread out in every layer: the signal survives"
 
 
@@ -58,19 +69,26 @@ def _draw_panels(ax, acts, activation: str, bins: int = 30) -> None:
     edges = np.linspace(lo, hi, bins + 1)
     top = 0.0
     for k, values in enumerate(acts):
-        v = np.asarray(values, dtype=np.float64).ravel()
-        with np.errstate(all="ignore"):
-            finite = v[np.isfinite(v)]
-            counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
-            std = float(finite.std()) if finite.size else float("nan")
-        frac = counts / max(v.size, 1)
+        frac, std, _ = draw_histogram_panel(ax, values, edges, x=k + 0.9 * (edges - lo) / (hi - lo))
         top = max(top, float(frac.max()))
-        x = k + 0.9 * (edges - lo) / (hi - lo)
-        ax.stairs(frac, x, fill=True, color="C0", alpha=0.8)
-        ax.text(k + 0.45, -0.02, f"layer {k + 1}\n{lo:g} ... {hi:g}", ha="center", va="top",
-                transform=ax.get_xaxis_transform(), fontsize=11)
-        ax.text(k + 0.88, 0.97, f"std {std:.2g}", ha="right", va="top",
-                transform=ax.get_xaxis_transform(), fontsize=11)
+        ax.text(
+            k + 0.45,
+            -0.02,
+            f"layer {k + 1}\n{lo:g} ... {hi:g}",
+            ha="center",
+            va="top",
+            transform=ax.get_xaxis_transform(),
+            fontsize=11,
+        )
+        ax.text(
+            k + 0.88,
+            0.97,
+            f"std {std:.2g}",
+            ha="right",
+            va="top",
+            transform=ax.get_xaxis_transform(),
+            fontsize=11,
+        )
         if k:
             ax.axvline(k - 0.05, color="0.6", lw=1)
     ax.set_xlim(-0.05, len(acts) - 0.05)
@@ -80,8 +98,9 @@ def _draw_panels(ax, acts, activation: str, bins: int = 30) -> None:
     ax.set_ylabel("fraction")
 
 
-def initialization_explorer(activation: str = "sigmoid", init: str = "std 1", *,
-                            seed: int = 0) -> InteractiveFigure:
+def initialization_explorer(
+    activation: str = "sigmoid", init: str = "std 1", *, seed: int = 0
+) -> InteractiveFigure:
     """Histograms of the activations of 5 layers of 100 units for 1000 inputs.
 
     Two dropdowns choose the activation (sigmoid, tanh, relu) and the initializer (std 1,
@@ -93,28 +112,32 @@ def initialization_explorer(activation: str = "sigmoid", init: str = "std 1", *,
     ----------
     activation : {"sigmoid", "tanh", "relu"}
     init : str
-        A key of :data:`utils.plots.initialization.EXPERIMENT_INITS`.
+        A key of :data:`utils.experiments.initialization.EXPERIMENT_INITS`.
     seed : int
     """
-    if activation not in plots.HISTOGRAM_ACTIVATIONS:
-        raise ValueError(f"initialization_explorer: activation must be one of "
-                         f"{list(plots.HISTOGRAM_ACTIVATIONS)}, got {activation!r}")
-    if init not in plots.EXPERIMENT_INITS:
-        raise ValueError(f"initialization_explorer: init must be one of "
-                         f"{list(plots.EXPERIMENT_INITS)}, got {init!r}")
+    if activation not in HISTOGRAM_ACTIVATIONS:
+        raise ValueError(
+            f"initialization_explorer: activation must be one of "
+            f"{list(HISTOGRAM_ACTIVATIONS)}, got {activation!r}"
+        )
+    if init not in EXPERIMENT_INITS:
+        raise ValueError(
+            f"initialization_explorer: init must be one of {list(EXPERIMENT_INITS)}, got {init!r}"
+        )
     X = np.random.default_rng(seed).standard_normal((1000, 100))
     controls = {
-        "activation": widgets.Dropdown(options=list(plots.HISTOGRAM_ACTIVATIONS), value=activation,
-                                       description="activation"),
-        "init": widgets.Dropdown(options=list(plots.EXPERIMENT_INITS), value=init,
-                                 description="init"),
+        "activation": widgets.Dropdown(
+            options=list(HISTOGRAM_ACTIVATIONS), value=activation, description="activation"
+        ),
+        "init": widgets.Dropdown(options=list(EXPERIMENT_INITS), value=init, description="init"),
     }
 
     def draw(fig, v):
         rng = np.random.default_rng(seed + 1)
         with np.errstate(all="ignore"):
-            acts = plots.layer_activations(X, plots.EXPERIMENT_INITS[v["init"]],
-                                           plots.HISTOGRAM_ACTIVATIONS[v["activation"]], rng=rng)
+            acts = layer_activations(
+                X, EXPERIMENT_INITS[v["init"]], HISTOGRAM_ACTIVATIONS[v["activation"]], rng=rng
+            )
         _draw_panels(fig.add_axes((0.03, 0.17, 0.95, 0.65)), acts, v["activation"])
         fig.suptitle(f"{v['activation']} layers, init {v['init']}: activations of each layer")
         return diagnose_activations(acts, v["activation"])

@@ -33,8 +33,15 @@ def probability_loss_explorer(p: float = 0.2, target: int = 1) -> InteractiveFig
     p = _check_range(p, 0.0, 1.0, func, "p")
     if target not in (0, 1):
         raise ValueError(f"{func}: target must be 0 or 1, got {target!r}")
-    p_slider = widgets.FloatSlider(value=p, min=0.0, max=1.0, step=0.005, description="p",
-                                   readout_format=".3f", continuous_update=True)
+    p_slider = widgets.FloatSlider(
+        value=p,
+        min=0.0,
+        max=1.0,
+        step=0.005,
+        description="p",
+        readout_format=".3f",
+        continuous_update=True,
+    )
     t_buttons = widgets.ToggleButtons(options=[0, 1], value=int(target), description="target")
 
     def draw(fig, v):
@@ -45,11 +52,15 @@ def probability_loss_explorer(p: float = 0.2, target: int = 1) -> InteractiveFig
         pc = min(max(p, _EPS), 1 - _EPS)
         bce = -(t * np.log(pc) + (1 - t) * np.log1p(-pc))
         sq, g_bce, g_sq = (p - t) ** 2, p - t, 2 * (p - t) * p * (1 - p)
-        message = (f"p = {p:.3f}, target {t}: cross-entropy {bce:.3f}, squared error {sq:.3f}; "
-                   f"gradient to the logit: cross-entropy {g_bce:+.3f}, squared error {g_sq:+.3f}")
+        message = (
+            f"p = {p:.3f}, target {t}: cross-entropy {bce:.3f}, squared error {sq:.3f}; "
+            f"gradient to the logit: cross-entropy {g_bce:+.3f}, squared error {g_sq:+.3f}"
+        )
         if abs(p - t) >= 0.9:
-            message += (" (confidently wrong: cross-entropy still pushes hard, the squared "
-                        "error barely moves)")
+            message += (
+                " (confidently wrong: cross-entropy still pushes hard, the squared "
+                "error barely moves)"
+            )
         if p in (0.0, 1.0) and abs(p - t) == 1.0:
             message += f"; p = {p:.0f} exactly is clipped to {pc:.0e} away, so the loss is finite"
         return message
@@ -66,10 +77,12 @@ def regression_loss_explorer(pred: float = 1.5, target: float = 0.0) -> Interact
     func = "regression_loss_explorer"
     pred = _check_range(pred, -5.0, 5.0, func, "pred")
     target = _check_range(target, -3.0, 3.0, func, "target")
-    pred_slider = widgets.FloatSlider(value=pred, min=-5.0, max=5.0, step=0.05,
-                                      description="ŷ (pred)", continuous_update=True)
-    t_slider = widgets.FloatSlider(value=target, min=-3.0, max=3.0, step=0.1,
-                                   description="t (target)")
+    pred_slider = widgets.FloatSlider(
+        value=pred, min=-5.0, max=5.0, step=0.05, description="ŷ (pred)", continuous_update=True
+    )
+    t_slider = widgets.FloatSlider(
+        value=target, min=-3.0, max=3.0, step=0.1, description="t (target)"
+    )
 
     def draw(fig, v):
         y, t = float(v["pred"]), float(v["target"])
@@ -78,9 +91,10 @@ def regression_loss_explorer(pred: float = 1.5, target: float = 0.0) -> Interact
         plots.plot_regression_losses(y, t, axes=axes, span=span)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.28)
         r = y - t
-        return (f"residual r = {r:+.2f}: MSE {r * r:.3f} (gradient {2 * r:+.2f}), half MSE "
-                f"{r * r / 2:.3f} (gradient {r:+.2f}), MAE {abs(r):.3f} "
-                f"(gradient {np.sign(r):+.0f})")
+        return (
+            f"residual r = {r:+.2f}: MSE {r * r:.3f} (gradient {2 * r:+.2f}), half MSE "
+            f"{r * r / 2:.3f} (gradient {r:+.2f}), MAE {abs(r):.3f} "
+            f"(gradient {np.sign(r):+.0f})"
+        )
 
-    return InteractiveFigure({"pred": pred_slider, "target": t_slider}, draw,
-                             figsize=(9.0, 3.4))
+    return InteractiveFigure({"pred": pred_slider, "target": t_slider}, draw, figsize=(9.0, 3.4))

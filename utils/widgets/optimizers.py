@@ -14,49 +14,13 @@ from matplotlib.collections import LineCollection
 from matplotlib.ticker import MaxNLocator
 
 from utils import nn
+from utils.experiments.optimizers import SURFACES, race_runs
 from utils.plots import optimizers as plots
 from utils.widgets._core import InteractiveFigure
 
-__all__ = ["optimizer_race", "race_hyper", "race_runs"]
+__all__ = ["optimizer_race"]
 
 _NAMES = tuple(nn.UPDATES)
-
-
-def race_hyper(name: str, lr: float, beta1: float, beta2: float) -> dict:
-    """The hyperparameters one set of sliders gives each optimizer.
-
-    ``beta1`` is momentum's and Nesterov's ``beta`` and Adam's ``beta1``; ``beta2`` is
-    RMSProp's ``rho`` and Adam's ``beta2``; AdaGrad and SGD use only ``lr``.
-    """
-    if name not in nn.UPDATES:
-        raise ValueError(f"race_hyper: name must be one of {list(nn.UPDATES)}, got {name!r}")
-    return {"sgd": {"lr": lr}, "adagrad": {"lr": lr},
-            "momentum": {"lr": lr, "beta": beta1}, "nesterov": {"lr": lr, "beta": beta1},
-            "rmsprop": {"lr": lr, "rho": beta2},
-            "adam": {"lr": lr, "beta1": beta1, "beta2": beta2}}[name]
-
-
-def race_runs(surface: str, names, *, lr: float, beta1: float, beta2: float,
-              steps: int) -> dict:
-    """Run each named optimizer on a surface of :data:`utils.plots.optimizers.SURFACES`.
-
-    Returns
-    -------
-    dict name -> (path (K + 1, 2), losses (K + 1,), diverged_at int or None)
-    """
-    if surface not in plots.SURFACES:
-        raise ValueError(f"race_runs: surface must be one of {list(plots.SURFACES)}, "
-                         f"got {surface!r}")
-    s = plots.SURFACES[surface]
-    # Leaving the window far behind counts as diverging (the saddle has no bottom at all).
-    bound = 10.0 * max(abs(v) for v in (*s["xlim"], *s["ylim"]))
-    runs = {}
-    for name in names:
-        runs[name] = plots.optimizer_path(
-            nn.UPDATES[name], s["grad"], s["start"], int(steps),
-            loss=lambda w, f=s["f"]: f(w[0], w[1]), bound=bound,
-            **race_hyper(name, lr, beta1, beta2))
-    return runs
 
 
 def _contour_lines(s: dict) -> list:
@@ -75,17 +39,24 @@ def _describe(surface: str, name: str, path, losses, diverged_at) -> str:
     end = path[-1]
     if surface == "saddle":
         escaped = abs(end[1]) > 1.0
-        return f"{name}: " + ("escaped the saddle" if escaped else
-                              f"still at the saddle (y = {end[1]:+.3f})")
+        return f"{name}: " + (
+            "escaped the saddle" if escaped else f"still at the saddle (y = {end[1]:+.3f})"
+        )
     if surface == "local minimum":
         basin = "the global minimum" if end[0] < 0.15 else "the local minimum"
         return f"{name}: in {basin}, loss {losses[-1]:.3f}"
     return f"{name}: loss {losses[-1]:.2e}"
 
 
-def optimizer_race(surface: str = "test", *, optimizers=("sgd", "momentum", "adam"),
-                   lr: float = 0.1, beta1: float = 0.9, beta2: float = 0.99,
-                   steps: int = 50) -> InteractiveFigure:
+def optimizer_race(
+    surface: str = "test",
+    *,
+    optimizers=("sgd", "momentum", "adam"),
+    lr: float = 0.1,
+    beta1: float = 0.9,
+    beta2: float = 0.99,
+    steps: int = 50,
+) -> InteractiveFigure:
     """Race optimizers on a 2-D surface: pick them, slide the learning rate and the betas.
 
     Left: contour lines of the surface and each optimizer's path. Right: the loss at every
@@ -96,7 +67,7 @@ def optimizer_race(surface: str = "test", *, optimizers=("sgd", "momentum", "ada
     ----------
     surface : {"test", "saddle", "local minimum"}
         ``"test"``: x^2/20 + y^2 from (-7, 2); ``"saddle"``: x^2 - y^2; ``"local minimum"``:
-        x^4/4 - x^2 + 0.3x + y^2/2 (see :data:`utils.plots.optimizers.SURFACES`).
+        x^4/4 - x^2 + 0.3x + y^2/2 (see :data:`utils.experiments.optimizers.SURFACES`).
     optimizers : sequence of str
         Names from ``utils.nn.UPDATES`` shown first.
     lr : float
@@ -108,33 +79,48 @@ def optimizer_race(surface: str = "test", *, optimizers=("sgd", "momentum", "ada
     steps : int
         In [5, 200].
     """
-    if surface not in plots.SURFACES:
-        raise ValueError(f"optimizer_race: surface must be one of {list(plots.SURFACES)}, "
-                         f"got {surface!r}")
+    if surface not in SURFACES:
+        raise ValueError(
+            f"optimizer_race: surface must be one of {list(SURFACES)}, got {surface!r}"
+        )
     chosen = tuple(optimizers) if not isinstance(optimizers, str) else (optimizers,)
     bad = [n for n in chosen if n not in nn.UPDATES]
     if bad or not chosen:
-        raise ValueError(f"optimizer_race: optimizers must be names from {list(nn.UPDATES)}, "
-                         f"got {list(chosen)}")
-    for name, value, lo, hi in (("lr", lr, 0.001, 3.0), ("beta1", beta1, 0.0, 0.99),
-                                ("beta2", beta2, 0.5, 0.999)):
+        raise ValueError(
+            f"optimizer_race: optimizers must be names from {list(nn.UPDATES)}, got {list(chosen)}"
+        )
+    for name, value, lo, hi in (
+        ("lr", lr, 0.001, 3.0),
+        ("beta1", beta1, 0.0, 0.99),
+        ("beta2", beta2, 0.5, 0.999),
+    ):
         if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-            raise ValueError(f"optimizer_race: {name} must be a number in [{lo}, {hi}], "
-                             f"got {value!r}")
+            raise ValueError(
+                f"optimizer_race: {name} must be a number in [{lo}, {hi}], got {value!r}"
+            )
     if isinstance(steps, bool) or not isinstance(steps, int) or not 5 <= steps <= 200:
         raise ValueError(f"optimizer_race: steps must be an int in [5, 200], got {steps!r}")
     controls = {
-        "optimizers": widgets.SelectMultiple(options=list(_NAMES), value=chosen,
-                                             description="optimizers", rows=6),
-        "surface": widgets.Dropdown(options=list(plots.SURFACES), value=surface,
-                                    description="surface"),
+        "optimizers": widgets.SelectMultiple(
+            options=list(_NAMES), value=chosen, description="optimizers", rows=6
+        ),
+        "surface": widgets.Dropdown(options=list(SURFACES), value=surface, description="surface"),
         "steps": widgets.IntSlider(value=steps, min=5, max=200, description="steps"),
-        "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(3.0), step=0.02,
-                                     description="lr", readout_format=".3f"),
-        "beta1": widgets.FloatSlider(value=beta1, min=0.0, max=0.99, step=0.01,
-                                     description="beta1", readout_format=".2f"),
-        "beta2": widgets.FloatSlider(value=beta2, min=0.5, max=0.999, step=0.001,
-                                     description="beta2", readout_format=".3f"),
+        "lr": widgets.FloatLogSlider(
+            value=lr,
+            base=10,
+            min=-3,
+            max=np.log10(3.0),
+            step=0.02,
+            description="lr",
+            readout_format=".3f",
+        ),
+        "beta1": widgets.FloatSlider(
+            value=beta1, min=0.0, max=0.99, step=0.01, description="beta1", readout_format=".2f"
+        ),
+        "beta2": widgets.FloatSlider(
+            value=beta2, min=0.5, max=0.999, step=0.001, description="beta2", readout_format=".3f"
+        ),
     }
     contours: dict[str, list] = {}
 
@@ -143,25 +129,35 @@ def optimizer_race(surface: str = "test", *, optimizers=("sgd", "momentum", "ada
         if not names:
             fig.add_subplot().set_axis_off()
             return "Select at least one optimizer (ctrl-click or shift-click to pick several)."
-        s = plots.SURFACES[v["surface"]]
-        runs = race_runs(v["surface"], names, lr=v["lr"], beta1=v["beta1"], beta2=v["beta2"],
-                         steps=v["steps"])
+        s = SURFACES[v["surface"]]
+        runs = race_runs(
+            v["surface"], names, lr=v["lr"], beta1=v["beta1"], beta2=v["beta2"], steps=v["steps"]
+        )
         ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.35, 1)})
         if v["surface"] not in contours:  # computed once per surface: redraws stay fast
             contours[v["surface"]] = _contour_lines(s)
-        ax_path.add_collection(LineCollection(contours[v["surface"]], colors="0.6",
-                                              linewidths=0.8))
+        ax_path.add_collection(LineCollection(contours[v["surface"]], colors="0.6", linewidths=0.8))
         for name, (path, losses, _) in runs.items():
             color = plots.OPTIMIZER_COLORS[name]
             ax_path.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.8, label=name)
             ax_loss.plot(np.arange(len(losses)), losses, color=color, lw=1.8, label=name)
         ax_path.plot(*s["start"], "ks", ms=7)
-        ax_path.set(xlim=s["xlim"], ylim=s["ylim"], xlabel="x", ylabel="y",
-                    title=f"{s['label']}, lr = {v['lr']:.3f}")
+        ax_path.set(
+            xlim=s["xlim"],
+            ylim=s["ylim"],
+            xlabel="x",
+            ylabel="y",
+            title=f"{s['label']}, lr = {v['lr']:.3f}",
+        )
         finite = np.concatenate([r[1] for r in runs.values()])
         lo, hi = float(finite.min()), float(finite[0])
-        ax_loss.set(xlim=(0, v["steps"]), ylim=(lo - 0.05 * (hi - lo + 1e-9), hi + 0.1 * (hi - lo + 1e-9)),
-                    xlabel="step", ylabel="loss f(x, y)", title="loss per step")
+        ax_loss.set(
+            xlim=(0, v["steps"]),
+            ylim=(lo - 0.05 * (hi - lo + 1e-9), hi + 0.1 * (hi - lo + 1e-9)),
+            xlabel="step",
+            ylabel="loss f(x, y)",
+            title="loss per step",
+        )
         ax_loss.legend(loc="upper right", fontsize=10)  # one legend serves both panels
         for ax in (ax_path, ax_loss):  # few ticks: tick layout dominates the redraw time
             ax.xaxis.set_major_locator(MaxNLocator(4))

@@ -11,74 +11,30 @@
 
 Speed: matplotlib spends most of a redraw laying out and rasterising text (tick labels, axis
 labels, legends). The parts of a figure that never change are therefore rendered once, when
-the widget is built, by :func:`render_layer`, and pasted as pixels (``Figure.figimage``) at
-every redraw; the axes drawn on top have their frame turned off and the same limits, so the
-picture is the same as drawing everything each time.
+the widget is built, by :func:`utils.widgets._core.render_layer`, and pasted as pixels
+(``Figure.figimage``) at every redraw; the axes drawn on top have their frame turned off and
+the same limits, so the picture is the same as drawing everything each time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from utils._validate import as_float_vector
+from utils.experiments.regularization import (
+    LAMBDA_EXPONENTS,
+    PENALTY_KINDS,
+    penalty_grid,
+    rbf_features,
+)
+from utils.plots import CLASS_COLORS
 from utils.plots import regularization as plots
-from utils.plots._core import CLASS_COLORS
-from utils.widgets._core import DPI, InteractiveFigure
+from utils.widgets._core import InteractiveFigure, paste_layer, render_layer
 
-# render_layer, paste_layer and bars are helpers for the widget modules, not exported.
-__all__ = ["LAMBDA_EXPONENTS", "dropout_explorer", "penalty_explorer", "penalty_grid"]
-
-#: The slider's lambdas are 10**e for these exponents (step 0.25 from -6 to 0).
-LAMBDA_EXPONENTS = np.round(np.arange(-6.0, 0.0001, 0.25), 2)
-_KINDS = ("L2 (ridge)", "L1 (lasso)")
-
-
-def render_layer(figsize, build: Callable, *, crop: bool = False) -> tuple:
-    """Render the unchanging part of a widget's figure once, as RGBA pixels.
-
-    Parameters
-    ----------
-    figsize : (float, float)
-        The widget figure's size: the layer has exactly its pixel size.
-    build : callable
-        ``build(figure)`` draws the unchanging artists on a fresh ``Figure``.
-    crop : bool
-        Render on a transparent background and keep only the smallest rectangle holding
-        something (for a layer pasted on top, such as a legend).
-
-    Returns
-    -------
-    (pixels, offset)
-        ``pixels`` of shape (rows, columns, 4), uint8; ``offset`` = (x, y) in pixels of its
-        lower-left corner in the figure. Pass both to :func:`paste_layer`.
-    """
-    fig = Figure(figsize=figsize, dpi=DPI)
-    if crop:
-        fig.patch.set_alpha(0.0)
-    build(fig)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba()).copy()
-    if not crop:
-        return pixels, (0, 0)
-    rows, cols = np.nonzero(pixels[..., 3])
-    if rows.size == 0:
-        return pixels[:1, :1], (0, 0)
-    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-    return pixels[top:bottom, left:right].copy(), (int(left), int(pixels.shape[0] - bottom))
-
-
-def paste_layer(fig, layer: tuple, *, zorder: float) -> None:
-    """Paste a layer of :func:`render_layer` into ``fig`` (below the axes: zorder < 0)."""
-    pixels, (x0, y0) = layer
-    fig.figimage(pixels, xo=x0, yo=y0, origin="upper", zorder=zorder)
+__all__ = ["dropout_explorer", "penalty_explorer"]
 
 
 def bars(ax, x, heights, width: float, **style):
@@ -89,10 +45,16 @@ def bars(ax, x, heights, width: float, **style):
     x, heights = np.asarray(x, dtype=np.float64), np.asarray(heights, dtype=np.float64)
     left, right = x - width / 2, x + width / 2
     zeros = np.zeros_like(heights)
-    verts = np.stack([np.stack([left, zeros], 1), np.stack([left, heights], 1),
-                      np.stack([right, heights], 1), np.stack([right, zeros], 1)], axis=1)
-    collection = PolyCollection(verts, facecolors=style.pop("color"), edgecolors="none",
-                                **style)
+    verts = np.stack(
+        [
+            np.stack([left, zeros], 1),
+            np.stack([left, heights], 1),
+            np.stack([right, heights], 1),
+            np.stack([right, zeros], 1),
+        ],
+        axis=1,
+    )
+    collection = PolyCollection(verts, facecolors=style.pop("color"), edgecolors="none", **style)
     collection.heights = heights
     ax.add_collection(collection, autolim=False)
     return collection
@@ -103,35 +65,17 @@ def _bare(ax) -> None:
     ax.set_axis_off()
 
 
-def penalty_grid(x, t, *, lams=None, centers: int = 40, width: float = 0.05,
-                 iterations: int = 3000) -> dict:
-    """Fit the feature model for every lambda of a grid, with L2 and with L1.
-
-    Parameters
-    ----------
-    x, t : array_like, shape (N,)
-        Training inputs in [0, 1] and targets.
-    lams : array_like, shape (M,), optional
-        Default ``10 ** LAMBDA_EXPONENTS``.
-
-    Returns
-    -------
-    dict
-        ``"lams"`` (M,), and for each kind in ``("L2 (ridge)", "L1 (lasso)")`` a pair
-        ``(b, W)`` with ``b`` of shape (M,) and ``W`` of shape (M, centers).
-    """
-    x = as_float_vector(x, "penalty_grid", "x")
-    t = as_float_vector(t, "penalty_grid", "t", length=x.shape[0])
-    lams = 10.0 ** LAMBDA_EXPONENTS if lams is None else as_float_vector(lams, "penalty_grid", "lams")
-    Phi = plots.rbf_features(x, centers=centers, width=width)
-    ridge = [plots.ridge_weights(Phi, t, lam) for lam in lams]
-    return {"lams": lams,
-            _KINDS[0]: (np.array([b for b, _ in ridge]), np.array([w for _, w in ridge])),
-            _KINDS[1]: plots.lasso_weights(Phi, t, lams, iterations=iterations)}
-
-
-def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: float = -3.0,
-                     centers: int = 40, width: float = 0.05) -> InteractiveFigure:
+def penalty_explorer(
+    x,
+    t,
+    x_val,
+    t_val,
+    *,
+    kind: str = "L1 (lasso)",
+    exponent: float = -3.0,
+    centers: int = 40,
+    width: float = 0.05,
+) -> InteractiveFigure:
     """Slide lambda and see the fit and the weights of an L1 or L2 regularized model.
 
     The model is ``pred = rbf_features(x) @ w + b`` (40 Gaussian bumps on [0, 1]), trained
@@ -146,19 +90,23 @@ def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: 
     exponent : float
         The first lambda is ``10 ** exponent``, one of :data:`LAMBDA_EXPONENTS`.
     """
-    if kind not in _KINDS:
-        raise ValueError(f"penalty_explorer: kind must be one of {list(_KINDS)}, got {kind!r}")
+    if kind not in PENALTY_KINDS:
+        raise ValueError(
+            f"penalty_explorer: kind must be one of {list(PENALTY_KINDS)}, got {kind!r}"
+        )
     if not np.any(np.isclose(LAMBDA_EXPONENTS, exponent)):
-        raise ValueError(f"penalty_explorer: exponent must be one of -6, -5.75, ..., 0, got {exponent!r}")
+        raise ValueError(
+            f"penalty_explorer: exponent must be one of -6, -5.75, ..., 0, got {exponent!r}"
+        )
     x = as_float_vector(x, "penalty_explorer", "x")
     t = as_float_vector(t, "penalty_explorer", "t", length=x.shape[0])
     x_val = as_float_vector(x_val, "penalty_explorer", "x_val")
     t_val = as_float_vector(t_val, "penalty_explorer", "t_val", length=x_val.shape[0])
     fits = penalty_grid(x, t, centers=centers, width=width)
     grid = np.linspace(0.0, 1.0, 300)
-    Phi_grid = plots.rbf_features(grid, centers=centers, width=width)
-    Phi_tr = plots.rbf_features(x, centers=centers, width=width)
-    Phi_va = plots.rbf_features(x_val, centers=centers, width=width)
+    Phi_grid = rbf_features(grid, centers=centers, width=width)
+    Phi_tr = rbf_features(x, centers=centers, width=width)
+    Phi_va = rbf_features(x_val, centers=centers, width=width)
     truth = np.sin(2 * np.pi * grid)
     hist_limit = 1.5  # |w| beyond this (small lambdas, L2) lands in the end bins
     figsize = (11.0, 3.9)
@@ -168,16 +116,30 @@ def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: 
 
     def fit_panel(fig):  # the data, the true curve and the axes, without the model
         ax = fig.add_axes(fit_box)
-        plots.plot_penalty_fit(x, t, grid, np.full(grid.shape, np.nan), ax=ax, x_val=x_val,
-                               t_val=t_val, truth=truth, title="")
+        plots.plot_penalty_fit(
+            x,
+            t,
+            grid,
+            np.full(grid.shape, np.nan),
+            ax=ax,
+            x_val=x_val,
+            t_val=t_val,
+            truth=truth,
+            title="",
+        )
         ax.set(**fit_limits, xticks=[0, 0.5, 1], yticks=[-2, 0, 2])
         return ax
 
     def background(fig):
         fit_panel(fig).get_legend().remove()
         ax_w = fig.add_axes(w_box)
-        ax_w.set(**w_limits, xticks=np.round([-hist_limit, 0, hist_limit], 2),
-                 yticks=[0, centers], xlabel="weight value", ylabel="number of weights")
+        ax_w.set(
+            **w_limits,
+            xticks=np.round([-hist_limit, 0, hist_limit], 2),
+            yticks=[0, centers],
+            xlabel="weight value",
+            ylabel="number of weights",
+        )
 
     def legend(fig):
         ax = fit_panel(fig)
@@ -188,9 +150,15 @@ def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: 
     back = render_layer(figsize, background)
     front = render_layer(figsize, legend, crop=True)
     controls = {
-        "kind": widgets.Dropdown(options=list(_KINDS), value=kind, description="penalty"),
-        "log10_lambda": widgets.FloatSlider(value=float(exponent), min=-6.0, max=0.0, step=0.25,
-                                            description="log10 λ", readout_format=".2f"),
+        "kind": widgets.Dropdown(options=list(PENALTY_KINDS), value=kind, description="penalty"),
+        "log10_lambda": widgets.FloatSlider(
+            value=float(exponent),
+            min=-6.0,
+            max=0.0,
+            step=0.25,
+            description="log10 λ",
+            readout_format=".2f",
+        ),
     }
 
     def draw(fig, v):
@@ -199,32 +167,48 @@ def penalty_explorer(x, t, x_val, t_val, *, kind: str = "L1 (lasso)", exponent: 
         w, lam = W[k], fits["lams"][k]
         paste_layer(fig, back, zorder=-1)
         ax_fit = fig.add_axes(fit_box)
-        ax_fit.plot(grid, np.clip(Phi_grid @ w + b[k], -3, 3), color=CLASS_COLORS[1], lw=2.2,
-                    label="model")
+        ax_fit.plot(
+            grid, np.clip(Phi_grid @ w + b[k], -3, 3), color=CLASS_COLORS[1], lw=2.2, label="model"
+        )
         ax_fit.set(**fit_limits)
         _bare(ax_fit)
         ax_w = fig.add_axes(w_box)
-        plots.plot_weight_histogram(w, ax=ax_w, bins=31, limit=hist_limit, title="",
-                                    legend=False)
+        plots.plot_weight_histogram(w, ax=ax_w, bins=31, limit=hist_limit, title="", legend=False)
         ax_w.set(**w_limits)
         _bare(ax_w)
         paste_layer(fig, front, zorder=10)
-        ax_fit.text(0.5, 1.03, f"{v['kind'][:2]}, λ = {lam:.2g}: the fit", ha="center",
-                    transform=ax_fit.transAxes, fontsize=13)
-        ax_w.text(0.5, 1.03, f"the {w.size} weights", ha="center", transform=ax_w.transAxes,
-                  fontsize=13)
+        ax_fit.text(
+            0.5,
+            1.03,
+            f"{v['kind'][:2]}, λ = {lam:.2g}: the fit",
+            ha="center",
+            transform=ax_fit.transAxes,
+            fontsize=13,
+        )
+        ax_w.text(
+            0.5, 1.03, f"the {w.size} weights", ha="center", transform=ax_w.transAxes, fontsize=13
+        )
         train = float(np.mean((Phi_tr @ w + b[k] - t) ** 2))
         val = float(np.mean((Phi_va @ w + b[k] - t_val) ** 2))
         zeros = int(np.sum(w == 0.0))
-        return (f"{v['kind']}, lambda = {lam:.3g}: {zeros} of {w.size} weights exactly 0, "
-                f"largest |w| = {np.abs(w).max():.3g}; training MSE {train:.4f}, "
-                f"validation MSE {val:.4f}")
+        return (
+            f"{v['kind']}, lambda = {lam:.3g}: {zeros} of {w.size} weights exactly 0, "
+            f"largest |w| = {np.abs(w).max():.3g}; training MSE {train:.4f}, "
+            f"validation MSE {val:.4f}"
+        )
 
     return InteractiveFigure(controls, draw, figsize=figsize)
 
 
-def dropout_explorer(p: float = 0.5, mode: str = "training", *, variant: str = "inverted",
-                     units: int = 24, samples: int = 2000, seed: int = 0) -> InteractiveFigure:
+def dropout_explorer(
+    p: float = 0.5,
+    mode: str = "training",
+    *,
+    variant: str = "inverted",
+    units: int = 24,
+    samples: int = 2000,
+    seed: int = 0,
+) -> InteractiveFigure:
     """Dropout on one layer of activations: a mask, and the average over many masks.
 
     The activations ``h`` (``units`` positive numbers) are fixed. In training, one mask
@@ -245,8 +229,9 @@ def dropout_explorer(p: float = 0.5, mode: str = "training", *, variant: str = "
     if mode not in ("training", "evaluation"):
         raise ValueError(f"dropout_explorer: mode must be 'training' or 'evaluation', got {mode!r}")
     if variant not in ("inverted", "not inverted"):
-        raise ValueError(f"dropout_explorer: variant must be 'inverted' or 'not inverted', "
-                         f"got {variant!r}")
+        raise ValueError(
+            f"dropout_explorer: variant must be 'inverted' or 'not inverted', got {variant!r}"
+        )
     if not 0 <= p <= 0.95:
         raise ValueError(f"dropout_explorer: p must be in [0, 0.95], got {p!r}")
     rng = np.random.default_rng(seed)
@@ -256,27 +241,50 @@ def dropout_explorer(p: float = 0.5, mode: str = "training", *, variant: str = "
     idx = np.arange(units)
     xlim = (-0.8, units - 0.2)
     controls = {
-        "p": widgets.FloatSlider(value=float(p), min=0.0, max=0.95, step=0.05, description="p",
-                                 readout_format=".2f"),
-        "mode": widgets.Dropdown(options=["training", "evaluation"], value=mode,
-                                 description="mode"),
-        "variant": widgets.Dropdown(options=["inverted", "not inverted"], value=variant,
-                                    description="dropout"),
+        "p": widgets.FloatSlider(
+            value=float(p), min=0.0, max=0.95, step=0.05, description="p", readout_format=".2f"
+        ),
+        "mode": widgets.Dropdown(
+            options=["training", "evaluation"], value=mode, description="mode"
+        ),
+        "variant": widgets.Dropdown(
+            options=["inverted", "not inverted"], value=variant, description="dropout"
+        ),
     }
 
     def artists(ax, out, keep, mean, mode_, inverted):
         """The bars and marks; the labels do not depend on p, so the legend is drawn once."""
         bars(ax, idx, h, 0.8, color="0.8", label="activation h (input)")
         if mode_ == "training":
-            bars(ax, idx[keep], out[keep], 0.45, color=CLASS_COLORS[0],
-                 label="one mask: kept, × 1/(1 - p)" if inverted else "one mask: kept, not scaled")
-            ax.plot(idx[~keep], np.zeros(int((~keep).sum())), "x", color=plots.ZERO_COLOR,
-                    ms=9, mew=2, label="dropped (0)")
-            ax.plot(idx, mean, "_", color="k", ms=16, mew=2.5,
-                    label=f"average over {samples} masks")
+            bars(
+                ax,
+                idx[keep],
+                out[keep],
+                0.45,
+                color=CLASS_COLORS[0],
+                label="one mask: kept, × 1/(1 - p)" if inverted else "one mask: kept, not scaled",
+            )
+            ax.plot(
+                idx[~keep],
+                np.zeros(int((~keep).sum())),
+                "x",
+                color=plots.ZERO_COLOR,
+                ms=9,
+                mew=2,
+                label="dropped (0)",
+            )
+            ax.plot(
+                idx, mean, "_", color="k", ms=16, mew=2.5, label=f"average over {samples} masks"
+            )
         else:
-            bars(ax, idx, out, 0.45, color=CLASS_COLORS[1],
-                 label="evaluation output" + ("" if inverted else " = (1 - p) h"))
+            bars(
+                ax,
+                idx,
+                out,
+                0.45,
+                color=CLASS_COLORS[1],
+                label="evaluation output" + ("" if inverted else " = (1 - p) h"),
+            )
 
     def legend_layer(mode_, inverted):
         def build(fig):
@@ -287,6 +295,7 @@ def dropout_explorer(p: float = 0.5, mode: str = "training", *, variant: str = "
             for artist in [*ax.lines, *ax.collections]:
                 artist.remove()
             _bare(ax)
+
         return render_layer(figsize, build, crop=True)
 
     def background(fig):
@@ -295,8 +304,9 @@ def dropout_explorer(p: float = 0.5, mode: str = "training", *, variant: str = "
         ax.set_yticks([])
 
     back = render_layer(figsize, background)
-    fronts = {(m, inv): legend_layer(m, inv) for m in ("training", "evaluation")
-              for inv in (True, False)}
+    fronts = {
+        (m, inv): legend_layer(m, inv) for m in ("training", "evaluation") for inv in (True, False)
+    }
 
     def draw(fig, v):
         q, inverted = float(v["p"]), v["variant"] == "inverted"
@@ -308,18 +318,25 @@ def dropout_explorer(p: float = 0.5, mode: str = "training", *, variant: str = "
             out = h * keep * scale
             mean = (h * (u >= q) * scale).mean(axis=0)
             gap = float(np.max(np.abs(mean / h - 1.0)))
-            status = (f"training, p = {q:.2f}: {int((~keep).sum())} of {units} units dropped, "
-                      f"survivors ×{scale:.2f}; average over {samples} masks / h = "
-                      f"{float(np.mean(mean / h)):.3f}")
-            status += (f" (within {gap:.1%} of 1 on every unit: expectation preserved)"
-                       if inverted else f" ≈ 1 - p = {1 - q:.2f}: the expected activation shrinks")
+            status = (
+                f"training, p = {q:.2f}: {int((~keep).sum())} of {units} units dropped, "
+                f"survivors ×{scale:.2f}; average over {samples} masks / h = "
+                f"{float(np.mean(mean / h)):.3f}"
+            )
+            status += (
+                f" (within {gap:.1%} of 1 on every unit: expectation preserved)"
+                if inverted
+                else f" ≈ 1 - p = {1 - q:.2f}: the expected activation shrinks"
+            )
             top = float(np.max(h * scale))
         else:
             out, mean = (h if inverted else (1.0 - q) * h), None
-            status = ("evaluation: inverted dropout is the identity, every unit is used, no "
-                      "scaling" if inverted else
-                      f"evaluation: the non-inverted version must multiply by 1 - p = {1 - q:.2f}"
-                      " at test time to match the training average")
+            status = (
+                "evaluation: inverted dropout is the identity, every unit is used, no scaling"
+                if inverted
+                else f"evaluation: the non-inverted version must multiply by 1 - p = {1 - q:.2f}"
+                " at test time to match the training average"
+            )
             top = float(np.max(out))
         artists(ax, out, keep, mean, v["mode"], inverted)
         ylim = (0.0, max(1.6, 1.1 * top))

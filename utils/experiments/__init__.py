@@ -1,0 +1,1 @@
+"""Training runs, sweeps and model builders the chapters and widgets use."""
