@@ -37,6 +37,7 @@ help:
 	@echo "make nbgrader  an nbgrader course directory in _build/nbgrader (ONLY=05 for one chapter)"
 	@echo "make test-nbgrader  nbgrader 0.9.6 end to end on chapters 01 and 05 (about 3 minutes)"
 	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks (GRADE_ARGS=\"--jobs 4 ...\")"
+	@echo "             (writes the gradebook, and report.html, the class report, beside it)"
 	@echo "make bench   benchmarks: NumPy vs PyTorch, notebooks, widgets, grading (_build/bench.json)"
 	@echo "make reproduce  the Keras red-wine example (Keras 3 on torch) against the same network"
 	@echo "             in utils.nn, 5 seeds each (REPRODUCE_ARGS=\"--seeds 10\"; _build/red_wine.json)"

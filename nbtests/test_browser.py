@@ -304,3 +304,114 @@ def test_slide_deck_advances_and_typesets_math_offline(browser, deck):
     )
     page.screenshot(path=str(SHOTS / "slides_04_second_slide.png"))
     page.close()
+
+
+def _synthetic_class_05(folder: Path) -> Path:
+    """A gradebook of 40 chapter-05 submissions and its mistakes file, made up from the
+    registry (chapter 05's exercises and their named mistakes), without grading anything."""
+    import csv
+    import json
+
+    import numpy as np
+
+    from utils.checks import exercises
+
+    rng = np.random.default_rng(5)
+    exs = exercises("05")
+    records, rows = {}, []
+    for k in range(40):
+        key = f"section{1 + k % 2}/student_{k:02d}/05_backpropagation.ipynb"
+        status = (
+            "timeout"
+            if k == 7
+            else "unchanged"
+            if k in (11, 23)
+            else "malformed notebook"
+            if k == 31
+            else "ok"
+        )
+        record = {"chapter": "05", "status": status, "flag": "", "exercises": {}}
+        for ex in exs:
+            named = {m.name: m.hint for p in ex.probes for m in p.mistakes}
+            cases = len(ex.probes)
+            done = status == "ok" or (status == "timeout" and ex is not exs[-1])
+            wrong = {}
+            if done and named and rng.random() < 0.45:
+                # a skewed pick: the first mistakes of an exercise are the common ones
+                names = [
+                    n for n in named if "wrong number" not in n and "wrong structure" not in n
+                ] or list(named)
+                pick = names[min(int(rng.exponential(1.2)), len(names) - 1)]
+                wrong[pick] = {"hint": named[pick], "count": int(rng.integers(1, cases + 1))}
+            passed = cases - sum(m["count"] for m in wrong.values()) if done else 0
+            name = next(iter(wrong), "")
+            record["exercises"][ex.id] = {
+                "points": round(ex.points * passed / cases, 2),
+                "max_points": float(ex.points),
+                "passed": passed,
+                "cases": cases,
+                "not_done": not done,
+                "mistakes": wrong,
+                "excerpt": (
+                    f"Case failed: {ex.probes[0].name}\n  expected ... got ...\n"
+                    f"  Hint ({name}): {wrong[name]['hint']}"
+                    if wrong
+                    else ""
+                ),
+            }
+        record["total"] = round(sum(e["points"] for e in record["exercises"].values()), 2)
+        record["max_total"] = float(sum(ex.points for ex in exs))
+        if k == 3:
+            record["flag"] = f"{exs[0].id}:copy:solution"
+        records[key] = record
+        rows.append(
+            {
+                "submission": key,
+                "chapter": "05",
+                "status": status,
+                "total": record["total"],
+                "max_total": record["max_total"],
+                **{e: v["points"] for e, v in record["exercises"].items()},
+                "flag": record["flag"],
+            }
+        )
+    out = folder / "grades.csv"
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    (folder / "grades.mistakes.json").write_text(json.dumps({"submissions": records}))
+    return out
+
+
+def test_class_report_of_chapter_05_shows_its_figures_offline(browser, tmp_path):
+    from utils.grade.cli import main
+
+    gradebook = _synthetic_class_05(tmp_path)
+    page_path = tmp_path / "report.html"
+    assert (
+        main(
+            [
+                "report",
+                str(gradebook),
+                "--out",
+                str(page_path),
+                "--feedback",
+                str(tmp_path / "feedback"),
+            ]
+        )
+        == 0
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(page_path.as_uri())
+    page.wait_for_load_state("load")
+    widths = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
+    assert len(widths) == 2 and all(w > 0 for w in widths), widths
+    assert page.locator("text=Where to start next lecture").count() == 1
+    remote = [u for u in fetched if not u.startswith(("file:", "data:"))]
+    assert not remote, remote
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "report_05.png"), full_page=True)
+    page.close()

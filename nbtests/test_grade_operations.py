@@ -135,6 +135,8 @@ def test_outputs_follow_the_umask_and_the_key_is_private(tmp_path):
         "grades.csv": 0o640,
         "grades.manifest.json": 0o640,
         "grades.key": 0o600,
+        "grades.mistakes.json": 0o640,
+        "report.html": 0o640,
         "00_start_here.md": 0o640,
     }
     text = (fb / "00_start_here.md").read_text()

@@ -1,4 +1,4 @@
-"""Command line of the grader: ``python -m utils.grade`` and ``python -m utils.grade merge``."""
+"""Command line of the grader: ``python -m utils.grade``, ``... merge`` and ``... report``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from utils import notebook
-from utils.grade import gradebook
+from utils.grade import gradebook, mistakes
 from utils.grade.core import Grade, grade_bytes, zero_grade
 from utils.grade.gradebook import GradebookError, fmt_points
 from utils.grade.runner import GradingStopped, Limits, isolation_mode, stop_all
@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
         "same secret gives the same scores on every re-grade. Ctrl-C stops the batch "
         "within seconds; the gradebook keeps every finished row and the same command "
         "grades the rest. Merge the gradebooks of shards: python -m utils.grade merge "
-        "OUT... --out grades.csv",
+        "OUT... --out grades.csv; build the class report of gradebooks afterwards: "
+        "python -m utils.grade report GRADEBOOK... --out report.html [--anonymise]",
     )
     p.add_argument(
         "paths",
@@ -121,6 +122,14 @@ def _parser() -> argparse.ArgumentParser:
         "--shard", metavar="K/N", help="grade only the K-th of N deterministic parts of the batch"
     )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument(
+        "--report",
+        metavar="HTML",
+        help="the class report (default report.html beside the gradebook; "
+        "report_NN.html per chapter and report.html linking them when the "
+        "gradebook holds several chapters)",
+    )
+    p.add_argument("--no-report", action="store_true", help="write no class report")
     return p
 
 
@@ -160,6 +169,8 @@ def _check_args(args) -> None:
     _check_writable(Path(args.out), "--out")
     if args.feedback:
         _check_writable(Path(args.feedback) / "x", "--feedback")
+    if args.report and not args.no_report:
+        _check_writable(Path(args.report), "--report")
 
 
 def _check_writable(path: Path, what: str) -> None:
@@ -376,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["merge"]:
         return merge_main(argv[1:])
+    if argv[:1] == ["report"]:
+        return report_main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         _check_args(args)
@@ -471,6 +484,8 @@ class _stop_on_signals:
 
 def _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say) -> int:
     out = Path(args.out)
+    mistakes.remove_stale_temps(out)
+    records = mistakes.load(out)
     shown = [False]
     t0 = time.monotonic()
     pool = ThreadPoolExecutor(max_workers=args.jobs)
@@ -482,7 +497,9 @@ def _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say) 
                 shown[0] = True
                 _show_isolation(grade.isolation, say)
             rows[grade.submission] = grade_row(grade)
+            records[grade.submission] = mistakes.record(grade)
             _write(out, rows, batch, args, assigned)
+            mistakes.save(out, records)
             _write_copies(out, grade)
             if args.feedback:
                 gradebook.atomic_write(
@@ -502,7 +519,28 @@ def _grade_batch(todo, files, args, limits, secret, rows, batch, assigned, say) 
     pool.shutdown(wait=True)
     written = gradebook.layout_files(out)
     say(f"done in {time.monotonic() - t0:.1f} s: " + ", ".join(str(p) for p in written))
+    if not args.no_report and rows:
+        _batch_report(out, rows, args, say)
     return 0
+
+
+def _batch_report(out: Path, rows: dict, args, say) -> None:
+    """Write the class report at the end of a batch; a problem is a warning, not a failure
+    (the gradebook is what the batch is for)."""
+    from utils.grade import report
+
+    target = Path(args.report) if args.report else out.with_name("report.html")
+    try:
+        records = mistakes.require(out, rows)
+        pages = report.write_reports(
+            target,
+            {k: records[k] for k in rows},
+            report.Options(feedback=Path(args.feedback) if args.feedback else None),
+        )
+    except (GradebookError, report.ReportError, OSError) as exc:
+        print(f"warning: no class report written: {exc}", file=sys.stderr)
+        return
+    say("class report: " + ", ".join(str(p) for p in pages))
 
 
 def copies_path(out: Path) -> Path:
@@ -567,4 +605,106 @@ def merge_main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     print(f"merged {n} submission(s) into " + ", ".join(str(p) for p in written))
+    try:
+        _, lacking = mistakes.merge([Path(x) for x in args.inputs], Path(args.out))
+    except (GradebookError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    for path in lacking:
+        print(
+            f"warning: {mistakes.sidecar_path(path)} is missing: its submissions are not in "
+            "the merged mistakes file, so the class report will refuse this gradebook until "
+            "that shard is re-graded with this version",
+            file=sys.stderr,
+        )
     return 0
+
+
+def report_main(argv: list[str]) -> int:
+    """``python -m utils.grade report GRADEBOOK... --out FILE.html``: the class report of
+    existing gradebooks (their mistakes files), e.g. after ``merge``."""
+    from utils.grade import report
+
+    p = argparse.ArgumentParser(
+        prog="python -m utils.grade report",
+        description="Write the class report (what the class got wrong, exercise by exercise) "
+        "from gradebooks written by this grader and the mistakes files beside "
+        "them.",
+    )
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="CSV",
+        help="gradebooks (each --out; its grades_NN.csv siblings are read too)",
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="HTML",
+        help="the page (report_NN.html beside it per chapter, and this one "
+        "linking them, when there are several chapters)",
+    )
+    p.add_argument(
+        "--anonymise",
+        action="store_true",
+        help="replace every submission name by a stable pseudonym (an HMAC with "
+        "the course secret) and drop the feedback links: a page for TAs",
+    )
+    p.add_argument(
+        "--secret",
+        metavar="TEXT",
+        help="the course secret for --anonymise "
+        "(default: $DLF_GRADE_SECRET, else the key file beside the first gradebook)",
+    )
+    p.add_argument("--feedback", metavar="DIR", help="the feedback folder, to link examples")
+    p.add_argument(
+        "--site",
+        metavar="DIR",
+        help="the course site built by make html, to link sections (default _build/html)",
+    )
+    args = p.parse_args(argv)
+    try:
+        _check_writable(Path(args.out), "--out")
+        records: dict[str, dict] = {}
+        for base in map(Path, args.inputs):
+            rows = gradebook.load(base)
+            if not rows:
+                raise GradebookError(
+                    f"{base}: no gradebook there (looked for {base.name} and "
+                    f"{base.stem}_NN{base.suffix or '.csv'})"
+                )
+            found = mistakes.require(base, rows)
+            for key in rows:
+                if key in records:
+                    raise GradebookError(f"duplicate submission {key!r} in {base}")
+                records[key] = found[key]
+        secret = None
+        if args.anonymise:
+            args.out_csv = args.inputs[0]
+            secret = _report_secret(args)
+        options = report.Options(
+            secret=secret,
+            feedback=Path(args.feedback) if args.feedback else None,
+            site=Path(args.site) if args.site else None,
+        )
+        pages = report.write_reports(Path(args.out), records, options)
+    except (UsageError, GradebookError, report.ReportError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    print("class report: " + ", ".join(str(p) for p in pages))
+    return 0
+
+
+def _report_secret(args) -> bytes:
+    if args.secret:
+        return args.secret.encode()
+    if os.environ.get("DLF_GRADE_SECRET"):
+        return os.environ["DLF_GRADE_SECRET"].encode()
+    key = key_path(Path(args.out_csv))
+    if not key.exists():
+        raise UsageError(
+            f"--anonymise needs the course secret: pass --secret, set "
+            f"DLF_GRADE_SECRET, or keep the key file {key} the grader wrote "
+            "beside the gradebook"
+        )
+    return key.read_text(encoding="utf-8").strip().encode()

@@ -47,6 +47,9 @@ class ExerciseGrade:
     cases: int = 0
     printed: str = ""  # what the student's code printed during this exercise's checks
     copy: tuple | None = None  # (source, similarity, shared lines): for the instructor only
+    not_done: bool = False  # the stub still raises NotImplementedError
+    mistakes: dict = field(default_factory=dict)  # named mistake -> {"hint", "count"} of cases
+    first_failure: str = ""  # the first failed case's message, for the class report
 
 
 @dataclass
@@ -205,6 +208,15 @@ def _grade_exercise(
     )
     grade.printed = run.printed.get(ex_id, "")
     grade.copy = sub.copies.get(ex_id)
+    grade.not_done = not_done
+    for v in verdicts:
+        if not v.passed and v.mistake:
+            hint = v.hint.removeprefix(f"Hint ({v.mistake}): ")
+            seen = grade.mistakes.setdefault(v.mistake, {"hint": hint, "count": 0})
+            seen["count"] += 1
+    first = next((v for v in verdicts if not v.passed), None)
+    if first is not None and not not_done:
+        grade.first_failure = f"Case failed: {first.probe}\n{first.message}"
     return grade
 
 
