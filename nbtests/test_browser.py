@@ -271,3 +271,51 @@ def test_slide_deck_advances_and_typesets_math_offline(browser, deck):
         " === '0'", timeout=10_000)
     page.screenshot(path=str(SHOTS / "slides_04_second_slide.png"))
     page.close()
+
+
+@pytest.fixture(scope="module")
+def korean_pages(tmp_path_factory):
+    """The glossary and chapter 00 (both hold Korean), site page and deck, built offline."""
+    from utils import site
+
+    out = tmp_path_factory.mktemp("korean")
+    site.build_html(out / "html", audiences=("student",), only="00")
+    site.build_slides(out / "slides", audiences=("instructor",), only="00")
+    return [out / "html" / "glossary.html", out / "html" / "00_start_here.html",
+            out / "slides" / "00_start_here.slides.html"]
+
+
+def test_korean_text_is_drawn_with_the_vendored_font_offline(browser, korean_pages):
+    """This machine has no Korean system font: every Hangul syllable on the page must come from
+    the course's own copy of Noto Sans KR (else it is drawn as an empty box)."""
+    for path in korean_pages:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        fetched = []
+        page.on("request", lambda request, fetched=fetched: fetched.append(request.url))
+        page.goto(path.as_uri(), wait_until="load")
+        state = page.evaluate("""async () => {
+            await document.fonts.ready;
+            const text = document.body.innerText;
+            const hangul = [...new Set(text.match(/[\\uac00-\\ud7a3]/g) || [])];
+            const faces = [...document.fonts].filter(f => f.family.includes('Noto Sans KR'));
+            // Every element whose own text holds Hangul lists the font first.
+            const first = [...document.querySelectorAll('body *')].filter(e =>
+                [...e.childNodes].some(n => n.nodeType === 3 && /[\\uac00-\\ud7a3]/.test(n.data)))
+                .map(e => getComputedStyle(e).fontFamily.split(',')[0].replace(/["']/g, '').trim());
+            const missing = [];
+            for (const weight of ['normal', 'bold'])
+                for (const ch of hangul)
+                    if (!document.fonts.check(`${weight} 16px 'Noto Sans KR'`, ch)) missing.push(ch);
+            return {hangul: hangul.length, loaded: faces.filter(f => f.status === 'loaded').length,
+                    errors: faces.filter(f => f.status === 'error').length,
+                    notFirst: first.filter(f => f !== 'Noto Sans KR'), missing};
+        }""")
+        assert state["hangul"] > 5, (path.name, state)
+        assert state["loaded"] > 0 and state["errors"] == 0, (path.name, state)
+        assert state["notFirst"] == [] and state["missing"] == [], (path.name, state)
+        fonts = [u for u in fetched if "noto-sans-kr" in u]
+        assert fonts and all(u.startswith("file:") for u in fetched if not u.startswith("data:"))
+        if path.name == "glossary.html":
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "glossary_korean.png"))
+        page.close()
