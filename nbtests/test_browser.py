@@ -415,3 +415,71 @@ def test_class_report_of_chapter_05_shows_its_figures_offline(browser, tmp_path)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "report_05.png"), full_page=True)
     page.close()
+
+
+@pytest.fixture(scope="module")
+def korean_pages(tmp_path_factory):
+    """The glossary and chapter 00 (both hold Korean), site page and deck, built offline."""
+    from utils import site
+
+    out = tmp_path_factory.mktemp("korean")
+    site.build_html(out / "html", audiences=("student",), only="00")
+    site.build_slides(out / "slides", audiences=("instructor",), only="00")
+    return [
+        out / "html" / "glossary.html",
+        out / "html" / "00_start_here.html",
+        out / "slides" / "00_start_here.slides.html",
+    ]
+
+
+# For every element whose own text holds Hangul: the first font it lists, its weight, and
+# whether a loaded face of Noto Sans KR at that weight covers each of its Hangul characters.
+KOREAN_STATE_JS = """async () => {
+    await document.fonts.ready;
+    const isHangul = /[\\uac00-\\ud7a3]/;
+    const owners = [...document.querySelectorAll('body *')].filter(e =>
+        [...e.childNodes].some(n => n.nodeType === 3 && isHangul.test(n.data)));
+    // Scroll each into view so that the browser lays it out and fetches its font subsets.
+    for (const e of owners) e.scrollIntoView();
+    await document.fonts.ready;
+    const faces = [...document.fonts].filter(f => f.family.includes('Noto Sans KR'));
+    const notFirst = [], missing = [];
+    let hangul = 0;
+    for (const e of owners) {
+        const style = getComputedStyle(e);
+        const first = style.fontFamily.split(',')[0].replace(/["']/g, '').trim();
+        if (first !== 'Noto Sans KR') notFirst.push(first);
+        const weight = Number(style.fontWeight) >= 600 ? 'bold' : 'normal';
+        const own = [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('');
+        for (const ch of new Set(own.match(/[\\uac00-\\ud7a3]/g) || [])) {
+            hangul += 1;
+            if (!document.fonts.check(`${weight} 16px 'Noto Sans KR'`, ch))
+                missing.push(weight + ' ' + ch);
+        }
+    }
+    return {hangul, notFirst, missing,
+            loaded: faces.filter(f => f.status === 'loaded').length,
+            errors: faces.filter(f => f.status === 'error').length};
+}"""
+
+
+def test_korean_text_is_drawn_with_the_vendored_font_offline(browser, korean_pages):
+    """This machine has no Korean system font: every Hangul syllable on the page must come from
+    the course's own copy of Noto Sans KR, at the weight it is shown in (else it is drawn as an
+    empty box or a synthesised bold)."""
+    for path in korean_pages:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        fetched = []
+        page.on("request", lambda request, fetched=fetched: fetched.append(request.url))
+        page.goto(path.as_uri(), wait_until="load")
+        state = page.evaluate(KOREAN_STATE_JS)
+        assert state["hangul"] > 5, (path.name, state)
+        assert state["loaded"] > 0 and state["errors"] == 0, (path.name, state)
+        assert state["notFirst"] == [] and state["missing"] == [], (path.name, state)
+        fonts = [u for u in fetched if "noto-sans-kr" in u]
+        remote = [u for u in fetched if not u.startswith(("file:", "data:"))]
+        assert fonts and not remote, (fonts[:3], remote)
+        if path.name == "glossary.html":
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "glossary_korean.png"))
+        page.close()

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from utils import data, nn
+from utils.experiments.capstone import capstone_model, count_parameters
 from utils.experiments.red_wine import (
     example_model,
     example_split,
@@ -11,7 +12,6 @@ from utils.experiments.red_wine import (
     train_run,
     validation_tail,
 )
-from utils.experiments.capstone import capstone_model, count_parameters
 
 
 def test_example_split_matches_pandas_sample_and_keeps_the_sampled_order():

@@ -317,3 +317,21 @@ def test_a_student_build_holds_no_answers_and_no_instructor_page(tmp_path):
     for page, text in texts.items():
         found = [where for where, needle in answers if len(needle) >= 30 and needle in text]
         assert not found, f"{page.name} holds answers from {found}"
+
+
+def test_the_korean_font_is_vendored_for_hangul_only(built):
+    """Every face of the vendored Noto Sans KR exists as a WOFF2 file next to the stylesheet,
+    and none of them covers a code point below U+0370 (Latin text keeps the page's font)."""
+    for kind in ("slides", "html"):
+        vendor = built[kind] / site.VENDOR
+        css = (vendor / site.KOREAN_CSS).read_text(encoding="utf-8")
+        urls = re.findall(r"url\(([^)]+)\)", css)
+        assert len(urls) == css.count("@font-face") > 200
+        assert all(u.endswith(".woff2") and (vendor / u).is_file() for u in urls)
+        for ranges in re.findall(r"unicode-range:\s*([^;]+);", css):
+            starts = [int(part.strip()[2:].split("-")[0], 16) for part in ranges.split(",")]
+            assert min(starts) >= 0x370, ranges[:80]
+        assert "OFL" in (vendor / "@fontsource/noto-sans-kr/LICENSE").read_text()
+        for page in built[kind].glob("*.html"):
+            if page.name != "index.html":
+                assert f'href="{site.VENDOR}/{site.KOREAN_CSS}"' in page.read_text(), page.name

@@ -81,7 +81,29 @@ VENDOR_FILES = {
     ],
     "jquery": ["LICENSE.txt", "dist/jquery.min.js"],
     "requirejs": ["require.js"],
+    # Korean text (the glossary, chapter 00) in every browser, with no system font needed:
+    # Noto Sans KR, regular and bold, in 124 subsets each that the browser fetches only when a
+    # page shows characters of their range (WOFF2 only: every browser the course supports
+    # reads it).
+    "@fontsource/noto-sans-kr": [
+        "LICENSE",
+        "400.css",
+        "700.css",
+        "files/*-400-normal.woff2",
+        "files/*-700-normal.woff2",
+    ],
 }
+#: The stylesheet of the Korean font, written into vendor/ from the package's 400 and 700.css.
+KOREAN_CSS = "noto-sans-kr.css"
+#: Added to every page's head: the Korean font first, for Hangul only (see korean_font_css).
+KOREAN_HEAD = (
+    f'<link rel="stylesheet" href="{VENDOR}/{KOREAN_CSS}">\n'
+    "<style>:root { --jp-content-font-family: 'Noto Sans KR', -apple-system,"
+    " BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, sans-serif; --jp-ui-font-family:"
+    " var(--jp-content-font-family); }\n"
+    ".reveal { font-family: 'Noto Sans KR', 'Source Sans Pro', Helvetica, sans-serif; }"
+    "</style>\n"
+)
 # The theme is "white": its fonts ship with reveal.js (several other themes import web fonts).
 REVEAL_THEME = "white"
 MATHJAX_ENTRY = "mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
@@ -92,10 +114,12 @@ TEMPLATES = {
     "dlf_reveal.html.j2": (
         "{%- extends 'index.html.j2' -%}\n"
         "{% block html_head_js_mermaidjs %}{% endblock html_head_js_mermaidjs %}\n"
+        "{% block html_head_css %}{{ super() }}\n" + KOREAN_HEAD + "{% endblock html_head_css %}\n"
     ),
     "dlf_lab.html.j2": (
         "{%- extends 'index.html.j2' -%}\n"
         "{% block html_head_js_mermaidjs %}{% endblock html_head_js_mermaidjs %}\n"
+        "{% block html_head_css %}{{ super() }}\n" + KOREAN_HEAD + "{% endblock html_head_css %}\n"
         "{% block body_header %}{{ super() }}\n"
         '<nav class="dlf-nav" style="padding: 0.5em 1em; font-size: 15px;">'
         '<a href="index.html">&larr; Deep Learning Foundations: all chapters</a></nav>\n'
@@ -196,21 +220,69 @@ def copy_vendor(modules: Path, out: Path) -> Path:
         + (modules.parent / "package-lock.json").read_bytes()
     ).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
+        _write_korean_css(vendor)
         return vendor
     if vendor.exists():
         shutil.rmtree(vendor)
     for package, paths in VENDOR_FILES.items():
         for rel in paths:
-            src, dst = modules / package / rel, vendor / package / rel
-            if not src.exists():
-                raise SiteError(f"{src} is missing from the npm package {package}")
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            if src.is_dir():
-                shutil.copytree(src, dst)
-            else:
-                shutil.copy2(src, dst)
+            sources = (
+                sorted((modules / package).glob(rel)) if "*" in rel else [modules / package / rel]
+            )
+            if not sources or not sources[0].exists():
+                raise SiteError(
+                    f"{modules / package / rel} is missing from the npm package {package}"
+                )
+            for src in sources:
+                dst = vendor / package / src.relative_to(modules / package)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                if src.is_dir():
+                    shutil.copytree(src, dst)
+                else:
+                    shutil.copy2(src, dst)
+    _write_korean_css(vendor)
     stamp.write_text(digest)
     return vendor
+
+
+def _write_korean_css(vendor: Path) -> None:
+    css = "\n".join(
+        (vendor / f"@fontsource/noto-sans-kr/{weight}.css").read_text(encoding="utf-8")
+        for weight in (400, 700)
+    )
+    (vendor / KOREAN_CSS).write_text(korean_font_css(css), encoding="utf-8")
+
+
+def korean_font_css(css: str) -> str:
+    """The Korean font's stylesheet, for pages that list it first among their fonts.
+
+    Browsers on a system without a Korean font may draw Hangul as empty boxes when a system
+    font comes first in the list, so the pages name Noto Sans KR first. Its faces are cut
+    down to what no Latin font has: the subsets for Latin, Cyrillic, Greek and Vietnamese
+    text are dropped, and code points below U+0370 are taken out of the other subsets'
+    ranges, so every Latin letter still comes from the page's own font. WOFF fallbacks are
+    dropped (only the WOFF2 files are copied) and paths are made relative to ``vendor/``.
+    """
+    faces = []
+    for block in re.findall(r"@font-face\s*{[^}]*}", css):
+        ranges = re.search(r"unicode-range:\s*([^;]+);", block)
+        if not ranges or "-normal.woff2" not in block:
+            continue
+        kept = []
+        for part in ranges.group(1).split(","):
+            lo, _, hi = part.strip().removeprefix("U+").partition("-")
+            low, high = int(lo, 16), int(hi or lo, 16)
+            if high >= 0x370:
+                start = max(low, 0x370)
+                kept.append(f"U+{start:x}" + (f"-{high:x}" if high > start else ""))
+        if not kept or re.search(
+            r"-(latin|latin-ext|cyrillic|cyrillic-ext|greek|vietnamese)-", block
+        ):
+            continue
+        block = block.replace(ranges.group(0), f"unicode-range: {','.join(kept)};")
+        block = re.sub(r",\s*url\(\./files/[^)]+\.woff\) format\('woff'\)", "", block)
+        faces.append(block.replace("url(./files/", "url(./@fontsource/noto-sans-kr/files/"))
+    return "\n".join(faces) + "\n"
 
 
 # ------------------------------------------------------------------------ notebook views
@@ -437,8 +509,7 @@ def _build(kind: str, out: Path, audiences, only, solutions: Path, npm_dir: Path
 # ------------------------------------------------------------------------- index pages
 
 STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans CJK KR", "Noto Sans KR",
-       "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; max-width: 62em;
+body { font-family: "Noto Sans KR", system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 62em;
        margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.4em 0.6em; text-align: left;
@@ -452,7 +523,9 @@ def _html_page(title: str, body: str) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+        f"<title>{html.escape(title)}</title>\n"
+        f'<link rel="stylesheet" href="{VENDOR}/{KOREAN_CSS}">\n'
+        f"<style>{STYLE}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
