@@ -473,7 +473,8 @@ def test_korean_text_is_drawn_with_the_vendored_font_offline(browser, korean_pag
         page.on("request", lambda request, fetched=fetched: fetched.append(request.url))
         page.goto(path.as_uri(), wait_until="load")
         state = page.evaluate(KOREAN_STATE_JS)
-        assert state["hangul"] > 5, (path.name, state)
+        # The glossary gives every term in Korean; chapter 00 names a few.
+        assert state["hangul"] > (20 if path.name == "glossary.html" else 0), (path.name, state)
         assert state["loaded"] > 0 and state["errors"] == 0, (path.name, state)
         assert state["notFirst"] == [] and state["missing"] == [], (path.name, state)
         fonts = [u for u in fetched if "noto-sans-kr" in u]
@@ -481,5 +482,6 @@ def test_korean_text_is_drawn_with_the_vendored_font_offline(browser, korean_pag
         assert fonts and not remote, (fonts[:3], remote)
         if path.name == "glossary.html":
             SHOTS.mkdir(parents=True, exist_ok=True)
+            page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(SHOTS / "glossary_korean.png"))
         page.close()
