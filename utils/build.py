@@ -323,7 +323,9 @@ def _clean_outputs(nb, name: str) -> None:
                 merged[-1].text += out.text
                 continue
             if WIDGET_MIME in out.get("data", {}):
-                out.data = {"text/plain": WIDGET_PLACEHOLDER}
+                # The widget's state is not stored; its first figure is (InteractiveFigure).
+                snapshot = {k: v for k, v in out.data.items() if k == "image/png"}
+                out.data = {"text/plain": WIDGET_PLACEHOLDER, **snapshot}
                 out.metadata = {}
             merged.append(out)
         cell.outputs = merged

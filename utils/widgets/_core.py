@@ -8,6 +8,7 @@ shows as a message in the status line, and so does a run that diverges.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from collections.abc import Callable
@@ -69,6 +70,17 @@ class InteractiveFigure(widgets.VBox):
         ]
         super().__init__([*rows, self.image, self.status])
         self.redraw()
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget view, and beside it a PNG of the figure as first drawn.
+
+        JupyterLab shows the live widget; a page or deck rendered from the stored notebook
+        (which has no kernel and keeps no widget state) shows the PNG instead.
+        """
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None and self.image.value:
+            data["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return data
 
     @property
     def values(self) -> dict:
