@@ -41,7 +41,7 @@ LAYERS = [
 ]
 _LIBRARY = {part: set(LAYERS[:i]) for i, part in enumerate(LAYERS)}
 _BELOW_PLOTS = set(LAYERS[: LAYERS.index("plots")])
-TOOLING = {"build", "site", "dist", "nbcompare", "nbgrader"}
+TOOLING = {"build", "site", "decks", "dist", "nbcompare", "nbgrader"}
 
 ALLOWED: dict[str, set[str]] = {
     **_LIBRARY,

@@ -8,9 +8,13 @@ with the keyboard and check that the widget's figure changed, and save a screens
 ``_build/screenshots/``. For a course notebook: run the first exercise's check and assert
 the student sees the friendly "not done yet" line. For a lecture deck (``make slides``):
 open it from a ``file://`` URL, press the right arrow, check the slide changed, that MathJax
-(the local copy) typeset the math and that nothing was fetched from the network.
+(the local copy) typeset the math and that nothing was fetched from the network. Every
+chapter's deck, lecture and student, is stepped through slide by slide and fragment by
+fragment at 1280x720: nothing may leave the slide; a contact sheet of each lecture deck is
+saved as ``_build/screenshots/deck_NN.png``.
 """
 
+import base64
 import os
 import shutil
 import signal
@@ -485,3 +489,154 @@ def test_korean_text_is_drawn_with_the_vendored_font_offline(browser, korean_pag
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(SHOTS / "glossary_korean.png"))
         page.close()
+
+
+# ------------------------------------------------------------------ every deck fits 1280x720
+
+DECK_AUDIENCES = ("instructor", "student")
+
+
+@pytest.fixture(scope="module")
+def all_decks(tmp_path_factory):
+    """Every chapter's deck for both audiences, built once for the module (utils.site)."""
+    from utils import site
+
+    out = tmp_path_factory.mktemp("all-decks")
+    return site.build_slides(out, audiences=DECK_AUDIENCES)
+
+
+# Step through the deck from its first slide with Reveal.next() until the last slide has no
+# fragment left; at every step, list every element shown (hidden fragments are not) whose box
+# leaves the slide's box, and every code or output area whose content is wider or taller than
+# itself (a scroll bar or clipped text). Elements inside the speaker notes are not shown.
+WALK_JS = """async () => {
+    const box = () => document.querySelector('.reveal .slides').getBoundingClientRect();
+    const tol = 1;
+    const name = e => {
+        const cell = e.closest('[id^="cell-id="]');
+        const where = cell ? cell.id.slice(8) : '';
+        const cls = (typeof e.className === 'string' ? e.className : '')
+            .split(' ').filter(Boolean).slice(0, 2).join('.');
+        return `${where} ${e.tagName.toLowerCase()}${cls ? '.' + cls : ''}`;
+    };
+    const measure = () => {
+        const b = box(), slide = Reveal.getCurrentSlide(), out = [];
+        for (const e of slide.querySelectorAll('*')) {
+            if (e.closest('aside.notes') || e.tagName === 'SCRIPT') continue;
+            const style = getComputedStyle(e);
+            if (style.display === 'none' || style.visibility === 'hidden') continue;
+            const r = e.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) continue;
+            const worst = Math.max(b.left - r.left, r.right - b.right, b.top - r.top,
+                                   r.bottom - b.bottom);
+            if (worst > tol) out.push(`${name(e)} leaves the slide by ${Math.round(worst)} px`);
+        }
+        for (const e of slide.querySelectorAll(
+                'pre, .jp-OutputArea-output, .jp-InputArea-editor')) {
+            if (e.closest('aside.notes') || getComputedStyle(e).visibility === 'hidden') continue;
+            if (e.scrollWidth > e.clientWidth + tol || e.scrollHeight > e.clientHeight + tol)
+                out.push(`${name(e)} is clipped: content ${e.scrollWidth}x${e.scrollHeight}`
+                         + ` in ${e.clientWidth}x${e.clientHeight}`);
+        }
+        const i = Reveal.getIndices();
+        return {h: i.h, v: i.v, f: i.f === undefined ? -1 : i.f, problems: out.slice(0, 4),
+                last: !Reveal.availableFragments().next};
+    };
+    Reveal.slide(0, 0, -1);
+    const states = [];
+    for (let k = 0; k < 3000; k++) {
+        states.push(measure());
+        if (Reveal.isLastSlide() && !Reveal.availableFragments().next) return states;
+        Reveal.next();
+    }
+    states.push({h: -1, v: -1, f: -1, problems: ['never reached the last slide'], last: true});
+    return states;
+}"""
+
+
+# A quarter-size JPEG of the 1280x720 viewport, straight from chromium.
+SHOT_OPTIONS = {
+    "format": "jpeg",
+    "quality": 75,
+    "clip": {"x": 0, "y": 0, "width": 1280, "height": 720, "scale": 0.25},
+}
+
+
+def walk_deck(page, deck: Path, shots: list | None = None) -> tuple[list[dict], list[str]]:
+    """Open ``deck``, step through every slide and fragment; return the states measured and the
+    overflows found, each naming the deck, the slide (h/v), the fragment and the element.
+    With ``shots``, append a JPEG of each slide with all its fragments shown."""
+    page.goto(deck.as_uri())
+    page.wait_for_selector(".reveal.ready", timeout=30_000)
+    # The deck loads reveal.js through RequireJS: ask RequireJS for the same module.
+    page.evaluate(
+        "new Promise(done => require(['vendor/reveal.js/dist/reveal.js'],"
+        " R => { window.Reveal = R; done(); }))"
+    )
+    page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+    page.wait_for_function(  # MathJax 2 typesets the whole page once, at load
+        "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue"
+        " && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running",
+        timeout=60_000,
+    )
+    page.evaluate("document.fonts.ready.then(() => true)")
+    states = page.evaluate(WALK_JS)
+    problems = [
+        f"{deck.name} slide {s['h']}/{s['v']} fragment {s['f']}: {p}"
+        for s in states
+        for p in s["problems"]
+    ]
+    if shots is not None:
+        cdp = page.context.new_cdp_session(page)  # faster than page.screenshot, no waiting
+        for s in states:
+            if s["last"]:
+                page.evaluate(f"Reveal.slide({s['h']}, {s['v']}, {s['f']})")
+                shot = cdp.send("Page.captureScreenshot", SHOT_OPTIONS)
+                shots.append(base64.b64decode(shot["data"]))
+        cdp.detach()
+    return states, problems
+
+
+def contact_sheet(shots: list[bytes], path: Path, columns: int = 6, width: int = 320) -> None:
+    """The slides as numbered thumbnails on a grid, for a person to look at (Pillow, which
+    matplotlib depends on)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    height = width * 9 // 16
+    rows = max(1, -(-len(shots) // columns))
+    sheet = Image.new("RGB", (columns * (width + 4) + 4, rows * (height + 4) + 4), "#888")
+    draw = ImageDraw.Draw(sheet)
+    for k, shot in enumerate(shots):
+        thumb = Image.open(io.BytesIO(shot)).convert("RGB").resize((width, height))
+        x, y = 4 + (k % columns) * (width + 4), 4 + (k // columns) * (height + 4)
+        sheet.paste(thumb, (x, y))
+        draw.text((x + 4, y + 2), str(k), fill="#c00000")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
+
+
+def test_every_deck_fits_a_1280x720_projector(browser, all_decks):
+    """Each chapter's lecture and student deck, every slide and fragment, at 1280x720: no
+    element leaves the slide and no code or output is clipped. A contact sheet of each
+    lecture deck is saved as _build/screenshots/deck_NN.png."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    problems, slides = [], 0
+    for deck in all_decks:
+        lecture = deck.name.endswith(".slides.html") and ".student." not in deck.name
+        shots = [] if lecture else None
+        states, found = walk_deck(page, deck, shots)
+        slides += len({(s["h"], s["v"]) for s in states})
+        problems.extend(found)
+        assert len(states) > 5, f"{deck.name}: only {len(states)} steps"
+        if lecture:
+            contact_sheet(shots, SHOTS / f"deck_{deck.name[:2]}.png")
+    page.close()
+    remote = [u for u in fetched if not u.startswith(("file:", "data:"))]
+    assert not remote, f"a deck fetched from the network: {remote[:3]}"
+    assert not problems, f"{len(problems)} overflows in {slides} slides:\n" + "\n".join(
+        problems[:40]
+    )

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from utils import site
+from utils import decks, site
 from utils._nbfast import nbformat
 from utils.build import strip_solutions
 from utils.notebook import CODE_BEGIN, CODE_END, MD_BEGIN, MD_END, exercise_id, is_exercise
@@ -245,6 +245,28 @@ def test_student_pages_show_stubs_and_figures_but_no_solution(built, stem, kind)
     assert page.read_text(encoding="utf-8").count("data:image/png;base64") >= figures > 0
 
 
+@pytest.mark.slow  # the decks and pages built once for the module
+@pytest.mark.parametrize("stem", _chapter_stems())
+def test_the_lecture_deck_has_the_guide_in_its_speaker_notes(built, stem):
+    """The chapter's lecture plan, widget settings and discussion answers from INSTRUCTORS.md
+    are in the lecture deck's speaker notes, and nowhere else in any page."""
+    notes = decks.guide_notes(stem[:2])
+    lecture = (built["slides"] / f"{stem}.slides.html").read_text(encoding="utf-8")
+    asides = re.findall(r'<aside class="notes">(.*?)</aside>', lecture, re.S)
+    spoken = _norm(html.unescape(re.sub(r"<[^>]+>", "", " ".join(asides))))
+    for part in (notes.plan, notes.discussion, notes.misconceptions):
+        first = re.sub(r"^\s*(\d+\.|[-*|])\s*", "", part.strip().splitlines()[0])
+        needle = _norm(re.sub(r"`|\$", "", first))[:40]
+        assert needle in spoken.replace("`", ""), f"{stem}: {needle!r} is not in the notes"
+    answer = _norm(notes.discussion.split("*", 3)[-1])[:50]
+    for page in (
+        built["slides"] / f"{stem}.student.slides.html",
+        built["html"] / f"{stem}.html",
+        built["html"] / f"{stem}.solutions.html",
+    ):
+        assert answer not in _norm(_text(page)), f"{page.name} holds the guide's answer"
+
+
 def _norm(text: str) -> str:
     """Markdown or page text without emphasis marks and with single spaces."""
     return re.sub(r"\s+", " ", re.sub(r"[*_`]", "", text)).strip()
@@ -252,7 +274,13 @@ def _norm(text: str) -> str:
 
 def test_the_npm_lock_pins_exact_versions():
     declared = json.loads((ROOT / "package.json").read_text())["dependencies"]
-    assert set(declared) == {"reveal.js", "requirejs", "jquery", "mathjax"}
+    assert set(declared) == {
+        "reveal.js",
+        "requirejs",
+        "jquery",
+        "mathjax",
+        "@fontsource/noto-sans-kr",
+    }
     for name, spec in declared.items():
         assert re.fullmatch(r"\d+\.\d+\.\d+", spec), f"package.json: {name} {spec!r} is a range"
     lock = json.loads((ROOT / "package-lock.json").read_text())
@@ -314,9 +342,15 @@ def test_a_student_build_holds_no_answers_and_no_instructor_page(tmp_path):
         answers.append((where, _norm(" ".join(body))[:60]))
     guide = (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
     answers.append(("INSTRUCTORS.md", _norm(guide.splitlines()[2])[:60]))
+    # The guide's answers to its discussion questions, which the lecture deck's notes hold.
+    for number, notes in decks.parse_guide(guide).items():
+        for item in re.split(r"\n(?=\d+\. )", notes.discussion):
+            answer = item.split("*", 2)[-1]  # what follows the question in *italics*
+            answers.append((f"INSTRUCTORS.md {number}", _norm(answer)[:60]))
     for page, text in texts.items():
         found = [where for where, needle in answers if len(needle) >= 30 and needle in text]
         assert not found, f"{page.name} holds answers from {found}"
+        assert '<aside class="notes">' not in page.read_text(encoding="utf-8"), page.name
 
 
 def test_the_korean_font_is_vendored_for_hangul_only(built):

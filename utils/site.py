@@ -20,10 +20,16 @@ Two audiences:
     The solution notebook. An exercise's solution code is a *fragment*: the slide shows the
     task first and the solution appears on the next key press. The answers to "check your
     understanding" questions are split from their questions and appear as fragments too.
+    The lecture deck's speaker notes hold the exercises' docstrings and the chapter's part
+    of ``INSTRUCTORS.md`` (see :mod:`utils.decks`).
 ``student`` (the default for the site)
     The notebook a student works in, with the course's outputs kept: exercise cells show the
     stub (``raise NotImplementedError``), check cells show no output, and written answers
     are removed. Every other figure and printed number is there.
+
+Decks are laid out for a 16:9 projector at 1280x720 by :mod:`utils.decks` (long cells split,
+code wrapped, figures scaled to the slide), and a widget shows the PNG of its first figure
+stored beside it, captioned as interactive in JupyterLab (in the site pages too).
 
 Slide decks are ``NN_topic.slides.html`` (instructor) and ``NN_topic.student.slides.html``;
 site pages are ``NN_topic.html`` (student) and ``NN_topic.solutions.html`` (instructor). Each
@@ -47,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from utils.build import find_chapters, strip_solutions
+from utils.decks import DECK_CSS, HEIGHT, WIDTH, caption_widget_snapshots, fit_deck, guide_notes
 from utils.notebook import MD_BEGIN, MD_END, MD_STUB, is_check, is_exercise, strip_markers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +121,10 @@ TEMPLATES = {
     "dlf_reveal.html.j2": (
         "{%- extends 'index.html.j2' -%}\n"
         "{% block html_head_js_mermaidjs %}{% endblock html_head_js_mermaidjs %}\n"
-        "{% block html_head_css %}{{ super() }}\n" + KOREAN_HEAD + "{% endblock html_head_css %}\n"
+        "{% block html_head_css %}{{ super() }}\n"
+        + KOREAN_HEAD
+        + DECK_CSS
+        + "{% endblock html_head_css %}\n"
     ),
     "dlf_lab.html.j2": (
         "{%- extends 'index.html.j2' -%}\n"
@@ -303,12 +313,20 @@ def instructor_view(nb):
             if _slide_type(cell) in ("-", ""):
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = "fragment"
         if cell.cell_type == "markdown" and MD_BEGIN in cell.source:
-            question, _, rest = cell.source.partition(MD_BEGIN)
-            answer, _, after = rest.partition(MD_END)
-            cells.append(_with_source(cell, question.rstrip(), None))
-            cells.append(_with_source(cell, answer.strip(), "fragment", suffix="answer"))
-            if after.strip():
-                cells.append(_with_source(cell, after.strip(), "-", suffix="after"))
+            # Each answer is a fragment after its question: "-answer", "-answer2", ...
+            rest, k = cell.source, 0
+            while MD_BEGIN in rest:
+                question, _, rest = rest.partition(MD_BEGIN)
+                answer, _, rest = rest.partition(MD_END)
+                k += 1
+                if k == 1:
+                    cells.append(_with_source(cell, question.rstrip(), None))
+                elif question.strip():
+                    cells.append(_with_source(cell, question.strip(), "-", suffix=f"q{k}"))
+                tag = "answer" if k == 1 else f"answer{k}"
+                cells.append(_with_source(cell, answer.strip(), "fragment", suffix=tag))
+            if rest.strip():
+                cells.append(_with_source(cell, rest.strip(), "-", suffix="after"))
             continue
         cells.append(cell)
     nb.cells = cells
@@ -402,7 +420,9 @@ def _exporter(kind: str):
             reveal_url_prefix=f"{VENDOR}/reveal.js",
             reveal_theme=REVEAL_THEME,
             reveal_transition="fade",
-            reveal_scroll=True,
+            reveal_scroll=False,  # slides are laid out to fit (utils.decks), never scroll
+            reveal_width=str(WIDTH),
+            reveal_height=str(HEIGHT),
             reveal_number="c/t",
             exclude_input_prompt=True,
             exclude_output_prompt=True,
@@ -482,9 +502,15 @@ def _build(kind: str, out: Path, audiences, only, solutions: Path, npm_dir: Path
     written = []
     for stem, nb in _chapter_notebooks(only, solutions):
         info = page_info(nb, stem)
+        notes = guide_notes(info.number) if kind == "slides" else None
         for audience in audiences:
+            shown = view(nb, audience)
+            if kind == "slides":  # the guide's notes are for the lecturer only
+                shown = fit_deck(shown, audience, notes if audience == "instructor" else None)
+            else:
+                shown = caption_widget_snapshots(shown)
             body, _ = exporter.from_notebook_node(
-                view(nb, audience),
+                shown,
                 resources={"metadata": {"name": f"{info.number} · {info.title}"}},
             )
             path = out / names[audience].format(stem=stem)
