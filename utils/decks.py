@@ -287,9 +287,10 @@ def split_exercise(cell):
         last = lines[close].strip().split(quote)[0]
         if last:
             rest.append(last)
-    task = "\n".join([*lines[: end + 1], f'{indent}"""{purpose.strip()} ..."""'])
-    body = "\n".join(lines[close + 1 :]).strip("\n")
     notes = "\n".join(rest).strip("\n")
+    more = " ..." if notes else ""  # the rest of the docstring is in the notes
+    task = "\n".join([*lines[: end + 1], f'{indent}"""{purpose.strip()}{more}"""'])
+    body = "\n".join(lines[close + 1 :]).strip("\n")
     return task, body, notes
 
 
