@@ -554,6 +554,10 @@ WALK_JS = """async () => {
 }"""
 
 
+MATHJAX_IDLE = (
+    "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue"
+    " && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running"
+)
 # A quarter-size JPEG of the 1280x720 viewport, straight from chromium.
 SHOT_OPTIONS = {
     "format": "jpeg",
@@ -574,11 +578,7 @@ def walk_deck(page, deck: Path, shots: list | None = None) -> tuple[list[dict], 
         " R => { window.Reveal = R; done(); }))"
     )
     page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
-    page.wait_for_function(  # MathJax 2 typesets the whole page once, at load
-        "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue"
-        " && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running",
-        timeout=60_000,
-    )
+    page.wait_for_function(MATHJAX_IDLE, timeout=60_000)  # typesets the whole page at load
     page.evaluate("document.fonts.ready.then(() => true)")
     states = page.evaluate(WALK_JS)
     problems = [
@@ -587,10 +587,14 @@ def walk_deck(page, deck: Path, shots: list | None = None) -> tuple[list[dict], 
         for p in s["problems"]
     ]
     if shots is not None:
+        # Fragments shown at once, and each slide's math re-rendered (the deck does that on
+        # every slide change) before its picture is taken.
+        page.add_style_tag(content=".reveal .fragment { transition: none !important; }")
         cdp = page.context.new_cdp_session(page)  # faster than page.screenshot, no waiting
         for s in states:
             if s["last"]:
                 page.evaluate(f"Reveal.slide({s['h']}, {s['v']}, {s['f']})")
+                page.wait_for_function(MATHJAX_IDLE, timeout=30_000)
                 shot = cdp.send("Page.captureScreenshot", SHOT_OPTIONS)
                 shots.append(base64.b64decode(shot["data"]))
         cdp.detach()
