@@ -522,7 +522,10 @@ WALK_JS = """async () => {
     const measure = () => {
         const b = box(), slide = Reveal.getCurrentSlide(), out = [];
         for (const e of slide.querySelectorAll('*')) {
-            if (e.closest('aside.notes') || e.tagName === 'SCRIPT') continue;
+            // Speaker notes, and MathJax's copy of each formula for screen readers (drawn
+            // nowhere: clipped to a pixel), are not on the slide.
+            if (e.closest('aside.notes, .MJX_Assistive_MathML') || e.tagName === 'SCRIPT')
+                continue;
             const style = getComputedStyle(e);
             if (style.display === 'none' || style.visibility === 'hidden') continue;
             const r = e.getBoundingClientRect();
@@ -558,6 +561,11 @@ MATHJAX_IDLE = (
     "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue"
     " && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running"
 )
+# Go to a slide and resolve once the page has been painted.
+SHOW_SLIDE_JS = """async ([h, v, f]) => {
+    Reveal.slide(h, v, f);
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+}"""
 # A quarter-size JPEG of the 1280x720 viewport, straight from chromium.
 SHOT_OPTIONS = {
     "format": "jpeg",
@@ -578,7 +586,9 @@ def walk_deck(page, deck: Path, shots: list | None = None) -> tuple[list[dict], 
         " R => { window.Reveal = R; done(); }))"
     )
     page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
-    page.wait_for_function(MATHJAX_IDLE, timeout=60_000)  # typesets the whole page at load
+    # The deck typesets every formula once, when reveal.js has laid the slides out.
+    page.wait_for_selector("body[data-math-ready]", state="attached", timeout=60_000)
+    page.wait_for_function(MATHJAX_IDLE, timeout=60_000)
     page.evaluate("document.fonts.ready.then(() => true)")
     states = page.evaluate(WALK_JS)
     problems = [
@@ -587,14 +597,12 @@ def walk_deck(page, deck: Path, shots: list | None = None) -> tuple[list[dict], 
         for p in s["problems"]
     ]
     if shots is not None:
-        # Fragments shown at once, and each slide's math re-rendered (the deck does that on
-        # every slide change) before its picture is taken.
+        # Fragments shown at once, without their fade.
         page.add_style_tag(content=".reveal .fragment { transition: none !important; }")
         cdp = page.context.new_cdp_session(page)  # faster than page.screenshot, no waiting
         for s in states:
             if s["last"]:
-                page.evaluate(f"Reveal.slide({s['h']}, {s['v']}, {s['f']})")
-                page.wait_for_function(MATHJAX_IDLE, timeout=30_000)
+                page.evaluate(SHOW_SLIDE_JS, [s["h"], s["v"], s["f"]])
                 shot = cdp.send("Page.captureScreenshot", SHOT_OPTIONS)
                 shots.append(base64.b64decode(shot["data"]))
         cdp.detach()

@@ -88,6 +88,47 @@ DECK_CSS = f"""
 """
 
 
+# The deck's script, in place of nbconvert's: reveal.js lays out every slide (not only the
+# three nearest), so that MathJax measures every formula once, when the deck is ready; no
+# slide is typeset again when it is shown (which made its formulas vanish for a moment and
+# the slide change height), and no slide scrolls. ``data-math-ready`` on the body says that
+# the typesetting is done (the browser test waits for it).
+DECK_SCRIPT = """{% block footer_js %}
+<script>
+require(
+    {waitSeconds: 15},
+    ["{{ resources.reveal.url_prefix }}/dist/reveal.js",
+     "{{ resources.reveal.url_prefix }}/plugin/notes/notes.js"],
+    function(Reveal, RevealNotes) {
+        Reveal.initialize({
+            controls: true,
+            progress: true,
+            history: true,
+            transition: "{{ resources.reveal.transition }}",
+            slideNumber: "{{ resources.reveal.number }}",
+            plugins: [RevealNotes],
+            width: {{ resources.reveal.width }},
+            height: {{ resources.reveal.height }},
+            viewDistance: 1000,
+            mobileViewDistance: 1000
+        }).then(function() {
+            // A formula is never broken across lines: in a table cell that MathJax measured
+            // before the table was laid out, that broke every formula after each symbol.
+            MathJax.Hub.Queue(function() {
+                MathJax.OutputJax.CommonHTML.config.linebreaks.automatic = false;
+            });
+            MathJax.Hub.Queue(["Rerender", MathJax.Hub], function() {
+                Reveal.layout();
+                document.body.setAttribute("data-math-ready", "1");
+            });
+        });
+    }
+);
+</script>
+{% endblock footer_js %}
+"""
+
+
 # ------------------------------------------------------------------------ estimates
 
 

@@ -53,7 +53,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from utils.build import find_chapters, strip_solutions
-from utils.decks import DECK_CSS, HEIGHT, WIDTH, caption_widget_snapshots, fit_deck, guide_notes
+from utils.decks import (
+    DECK_CSS,
+    DECK_SCRIPT,
+    HEIGHT,
+    WIDTH,
+    caption_widget_snapshots,
+    fit_deck,
+    guide_notes,
+)
 from utils.notebook import MD_BEGIN, MD_END, MD_STUB, is_check, is_exercise, strip_markers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +133,7 @@ TEMPLATES = {
         + KOREAN_HEAD
         + DECK_CSS
         + "{% endblock html_head_css %}\n"
+        + DECK_SCRIPT
     ),
     "dlf_lab.html.j2": (
         "{%- extends 'index.html.j2' -%}\n"
