@@ -113,3 +113,111 @@ def test_training_steps_explorer_steps_and_reports_divergence():
 def test_widgets_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB"))
+
+
+def _full_render(w) -> np.ndarray:
+    import io
+
+    buffer = io.BytesIO()
+    w.figure.savefig(buffer, format="png", dpi=w.figure.dpi)
+    return _pixels(buffer.getvalue())
+
+
+def _blitting_figure(calls):
+    """A dot moved by ``x`` over a curve drawn by ``scale``; counts draws and updates."""
+    x = ipywidgets.FloatSlider(value=0.0, min=-1.0, max=1.0, step=0.1)
+    scale = ipywidgets.FloatSlider(value=1.0, min=0.5, max=2.0)
+
+    def draw(fig, v):
+        calls.append("draw")
+        ax = fig.add_subplot()
+        grid = np.linspace(-1, 1, 50)
+        ax.plot(grid, v["scale"] * grid**2, label="curve")
+        ax.plot([v["x"]], [v["scale"] * v["x"] ** 2], "o", markersize=9)
+        ax.legend(loc="upper center")
+        ax.set_ylim(-0.1, 2.1)
+        return f"x = {v['x']:.1f}"
+
+    def update(fig, v):
+        calls.append("update")
+        if v["x"] >= 0.95:
+            return None  # as a widget whose axes must change: a full redraw
+        (ax,) = fig.axes
+        dot = ax.get_lines()[-1]
+        dot.set_data([v["x"]], [v["scale"] * v["x"] ** 2])
+        return f"x = {v['x']:.1f} (moved)", [dot, ax.get_legend()]
+
+    return widgets.InteractiveFigure(
+        {"x": x, "scale": scale}, draw, figsize=(4, 3), update=update, update_on=("x",)
+    )
+
+
+def test_update_moves_artists_over_the_kept_pixels_and_matches_a_full_redraw():
+    calls = []
+    w = _blitting_figure(calls)
+    assert calls == ["draw", "update"]  # the first draw keeps the pixels without the dot
+    calls.clear()
+    for value in (0.3, -0.7, 0.5):
+        w.controls["x"].value = value
+        assert calls[-1] == "update" and "draw" not in calls
+        assert w.message == f"x = {value:.1f} (moved)"
+        # the figure object holds the new state, and the image is what a full render shows
+        np.testing.assert_array_equal(_pixels(w.image.value), _full_render(w))
+    calls.clear()
+    w.controls["scale"].value = 2.0  # another control: a full redraw, pixels kept anew
+    assert calls == ["draw", "update"] and w.message == "x = 0.5"
+    np.testing.assert_array_equal(_pixels(w.image.value), _full_render(w))
+    calls.clear()
+    w.controls["x"].value = 1.0  # update declines: full redraw
+    assert calls[0] == "update" and "draw" in calls and w.message == "x = 1.0"
+    np.testing.assert_array_equal(_pixels(w.image.value), _full_render(w))
+
+
+def test_update_on_must_name_controls_and_needs_update():
+    slider = ipywidgets.IntSlider()
+    with pytest.raises(ValueError, match="update_on"):
+        widgets.InteractiveFigure({"n": slider}, lambda fig, v: None, update_on=("n",))
+    with pytest.raises(ValueError, match="update_on"):
+        widgets.InteractiveFigure(
+            {"n": slider}, lambda fig, v: None, update=lambda f, v: None, update_on=("m",)
+        )
+
+
+def test_a_failing_update_falls_back_to_the_full_redraw_and_its_message():
+    def draw(fig, v):
+        if v["n"] == 3:
+            raise ValueError("student code broke")
+        fig.add_subplot().plot([0, v["n"]])
+
+    def update(fig, v):
+        raise RuntimeError("not this time")
+
+    slider = ipywidgets.IntSlider(value=1, max=5)
+    w = widgets.InteractiveFigure({"n": slider}, draw, update=update, update_on=("n",))
+    slider.value = 3
+    assert w.message == "Could not draw: ValueError: student code broke"
+    slider.value = 4
+    assert w.message == "" and len(w.figure.axes) == 1
+
+
+@pytest.mark.parametrize(
+    ("factory", "control", "values"),
+    [
+        ("probability_loss_explorer", "p", (0.0, 0.35, 0.9, 1.0)),
+        ("regression_loss_explorer", "pred", (-1.0, 0.4, 2.5, 5.0, 4.0)),
+        ("activation_explorer", "x", (-5.0, -0.3, 2.2, 5.0)),
+    ],
+)
+def test_blitted_widgets_show_what_a_full_redraw_shows(factory, control, values):
+    w = getattr(widgets, factory)()
+    for value in values:
+        w.controls[control].value = value
+        np.testing.assert_array_equal(_pixels(w.image.value), _full_render(w))

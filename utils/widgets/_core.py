@@ -52,9 +52,10 @@ class InteractiveFigure(widgets.VBox):
         ``set_data``...) on the figure :func:`draw` made, and return the status message and
         those artists; or return None to ask for a full redraw (say, when the axes limits
         must change). The figure is then rendered once without those artists and kept as
-        pixels, and each such change paints only them over it: the figure object holds the
-        same state as after a full redraw, and the image differs at most where the moved
-        artists overlap others drawn above them.
+        pixels, and each such change paints only them over it, in the order of their
+        zorder: the figure object holds the same state as after a full redraw, and the image
+        is the same unless a moved artist overlaps one drawn above it that is not in the
+        list (list the legend too when the moved artists can pass under it).
     update_on : collection of str
         The controls whose change goes through ``update`` (all others redraw in full).
 
@@ -140,7 +141,7 @@ class InteractiveFigure(widgets.VBox):
             return False
         message, artists = result
         self._canvas.restore_region(self._background[1])
-        for artist in artists:
+        for artist in sorted(artists, key=lambda a: a.get_zorder()):
             self.figure.draw_artist(artist)
         self._show(message or "")
         return True
@@ -177,7 +178,7 @@ class InteractiveFigure(widgets.VBox):
             artist.set_animated(True)
         self._canvas.draw()
         self._background = (self._others(), self._canvas.copy_from_bbox(self.figure.bbox))
-        for artist in artists:
+        for artist in sorted(artists, key=lambda a: a.get_zorder()):
             artist.set_animated(False)
             self.figure.draw_artist(artist)
         return True

@@ -62,11 +62,23 @@ def activation_explorer(
     grid = np.linspace(-5, 5, 401)
 
     def draw(fig, v):
-        spec = plots.ACTIVATIONS[v["activation"]]
         a, x = float(v["alpha"]), float(v["x"])
         ax = fig.add_subplot()
         plots.plot_activation(v["activation"], alpha=a, x=grid, ax=ax, mark=x)
         fig.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.9)
+        return describe(v)
+
+    def update(fig, v):  # x moves the tangent and the dots; the legend and frame stay on top
+        (ax,) = fig.axes
+        moved = ax.get_lines()[-3:]  # tangent, point on f, point on f'
+        marks = plots.activation_mark(v["activation"], float(v["alpha"]), float(v["x"]))
+        for line, (xs, ys) in zip(moved, marks, strict=True):
+            line.set_data(xs, ys)
+        return describe(v), [*moved, ax.get_legend(), *ax.spines.values()]
+
+    def describe(v):
+        spec = plots.ACTIVATIONS[v["activation"]]
+        a, x = float(v["alpha"]), float(v["x"])
         p = np.array([x])
         f0, d0 = float(spec.f(p, a)[0]), float(spec.df(p, a)[0])
         largest = float(np.max(spec.df(grid, a)))
@@ -83,7 +95,7 @@ def activation_explorer(
             message += " (alpha = 0: ELU is then flat at 0 for negative x, like ReLU)"
         return message
 
-    return InteractiveFigure(controls, draw, figsize=(6.0, 4.0))
+    return InteractiveFigure(controls, draw, figsize=(6.0, 4.0), update=update, update_on=("x",))
 
 
 def softmax_temperature_explorer(

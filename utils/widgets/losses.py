@@ -56,7 +56,7 @@ def probability_loss_explorer(p: float = 0.2, target: int = 1) -> InteractiveFig
         dots = [ax.collections[-1] for ax in fig.axes]
         for dot, offsets in zip(dots, plots.probability_loss_dots(p, t), strict=True):
             dot.set_offsets(offsets)
-        return describe(p, t), dots
+        return describe(p, t), [*dots, *(ax.get_legend() for ax in fig.axes)]
 
     def describe(p, t):
         pc = min(max(p, _EPS), 1 - _EPS)
@@ -118,7 +118,7 @@ def regression_loss_explorer(pred: float = 1.5, target: float = 0.0) -> Interact
         dots = [ax.collections[-1] for ax in fig.axes]
         for dot, offsets in zip(dots, plots.regression_loss_dots(y, t), strict=True):
             dot.set_offsets(offsets)
-        return describe(y, t), dots
+        return describe(y, t), [*dots, *(ax.get_legend() for ax in fig.axes)]
 
     drawn = {"span": None}
 
