@@ -221,3 +221,15 @@ def test_blitted_widgets_show_what_a_full_redraw_shows(factory, control, values)
     for value in values:
         w.controls[control].value = value
         np.testing.assert_array_equal(_pixels(w.image.value), _full_render(w))
+
+
+def test_training_steps_explorer_blits_steps_and_redraws_a_growing_loss_axis():
+    w = widgets.training_steps_explorer(*_line(), lr=0.1, steps=30)
+    for step in (1, 2, 17, 30, 0):
+        w.controls["step"].value = step
+        assert w.message.startswith(f"step {step}: loss ")
+        np.testing.assert_array_equal(_pixels(w.image.value), _full_render(w))
+    w.controls["lr"].value = 3.0  # diverges: the loss axis grows with the step, or stops
+    for step in (3, 4, 12):
+        w.controls["step"].value = step
+        np.testing.assert_array_equal(_pixels(w.image.value), _full_render(w))

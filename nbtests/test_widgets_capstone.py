@@ -181,3 +181,28 @@ def test_describe_run_never_prints_negative_zero():
     }
     message = describe_run(run, patience=5)
     assert "validation loss 0.000" in message and "-0.000" not in message
+
+
+def _png_pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB"))
+
+
+def _shows_a_full_render(w) -> None:
+    import io
+
+    buffer = io.BytesIO()
+    w.figure.savefig(buffer, format="png", dpi=w.figure.dpi)
+    np.testing.assert_array_equal(_png_pixels(w.image.value), _png_pixels(buffer.getvalue()))
+
+
+def test_every_control_paints_what_a_full_redraw_shows(runs):
+    w = training_curves_explorer(runs, patience=5)
+    for control in w.controls.values():
+        for option in control.options:
+            control.value = option[1] if isinstance(option, tuple) else option
+            assert w.message == describe_run(runs[w.values["p"], w.values["lr"], w.values["bn"]], 5)
+            _shows_a_full_render(w)

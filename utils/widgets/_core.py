@@ -230,7 +230,7 @@ def training_steps_explorer(
         value=lr, base=10, min=-3, max=0.5, step=0.05, description="lr", readout_format=".3f"
     )
 
-    def draw(fig, v):
+    def shown_step(v) -> tuple:
         h = history(v["lr"])
         step, message = v["step"], ""
         if h["diverged_at"] is not None and step >= h["diverged_at"]:
@@ -240,14 +240,42 @@ def training_steps_explorer(
             )
             step = h["diverged_at"] - 1
         shown = dict(h, loss=np.where(np.isfinite(h["loss"]), h["loss"], np.nan))
+        return shown, step, message or f"step {step}: loss {h['loss'][step]:.4f}"
+
+    def draw(fig, v):
+        shown, step, message = shown_step(v)
         axes = fig.subplots(1, 2)
         plot_regression_step(x, t, shown, step, axes=axes)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.3)
-        if not message:
-            message = f"step {step}: loss {h['loss'][step]:.4f}"
         return message
 
-    return InteractiveFigure({"step": step_slider, "lr": lr_slider}, draw, figsize=(9.5, 3.8))
+    def update(fig, v):  # the step: the data, line, batch and titles, on the same axes
+        shown, step, message = shown_step(v)
+        ax_fit, ax_loss = fig.axes
+        limits = ax_fit.get_xlim(), ax_fit.get_ylim(), ax_loss.get_xlim(), ax_loss.get_ylim()
+        for ax in (ax_fit, ax_loss):
+            for artist in [*ax.get_lines(), *ax.collections]:
+                artist.remove()
+        ax_fit.get_legend().remove()
+        plot_regression_step(x, t, shown, step, axes=(ax_fit, ax_loss))
+        new = ax_fit.get_xlim(), ax_fit.get_ylim(), ax_loss.get_xlim(), ax_loss.get_ylim()
+        if new != limits:  # the loss axis grows with a diverging run: redraw the ticks
+            return None
+        frames = [spine for ax in (ax_fit, ax_loss) for spine in ax.spines.values()]
+        moved = [
+            artist
+            for ax in (ax_fit, ax_loss)
+            for artist in (*ax.get_lines(), *ax.collections, ax.title)
+        ]
+        return message, [*moved, ax_fit.get_legend(), *frames]
+
+    return InteractiveFigure(
+        {"step": step_slider, "lr": lr_slider},
+        draw,
+        figsize=(9.5, 3.8),
+        update=update,
+        update_on=("step",),
+    )
 
 
 def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> InteractiveFigure:

@@ -117,4 +117,21 @@ def training_curves_explorer(runs: dict, *, patience: int = 20) -> InteractiveFi
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.86, wspace=0.25)
         return message
 
-    return InteractiveFigure(controls, draw, figsize=(11.0, 3.8))
+    def update(fig, v):  # fixed axes: only the curves, the legend and the title change
+        run = runs[v["p"], v["lr"], v["bn"]]
+        axes = fig.axes
+        for ax in axes:
+            for line in list(ax.get_lines()):
+                line.remove()
+        axes[0].get_legend().remove()
+        best, _ = early_stopping_epochs(run["val_loss"], patience)
+        plots.plot_training_history(run, axes=axes, best_epoch=best or None, compact=True)
+        bn = "with" if v["bn"] else "without"
+        title = fig.suptitle(f"dropout p = {v['p']:g}, Adam lr = {v['lr']:g}, {bn} batch norm")
+        frames = [spine for ax in axes for spine in ax.spines.values()]
+        lines = [line for ax in axes for line in ax.get_lines()]
+        return describe_run(run, patience), [*lines, axes[0].get_legend(), title, *frames]
+
+    return InteractiveFigure(
+        controls, draw, figsize=(11.0, 3.8), update=update, update_on=tuple(controls)
+    )
