@@ -214,6 +214,9 @@ def test_a_failing_update_falls_back_to_the_full_redraw_and_its_message():
         ("probability_loss_explorer", "p", (0.0, 0.35, 0.9, 1.0)),
         ("regression_loss_explorer", "pred", (-1.0, 0.4, 2.5, 5.0, 4.0)),
         ("activation_explorer", "x", (-5.0, -0.3, 2.2, 5.0)),
+        ("softmax_temperature_explorer", "T", (0.05, 0.4, 3.0, 20.0)),
+        ("learning_rate_explorer", "lr", (0.001, 0.05, 0.9, 2.5)),
+        ("learning_rate_explorer", "steps", (5, 60, 100)),
     ],
 )
 def test_blitted_widgets_show_what_a_full_redraw_shows(factory, control, values):
@@ -221,6 +224,15 @@ def test_blitted_widgets_show_what_a_full_redraw_shows(factory, control, values)
     for value in values:
         w.controls[control].value = value
         np.testing.assert_array_equal(_pixels(w.image.value), _full_render(w))
+
+
+def test_learning_rate_explorer_blits_on_every_problem():
+    w = widgets.learning_rate_explorer()
+    for problem in w.controls["problem"].options:
+        w.controls["problem"].value = problem[1]
+        for lr in (0.002, 0.3, 1.9):
+            w.controls["lr"].value = lr
+            np.testing.assert_array_equal(_pixels(w.image.value), _full_render(w))
 
 
 def test_training_steps_explorer_blits_steps_and_redraws_a_growing_loss_axis():
