@@ -214,6 +214,8 @@ def test_a_failing_update_falls_back_to_the_full_redraw_and_its_message():
         ("probability_loss_explorer", "p", (0.0, 0.35, 0.9, 1.0)),
         ("regression_loss_explorer", "pred", (-1.0, 0.4, 2.5, 5.0, 4.0)),
         ("activation_explorer", "x", (-5.0, -0.3, 2.2, 5.0)),
+        ("gate_explorer", "w1", (-2.0, 0.3, 1.5)),
+        ("gate_explorer", "b", (-1.2, 0.0, 2.0)),
         ("softmax_temperature_explorer", "T", (0.05, 0.4, 3.0, 20.0)),
         ("learning_rate_explorer", "lr", (0.001, 0.05, 0.9, 2.5)),
         ("learning_rate_explorer", "steps", (5, 60, 100)),

@@ -313,6 +313,20 @@ def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> I
         w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
         plot_gate(v["gate"], w, b, ax=fig.add_subplot(), perceptron=run)
         fig.subplots_adjust(left=0.16, right=0.96, bottom=0.12, top=0.92)
+        return describe(v)
+
+    def update(fig, v):  # the weights: regions, line, title and legend on the same axes
+        (ax,) = fig.axes
+        for artist in [*ax.collections, *ax.get_lines(), ax.get_legend()]:
+            artist.remove()
+        w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
+        plot_gate(v["gate"], w, b, ax=ax, perceptron=run)
+        moved = [*ax.collections, *ax.get_lines(), ax.title, ax.get_legend()]
+        # the frame and tick marks lie over the shaded regions: repaint them too
+        return describe(v), [*moved, *ax.spines.values(), ax.xaxis, ax.yaxis]
+
+    def describe(v):
+        w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
         solved = []
         for name in GATES:
             X, target = gate_truth_table(name)
@@ -321,7 +335,13 @@ def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> I
         listing = ", ".join(solved) if solved else "none"
         return f"w = ({w[0]:.1f}, {w[1]:.1f}), b = {b:.1f} solves: {listing}"
 
-    return InteractiveFigure({**sliders, "gate": dropdown}, draw, figsize=(4.6, 4.6))
+    return InteractiveFigure(
+        {**sliders, "gate": dropdown},
+        draw,
+        figsize=(4.6, 4.6),
+        update=update,
+        update_on=tuple(sliders),
+    )
 
 
 def render_layer(figsize, build: Callable, *, crop: bool = False) -> tuple:
