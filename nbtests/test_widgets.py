@@ -219,6 +219,8 @@ def test_a_failing_update_falls_back_to_the_full_redraw_and_its_message():
         ("softmax_temperature_explorer", "T", (0.05, 0.4, 3.0, 20.0)),
         ("learning_rate_explorer", "lr", (0.001, 0.05, 0.9, 2.5)),
         ("learning_rate_explorer", "steps", (5, 60, 100)),
+        ("optimizer_race", "lr", (0.001, 0.2, 3.0)),
+        ("optimizer_race", "beta1", (0.0, 0.5, 0.99)),
     ],
 )
 def test_blitted_widgets_show_what_a_full_redraw_shows(factory, control, values):
