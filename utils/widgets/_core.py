@@ -197,17 +197,29 @@ def hello_slider() -> InteractiveFigure:
     """
     slider = widgets.IntSlider(value=3, min=0, max=10, description="n", continuous_update=True)
 
+    def bars(ax, n):
+        return ax.barh(["n", "n²"], [n, n * n], color=[CLASS_COLORS[0], CLASS_COLORS[1]])
+
     def draw(fig, v):
         ax = fig.add_subplot()
         n = v["n"]
-        ax.barh(["n", "n²"], [n, n * n], color=[CLASS_COLORS[0], CLASS_COLORS[1]])
+        bars(ax, n)
         ax.set_xlim(0, 100)
         ax.set_xlabel("value")
         ax.set_title("Move the slider: the bars follow")
         fig.subplots_adjust(left=0.12, right=0.96, bottom=0.25, top=0.85)
         return f"Widgets work: n = {n}, n² = {n * n}"
 
-    return InteractiveFigure({"n": slider}, draw, figsize=(5.0, 2.2))
+    def update(fig, v):  # the same axes: new bars (and the frame; not the tick marks)
+        (ax,) = fig.axes
+        for bar in list(ax.patches):
+            bar.remove()
+        n = v["n"]
+        return f"Widgets work: n = {n}, n² = {n * n}", [*bars(ax, n), *ax.spines.values()]
+
+    return InteractiveFigure(
+        {"n": slider}, draw, figsize=(5.0, 2.2), update=update, update_on=("n",)
+    )
 
 
 def training_steps_explorer(
