@@ -455,7 +455,8 @@ def bench_browser(
         notes.append(f"browser_redraw_ms is empty: {reason}")
         return {"browser_redraw_ms": {}}, notes
     notes.append(
-        f"browser: {len(names)} widgets in JupyterLab in chromium, {changes} arrow-key "
-        "changes of the first slider each, key press to new figure painted"
+        f"browser: {len(names)} widgets in JupyterLab in chromium, {changes} changes each "
+        "of the first slider that redraws (arrow key; a dropdown's next option for a widget "
+        "without a slider), from the change to the new figure painted"
     )
     return {"browser_redraw_ms": out}, notes
