@@ -252,7 +252,13 @@ def _norm(text: str) -> str:
 
 def test_the_npm_lock_pins_exact_versions():
     declared = json.loads((ROOT / "package.json").read_text())["dependencies"]
-    assert set(declared) == {"reveal.js", "requirejs", "jquery", "mathjax"}
+    assert set(declared) == {
+        "reveal.js",
+        "requirejs",
+        "jquery",
+        "mathjax",
+        "@fontsource/noto-sans-kr",
+    }
     for name, spec in declared.items():
         assert re.fullmatch(r"\d+\.\d+\.\d+", spec), f"package.json: {name} {spec!r} is a range"
     lock = json.loads((ROOT / "package-lock.json").read_text())
