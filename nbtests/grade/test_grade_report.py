@@ -19,6 +19,9 @@ from grade_corpus import exercise_sources, load, notebook_path, read_rows, with_
 
 from utils.grade.cli import main
 
+# The class of 30 notebooks is graded once per module (about 35 s on two cores).
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
+
 SOL = exercise_sources("01")
 MISTAKE_A = (
     "ex01_perceptron",
@@ -106,7 +109,7 @@ def graded(tmp_path_factory):
         capture_output=True,
         text=True,
         timeout=600,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     )
     seconds = time.monotonic() - t0
     assert proc.returncode == 0, proc.stderr
@@ -295,7 +298,7 @@ def test_grading_does_not_import_matplotlib():
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.strip() == "False"
 
