@@ -87,11 +87,7 @@ def rmsprop_update(w, dw, state, *, lr: float = 0.01, rho: float = 0.99, eps: fl
 
 
 def _adam_step(w, dw, state, func: str, lr, beta1, beta2, eps, eps_hat=False):
-    """Adam's step ``lr * m_hat / (sqrt(v_hat) + eps)`` and the new state (shared by Adam and AdamW).
-
-    With ``eps_hat`` the step is ``lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps)``
-    (see :func:`adam_update`).
-    """
+    """Adam's step ``lr * m_hat / (sqrt(v_hat) + eps)`` and the new state (shared by Adam and AdamW)."""
     lr, eps = _positive(lr, func, "lr"), _positive(eps, func, "eps")
     beta1 = _fraction(beta1, func, "beta1")
     beta2 = _fraction(beta2, func, "beta2")
@@ -101,41 +97,24 @@ def _adam_step(w, dw, state, func: str, lr, beta1, beta2, eps, eps_hat=False):
     m = beta1 * state.get("m", np.zeros_like(w)) + (1.0 - beta1) * dw
     v = beta2 * state.get("v", np.zeros_like(w)) + (1.0 - beta2) * dw * dw
     state = {**state, "t": t, "m": m, "v": v}
-    if eps_hat:
-        alpha = lr * np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
-        return alpha * m / (np.sqrt(v) + eps), state
+    if eps_hat:  # the corrections in the step size, eps on the uncorrected sqrt(v)
+        return lr * np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t) * m / (np.sqrt(v) + eps), state
     m_hat, v_hat = m / (1.0 - beta1**t), v / (1.0 - beta2**t)
     return lr * m_hat / (np.sqrt(v_hat) + eps), state
 
 
-def adam_update(
-    w,
-    dw,
-    state,
-    *,
-    lr: float = 0.001,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-    eps_hat: bool = False,
-):
+def adam_update(w, dw, state, *, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, eps_hat=False):
     """Adam: momentum on the gradient, RMSProp on its square, both bias-corrected.
 
     ``t = t + 1`` (the first step has ``t = 1``); ``m = beta1 m + (1 - beta1) dw``;
     ``v = beta2 v + (1 - beta2) dw**2``; ``m_hat = m / (1 - beta1**t)``;
     ``v_hat = v / (1 - beta2**t)``; then ``w - lr * m_hat / (sqrt(v_hat) + eps)``.
     Without the correction, ``m`` and ``v`` start near 0 and the first steps are wrong in size.
-    This is Algorithm 1 of the Adam paper, and PyTorch's ``Adam``.
-
-    ``eps_hat=True`` applies the bias correction to the step size instead, with ``eps`` added
-    to the uncorrected ``sqrt(v)``: ``alpha = lr * sqrt(1 - beta2**t) / (1 - beta1**t)``,
-    then ``w - alpha * m / (sqrt(v) + eps)``. This is the paper's "epsilon hat" form (end of
-    its Section 2), which Keras's and TensorFlow's ``Adam`` use. The two agree except for
-    where ``eps`` sits: the ``eps_hat`` form equals the default one with ``eps`` replaced by
-    ``eps / sqrt(1 - beta2**t)``, about 32 times larger at the first step (``beta2=0.999``),
-    3 times at step 100, and close to ``eps`` after a few thousand steps. So the first steps
-    of a parameter whose gradient is not much larger than that are shorter. Translating
-    Keras's ``Adam(epsilon=1e-7)`` takes ``eps=1e-7, eps_hat=True``.
+    This is the Adam paper's Algorithm 1, as in PyTorch. ``eps_hat=True`` is Keras's form (the
+    paper's "epsilon hat"): ``w - lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps)``,
+    which is the default with ``eps / sqrt(1 - beta2**t)`` for ``eps``: 32 times ``eps`` at step 1
+    (``beta2=0.999``), near ``eps`` after some thousand steps, so small gradients start slower.
+    Keras's ``Adam(epsilon=1e-7)`` is ``eps=1e-7, eps_hat=True``.
     """
     w, dw = _update_args(w, dw, state, "adam_update")
     step, state = _adam_step(w, dw, state, "adam_update", lr, beta1, beta2, eps, eps_hat)
@@ -487,15 +466,8 @@ class Adam(Optimizer):
         eps_hat: bool = False,
         weight_decay: float = 0.0,
     ):
-        super().__init__(
-            model,
-            lr=lr,
-            beta1=beta1,
-            beta2=beta2,
-            eps=eps,
-            eps_hat=eps_hat,
-            weight_decay=weight_decay,
-        )
+        hyper = {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps, "eps_hat": eps_hat}
+        super().__init__(model, weight_decay=weight_decay, **hyper)
 
 
 class AdamW(Optimizer):
