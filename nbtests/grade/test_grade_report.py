@@ -69,7 +69,6 @@ def _counts(page: str) -> dict[tuple[str, str], tuple[int, float]]:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     import subprocess
-    import time
 
     tmp = tmp_path_factory.mktemp("report")
     subs = tmp / "subs"
@@ -89,7 +88,6 @@ def graded(tmp_path_factory):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text[: len(text) // 2], encoding="utf-8")
     out = tmp / "grades" / "grades.csv"
-    t0 = time.monotonic()
     proc = subprocess.run(
         [
             sys.executable,
@@ -111,13 +109,11 @@ def graded(tmp_path_factory):
         timeout=600,
         cwd=Path(__file__).resolve().parents[2],
     )
-    seconds = time.monotonic() - t0
     assert proc.returncode == 0, proc.stderr
     return {
         "tmp": tmp,
         "subs": subs,
         "out": out,
-        "seconds": seconds,
         "stderr": proc.stderr,
         "page": (out.parent / "report.html").read_text(encoding="utf-8"),
     }
@@ -301,10 +297,6 @@ def test_grading_does_not_import_matplotlib():
         cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.strip() == "False"
-
-
-def test_the_run_time(graded):
-    assert graded["seconds"] < 120, graded["seconds"]
 
 
 def test_where_to_start_links_the_section_in_the_course_site(graded, tmp_path):
