@@ -71,7 +71,7 @@ test: $(STAMP) chromium npm
 	@failed=""; \
 	$(PYTEST) -n $(JOBS) --dist loadfile nbtests solutions || failed="$$failed main"; \
 	$(MAKE) --no-print-directory test-portable || failed="$$failed portable"; \
-	$(BIN)/python -m pytest -m browser nbtests/test_browser.py || failed="$$failed browser"; \
+	$(BIN)/python -m pytest -m browser nbtests/browser/test_browser.py || failed="$$failed browser"; \
 	$(MAKE) --no-print-directory lint || failed="$$failed lint"; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed (see each part's summary above)"; exit 1; fi; \
 	echo "make test: every part passed (main suite, portable notebook outputs, browser, lint)"
@@ -91,7 +91,7 @@ test-portable: $(STAMP)
 	  echo "== OPENBLAS_CORETYPE=$$core NPY_DISABLE_CPU_FEATURES='$$features'"; \
 	  OPENBLAS_CORETYPE="$$core" NPY_DISABLE_CPU_FEATURES="$$features" \
 	    $(PYTEST) -q -n $(JOBS) --dist loadfile solutions \
-	    nbtests/test_build.py::test_committed_notebooks_are_current \
+	    nbtests/tooling/test_build.py::test_committed_notebooks_are_current \
 	    || failed="$$failed $$core"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "test-portable: FAILED under$$failed"; exit 1; fi; \
@@ -108,7 +108,7 @@ chromium:
 	  fi; }
 
 browser-test: $(STAMP) chromium
-	$(BIN)/python -m pytest -m browser nbtests/test_browser.py -v
+	$(BIN)/python -m pytest -m browser nbtests/browser/test_browser.py -v
 
 build: $(STAMP)
 	$(BIN)/python -m utils.build $(if $(ONLY),--only $(ONLY),)
@@ -148,7 +148,7 @@ $(NBGRADER_STAMP): constraints.txt pyproject.toml
 	@touch $(NBGRADER_STAMP)
 
 test-nbgrader: $(STAMP) $(NBGRADER_STAMP)
-	$(PYTEST) -m nbgrader nbtests/test_nbgrader.py
+	$(PYTEST) -m nbgrader nbtests/grade/test_nbgrader.py
 
 # ---- grading ----
 SUBMISSIONS ?=
