@@ -146,7 +146,12 @@ def training_curves_explorer(runs: dict, *, patience: int = 20) -> InteractiveFi
         title = fig.suptitle(f"dropout p = {v['p']:g}, Adam lr = {v['lr']:g}, {bn} batch norm")
         frames = [spine for ax in axes for spine in ax.spines.values()]
         lines = [line for ax in axes for line in ax.get_lines()]
-        return describe_run(run, patience, underfit_below=underfit_below), [*lines, axes[0].get_legend(), title, *frames]
+        return describe_run(run, patience, underfit_below=underfit_below), [
+            *lines,
+            axes[0].get_legend(),
+            title,
+            *frames,
+        ]
 
     return InteractiveFigure(
         controls, draw, figsize=(11.0, 3.8), update=update, update_on=tuple(controls)
