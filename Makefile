@@ -78,7 +78,7 @@ test: $(STAMP) chromium npm
 
 # The quick loop while editing: no notebook executions, grader batches, builds or browser.
 test-fast: $(STAMP)
-	$(PYTEST) -q -n $(JOBS) -m "not slow and not browser" nbtests
+	$(PYTEST) -q -n $(JOBS) -m "not slow and not browser and not nbgrader" nbtests
 
 # Other CPUs, simulated on this one. OPENBLAS_CORETYPE picks another OpenBLAS kernel (matrix
 # products summed in another order, other last bits); NPY_DISABLE_CPU_FEATURES turns off
