@@ -38,7 +38,8 @@ help:
 	@echo "make test-nbgrader  nbgrader 0.9.6 end to end on chapters 01 and 05 (about 3 minutes)"
 	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks (GRADE_ARGS=\"--jobs 4 ...\")"
 	@echo "             (writes the gradebook, and report.html, the class report, beside it)"
-	@echo "make bench   benchmarks: NumPy vs PyTorch, notebooks, widgets, grading (_build/bench.json)"
+	@echo "make bench   benchmarks: NumPy vs PyTorch, notebooks, widgets (in Python and in chromium),"
+	@echo "             grading (_build/bench.json; BENCH_ARGS=\"--only browser\" for one section)"
 	@echo "make reproduce  the Keras red-wine example (Keras 3 on torch) against the same network"
 	@echo "             in utils.nn, 5 seeds each (REPRODUCE_ARGS=\"--seeds 10\"; _build/red_wine.json)"
 	@echo "make slides  reveal.js lecture decks in _build/slides (work offline)"
@@ -70,14 +71,14 @@ test: $(STAMP) chromium npm
 	@failed=""; \
 	$(PYTEST) -n $(JOBS) --dist loadfile nbtests solutions || failed="$$failed main"; \
 	$(MAKE) --no-print-directory test-portable || failed="$$failed portable"; \
-	$(BIN)/python -m pytest -m browser nbtests/test_browser.py || failed="$$failed browser"; \
+	$(BIN)/python -m pytest -m browser nbtests/browser/test_browser.py || failed="$$failed browser"; \
 	$(MAKE) --no-print-directory lint || failed="$$failed lint"; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed (see each part's summary above)"; exit 1; fi; \
 	echo "make test: every part passed (main suite, portable notebook outputs, browser, lint)"
 
 # The quick loop while editing: no notebook executions, grader batches, builds or browser.
 test-fast: $(STAMP)
-	$(PYTEST) -q -n $(JOBS) -m "not slow and not browser" nbtests
+	$(PYTEST) -q -n $(JOBS) -m "not slow and not browser and not nbgrader" nbtests
 
 # Other CPUs, simulated on this one. OPENBLAS_CORETYPE picks another OpenBLAS kernel (matrix
 # products summed in another order, other last bits); NPY_DISABLE_CPU_FEATURES turns off
@@ -90,7 +91,7 @@ test-portable: $(STAMP)
 	  echo "== OPENBLAS_CORETYPE=$$core NPY_DISABLE_CPU_FEATURES='$$features'"; \
 	  OPENBLAS_CORETYPE="$$core" NPY_DISABLE_CPU_FEATURES="$$features" \
 	    $(PYTEST) -q -n $(JOBS) --dist loadfile solutions \
-	    nbtests/test_build.py::test_committed_notebooks_are_current \
+	    nbtests/tooling/test_build.py::test_committed_notebooks_are_current \
 	    || failed="$$failed $$core"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "test-portable: FAILED under$$failed"; exit 1; fi; \
@@ -107,7 +108,7 @@ chromium:
 	  fi; }
 
 browser-test: $(STAMP) chromium
-	$(BIN)/python -m pytest -m browser nbtests/test_browser.py -v
+	$(BIN)/python -m pytest -m browser nbtests/browser/test_browser.py -v
 
 build: $(STAMP)
 	$(BIN)/python -m utils.build $(if $(ONLY),--only $(ONLY),)
@@ -147,7 +148,7 @@ $(NBGRADER_STAMP): constraints.txt pyproject.toml
 	@touch $(NBGRADER_STAMP)
 
 test-nbgrader: $(STAMP) $(NBGRADER_STAMP)
-	$(PYTEST) -m nbgrader nbtests/test_nbgrader.py
+	$(PYTEST) -m nbgrader nbtests/grade/test_nbgrader.py
 
 # ---- grading ----
 SUBMISSIONS ?=

@@ -6,6 +6,7 @@ Usage::
     python -m benchmarks --quick         # fewer repeats and changes, for development
     python -m benchmarks --setup         # also time `make setup` from an empty .venv
     python -m benchmarks --only mlp,widgets
+    python -m benchmarks --only browser  # widgets in JupyterLab in chromium, alone
 
 Writes ``_build/bench.json`` (the keys of :data:`benchmarks.report.KEYS`, nothing else:
 values in seconds, milliseconds or ratios as named, null when not measured) and
@@ -24,7 +25,7 @@ from pathlib import Path
 from benchmarks.report import KEYS, empty_result, markdown
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("mlp", "notebooks", "widgets", "grade")
+SECTIONS = ("mlp", "notebooks", "widgets", "browser", "grade")
 
 
 def _log(message: str) -> None:
@@ -63,6 +64,12 @@ def parse_args(argv):
         "--grade-chapter",
         default=None,
         help="chapter number to grade (default: the first with exercises)",
+    )
+    parser.add_argument(
+        "--browser-changes",
+        type=int,
+        default=10,
+        help="slider changes timed per widget in the browser (default 10)",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "_build/bench.json")
     args = parser.parse_args(argv)
@@ -104,6 +111,17 @@ def run(args, log=_log) -> tuple[dict, list[str]]:
         notes += why
     else:
         notes.append("widget_redraw_ms is empty: section not run (--only)")
+    if "browser" in args.only:
+        from benchmarks.browser_latency import bench_browser
+
+        log("widgets in the browser (JupyterLab in chromium)")
+        values, why = bench_browser(
+            changes=args.browser_changes, log=log, screenshots=ROOT / "_build/screenshots/latency"
+        )
+        result.update(values)
+        notes += why
+    else:
+        notes.append("browser_redraw_ms is empty: section not run (--only)")
     if "notebooks" in args.only:
         log(f"notebooks: {len(paths)} found")
         values, why = notebooks.bench_notebooks(paths, repeats=1 if args.quick else 3, log=log)

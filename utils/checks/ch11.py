@@ -145,8 +145,8 @@ register(
                 SCALE_MISTAKES,
             ),
             Probe(
-                "train (124, 13), val (27, 13), test (27, 13): the wine split sizes",
-                _scale_inputs(124, 27, 27, 13),
+                "train (1007, 11), val (112, 11), test (480, 11): the red-wine split sizes",
+                _scale_inputs(1007, 112, 480, 11),
                 _call_scale,
                 _expected_scale,
                 SCALE_MISTAKES,

@@ -5,6 +5,7 @@
 - :func:`validation_tail`: the last rows of a training split held out for validation, as
   Keras's ``fit(validation_split=0.1)`` holds them out;
 - :func:`example_model`: that example's network in :mod:`utils.nn`, with Keras's defaults;
+- :func:`example_optimizer`: that example's ``Adam``, with Keras's placement of epsilon;
 - :func:`train_run`: one seeded training run with Adam, mini-batches and early stopping;
 - :func:`quality_accuracies`: exact and within-one-point accuracy of predicted quality scores.
 """
@@ -18,7 +19,18 @@ import numpy as np
 from utils import nn
 from utils._validate import as_count
 
-__all__ = ["example_model", "example_split", "quality_accuracies", "train_run", "validation_tail"]
+__all__ = [
+    "EXAMPLE_LR",
+    "example_model",
+    "example_optimizer",
+    "example_split",
+    "quality_accuracies",
+    "train_run",
+    "validation_tail",
+]
+
+#: The example's learning rate, ``Adam(lr=0.000056194)``.
+EXAMPLE_LR = 0.000056194
 
 
 def example_split(n: int, frac: float = 0.7, random_state: int = 1234):
@@ -118,6 +130,26 @@ def example_model(
         bn(16),
         nn.Linear(16, c, rng=rng, init=init),
     )
+
+
+def example_optimizer(model: nn.Module, lr: float = EXAMPLE_LR) -> nn.Adam:
+    """The Keras example's ``Adam(lr=0.000056194)`` in :mod:`utils.nn`, step for step.
+
+    Keras's ``Adam`` has ``epsilon=1e-7`` and adds it to the uncorrected ``sqrt(v)``, folding
+    both bias corrections into the step size (the Adam paper's "epsilon hat"): that is
+    ``nn.Adam(model, lr=lr, eps=1e-7, eps_hat=True)``. ``eps=1e-7`` alone, with the course's
+    default placement (on the corrected ``sqrt(v_hat)``), takes different steps: at step
+    ``t`` Keras's epsilon acts as ``1e-7 / sqrt(1 - 0.999**t)`` there, 32 times larger at the
+    first step, so parameters whose gradients are small start more slowly in Keras.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Usually :func:`example_model`'s network.
+    lr : float
+        The example's learning rate by default.
+    """
+    return nn.Adam(model, lr=lr, eps=1e-7, eps_hat=True)
 
 
 def train_run(

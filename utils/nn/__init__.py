@@ -1,6 +1,6 @@
 """The course's NumPy network library: activations, losses, kernels, layers, training.
 
-Conventions (stated once, tested in ``nbtests/test_nn.py``):
+Conventions (stated once, tested in ``nbtests/nn/test_nn.py``):
 
 - A batch is rows: ``x`` has shape ``(N, D)``; a linear layer's ``W`` has shape
   ``(D, M)`` and ``b`` shape ``(M,)``, so ``out = x @ W + b`` has shape ``(N, M)``.

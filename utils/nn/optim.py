@@ -86,30 +86,38 @@ def rmsprop_update(w, dw, state, *, lr: float = 0.01, rho: float = 0.99, eps: fl
     return w - lr * dw / (np.sqrt(h) + eps), {**state, "h": h}
 
 
-def _adam_step(w, dw, state, func: str, lr, beta1, beta2, eps):
+def _adam_step(w, dw, state, func: str, lr, beta1, beta2, eps, eps_hat=False):
     """Adam's step ``lr * m_hat / (sqrt(v_hat) + eps)`` and the new state (shared by Adam and AdamW)."""
     lr, eps = _positive(lr, func, "lr"), _positive(eps, func, "eps")
     beta1 = _fraction(beta1, func, "beta1")
     beta2 = _fraction(beta2, func, "beta2")
+    if not isinstance(eps_hat, bool | np.bool_):
+        raise TypeError(f"{func}: eps_hat must be True or False, got {eps_hat!r}")
     t = state.get("t", 0) + 1
     m = beta1 * state.get("m", np.zeros_like(w)) + (1.0 - beta1) * dw
     v = beta2 * state.get("v", np.zeros_like(w)) + (1.0 - beta2) * dw * dw
+    state = {**state, "t": t, "m": m, "v": v}
+    if eps_hat:  # the corrections in the step size, eps on the uncorrected sqrt(v)
+        return lr * np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t) * m / (np.sqrt(v) + eps), state
     m_hat, v_hat = m / (1.0 - beta1**t), v / (1.0 - beta2**t)
-    return lr * m_hat / (np.sqrt(v_hat) + eps), {**state, "t": t, "m": m, "v": v}
+    return lr * m_hat / (np.sqrt(v_hat) + eps), state
 
 
-def adam_update(
-    w, dw, state, *, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
-):
+def adam_update(w, dw, state, *, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, eps_hat=False):
     """Adam: momentum on the gradient, RMSProp on its square, both bias-corrected.
 
     ``t = t + 1`` (the first step has ``t = 1``); ``m = beta1 m + (1 - beta1) dw``;
     ``v = beta2 v + (1 - beta2) dw**2``; ``m_hat = m / (1 - beta1**t)``;
     ``v_hat = v / (1 - beta2**t)``; then ``w - lr * m_hat / (sqrt(v_hat) + eps)``.
     Without the correction, ``m`` and ``v`` start near 0 and the first steps are wrong in size.
+    This is the Adam paper's Algorithm 1, as in PyTorch. ``eps_hat=True`` is Keras's form (the
+    paper's "epsilon hat"): ``w - lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps)``,
+    which is the default with ``eps / sqrt(1 - beta2**t)`` for ``eps``: 32 times ``eps`` at step 1
+    (``beta2=0.999``), near ``eps`` after some thousand steps, so small gradients start slower.
+    Keras's ``Adam(epsilon=1e-7)`` is ``eps=1e-7, eps_hat=True``.
     """
     w, dw = _update_args(w, dw, state, "adam_update")
-    step, state = _adam_step(w, dw, state, "adam_update", lr, beta1, beta2, eps)
+    step, state = _adam_step(w, dw, state, "adam_update", lr, beta1, beta2, eps, eps_hat)
     return w - step, state
 
 
@@ -440,7 +448,9 @@ class Adam(Optimizer):
 
     PyTorch's ``betas=(0.9, 0.999)`` is ``beta1=0.9, beta2=0.999`` here. ``weight_decay``
     is added to the gradient (L2), as in PyTorch's ``Adam``; for decoupled weight decay
-    use :class:`AdamW`.
+    use :class:`AdamW`. ``eps_hat=True`` puts ``eps`` where Keras's ``Adam`` puts its
+    ``epsilon`` (on the uncorrected ``sqrt(v)``, see :func:`adam_update`): Keras's
+    ``Adam(learning_rate=lr, epsilon=1e-7)`` is ``Adam(model, lr=lr, eps=1e-7, eps_hat=True)``.
     """
 
     update = staticmethod(adam_update)
@@ -453,9 +463,11 @@ class Adam(Optimizer):
         beta2: float = 0.999,
         eps: float = 1e-8,
         *,
+        eps_hat: bool = False,
         weight_decay: float = 0.0,
     ):
-        super().__init__(model, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
+        hyper = {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps, "eps_hat": eps_hat}
+        super().__init__(model, weight_decay=weight_decay, **hyper)
 
 
 class AdamW(Optimizer):

@@ -12,7 +12,7 @@ from utils import nn
 from utils._validate import as_float_vector, as_scalar
 from utils.plots._core import CLASS_COLORS, _axes
 
-__all__ = ["ACTIVATIONS", "plot_activation", "plot_probabilities"]
+__all__ = ["ACTIVATIONS", "activation_mark", "plot_activation", "plot_probabilities"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,19 @@ def _spec(name, func: str) -> ActivationSpec:
     return ACTIVATIONS[name]
 
 
+def activation_mark(name: str, alpha: float, x0: float) -> tuple:
+    """What :func:`plot_activation` draws at ``mark=x0``, as (xs, ys) pairs of lists.
+
+    Returns ``(tangent, at_f, at_df)``: the tangent of ``f`` over ``x0 +- 1.5``, and the
+    points ``(x0, f(x0))`` and ``(x0, f'(x0))``.
+    """
+    spec = _spec(name, "activation_mark")
+    p = np.array([float(x0)])
+    f0, d0 = float(spec.f(p, alpha)[0]), float(spec.df(p, alpha)[0])
+    span = [x0 - 1.5, x0 + 1.5]
+    return (span, [f0 + d0 * (x - x0) for x in span]), ([x0], [f0]), ([x0], [d0])
+
+
 def plot_activation(
     name: str,
     *,
@@ -154,14 +167,11 @@ def plot_activation(
             xs, spec.df(xs, a), color=CLASS_COLORS[1], linewidth=2, linestyle="--", label="$f'(x)$"
         )
     if mark is not None:
-        x0 = as_scalar(mark, "plot_activation", "mark")
-        p = np.array([x0])
-        f0, d0 = float(spec.f(p, a)[0]), float(spec.df(p, a)[0])
-        span = np.array([x0 - 1.5, x0 + 1.5])
-        ax.plot(span, f0 + d0 * (span - x0), color="0.3", linewidth=1.2, label="tangent")
-        ax.plot([x0], [f0], "o", color=CLASS_COLORS[0], markersize=8)
+        tangent, at_f, at_df = activation_mark(name, a, as_scalar(mark, "plot_activation", "mark"))
+        ax.plot(*tangent, color="0.3", linewidth=1.2, label="tangent")
+        ax.plot(*at_f, "o", color=CLASS_COLORS[0], markersize=8)
         if derivative:
-            ax.plot([x0], [d0], "o", color=CLASS_COLORS[1], markersize=8)
+            ax.plot(*at_df, "o", color=CLASS_COLORS[1], markersize=8)
     ax.set_xlim(xs.min(), xs.max())
     ax.set_ylim(*spec.ylim)
     ax.set_xlabel("input $x$")

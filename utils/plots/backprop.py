@@ -11,6 +11,7 @@ from utils._validate import as_count, as_float_vector
 from utils.plots._core import _axes, plot_curves, plot_decision_regions
 
 __all__ = [
+    "mark_epoch",
     "plot_boundary_snapshots",
     "plot_graph",
     "plot_gradcheck_errors",
@@ -271,6 +272,17 @@ def plot_boundary_snapshots(
     return axes
 
 
+def mark_epoch(ax_loss: Axes, losses, epoch: int) -> list:
+    """Mark ``epoch`` on a loss curve: a dot on the curve and a vertical line.
+
+    ``losses`` of shape (E,) with NaN where the run had diverged. Returns the two artists
+    (the widget of chapter 05 moves them when the epoch changes).
+    """
+    (dot,) = ax_loss.plot([epoch], [losses[epoch]], "o", color="#d62728", ms=9, zorder=3)
+    line = ax_loss.axvline(epoch, color="#d62728", lw=1, alpha=0.5)
+    return [dot, line]
+
+
 def plot_training_state(
     predict: Callable,
     X,
@@ -326,8 +338,7 @@ def plot_training_state(
         ylabel="cross-entropy loss",
         title="loss while learning",
     )
-    ax_loss.plot([epoch], [shown[epoch]], "o", color="#d62728", ms=9, zorder=3)
-    ax_loss.axvline(epoch, color="#d62728", lw=1, alpha=0.5)
+    mark_epoch(ax_loss, shown, epoch)
     top = np.nanmax(shown) if np.any(np.isfinite(shown)) else 1.0
     ax_loss.set_ylim(0, top * 1.05)
     return ax_regions, ax_loss

@@ -25,6 +25,8 @@ __all__ = [
     "plot_loss_vs_logit",
     "plot_probability_losses",
     "plot_regression_losses",
+    "probability_loss_dots",
+    "regression_loss_dots",
 ]
 
 #: The colours of the losses, the same in every figure of the chapter.
@@ -146,17 +148,16 @@ def plot_regression_losses(
         raise ValueError(f"{func}: span must be > 0, got {span}")
     ax_loss, ax_grad = _pair(axes, func)
     ys = np.linspace(t - span, t + span, 401)
-    r, r0 = ys - t, p - t
-    losses = {"MSE": (r**2, r0**2), "half MSE": (r**2 / 2, r0**2 / 2), "MAE": (np.abs(r), abs(r0))}
-    grads = {"MSE": (2 * r, 2 * r0), "half MSE": (r, r0), "MAE": (np.sign(r), np.sign(r0))}
+    r = ys - t
+    losses = {"MSE": r**2, "half MSE": r**2 / 2, "MAE": np.abs(r)}
+    grads = {"MSE": 2 * r, "half MSE": r, "MAE": np.sign(r)}
     colors = [LOSS_COLORS[name] for name in losses]
     for ax, curves in ((ax_loss, losses), (ax_grad, grads)):
-        for name, (curve, _) in curves.items():
+        for name, curve in curves.items():
             ax.plot(ys, curve, color=LOSS_COLORS[name], linewidth=2, label=name)
-        # one scatter for the three dots: fewer artists, a faster redraw in the widget
-        ax.scatter(
-            [p] * 3, [at for _, at in curves.values()], s=60, c=colors, edgecolors="k", zorder=3
-        )
+    # one scatter per panel for the three dots: fewer artists, and the widget moves them
+    for ax, dots in zip((ax_loss, ax_grad), regression_loss_dots(p, t), strict=True):
+        ax.scatter(dots[:, 0], dots[:, 1], s=60, c=colors, edgecolors="k", zorder=3)
     for ax in (ax_loss, ax_grad):
         ax.axvline(t, color="0.4", linestyle=":", linewidth=1)
         ax.set_xlabel("prediction $\\hat{y}$")
@@ -179,6 +180,33 @@ def _probability_curves(ps: np.ndarray, t: float) -> dict:
         "squared error": ((ps - t) ** 2, 2 * (ps - t) * ps * (1 - ps)),
         "absolute error": (np.abs(ps - t), np.sign(ps - t) * ps * (1 - ps)),
     }
+
+
+def probability_loss_dots(p: float, t: float, max_loss: float = 5.0) -> tuple:
+    """Where :func:`plot_probability_losses` marks ``p``: one (3, 2) array of (x, y) per panel.
+
+    The loss panel's dots (cross-entropy, squared error, absolute error) are capped at
+    ``max_loss``, the top of its axis; the gradient panel's are the gradients to the logit.
+    """
+    at = _probability_curves(np.array([float(p)]), float(t))
+    loss = [min(v[0][0], max_loss) for v in at.values()]
+    grad = [v[1][0] for v in at.values()]
+    xs = [float(p)] * 3
+    return np.column_stack([xs, loss]), np.column_stack([xs, grad])
+
+
+def regression_loss_dots(pred: float, target: float) -> tuple:
+    """Where :func:`plot_regression_losses` marks ``pred``: a (3, 2) array per panel.
+
+    The losses (MSE, half MSE, MAE) of the residual ``r = pred - target``, then their
+    gradients ``2 r``, ``r`` and ``sign(r)``.
+    """
+    r = float(pred) - float(target)
+    xs = [float(pred)] * 3
+    return (
+        np.column_stack([xs, [r * r, r * r / 2, abs(r)]]),
+        np.column_stack([xs, [2 * r, r, float(np.sign(r))]]),
+    )
 
 
 def plot_probability_losses(
@@ -206,22 +234,12 @@ def plot_probability_losses(
     t = _target01(target, func)
     ax_loss, ax_grad = _pair(axes, func)
     ps = np.linspace(0.0, 1.0, 301)
-    at = _probability_curves(np.array([p]), t)
     for name, (loss, grad) in _probability_curves(ps, t).items():
         ax_loss.plot(ps, loss, color=LOSS_COLORS[name], linewidth=2, label=name)
         ax_grad.plot(ps, grad, color=LOSS_COLORS[name], linewidth=2, label=name)
-    colors = [LOSS_COLORS[name] for name in at]
-    ax_loss.scatter(
-        [p] * 3,
-        [min(v[0][0], max_loss) for v in at.values()],
-        s=60,
-        c=colors,
-        edgecolors="k",
-        zorder=3,
-    )
-    ax_grad.scatter(
-        [p] * 3, [v[1][0] for v in at.values()], s=60, c=colors, edgecolors="k", zorder=3
-    )
+    colors = [LOSS_COLORS[name] for name in _probability_curves(ps[:1], t)]
+    for ax, dots in zip((ax_loss, ax_grad), probability_loss_dots(p, t, max_loss), strict=True):
+        ax.scatter(dots[:, 0], dots[:, 1], s=60, c=colors, edgecolors="k", zorder=3)
     for ax in (ax_loss, ax_grad):
         ax.axvline(t, color="0.4", linestyle=":", linewidth=1)
         ax.set_xlabel("predicted probability $p$")

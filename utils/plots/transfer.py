@@ -21,6 +21,7 @@ __all__ = [
     "plot_probe_accuracy",
     "plot_transfer_accuracy",
     "plot_transfer_curves",
+    "transfer_curve",
 ]
 
 _COLORS = {
@@ -131,6 +132,14 @@ def plot_transfer_accuracy(
     return ax
 
 
+def transfer_curve(results: dict, method: str, index: int) -> tuple:
+    """The mean and std over seeds of a method's test accuracy curve, at the ``index``-th
+    label count of ``results``: two arrays of shape (T,), as :func:`plot_transfer_curves`
+    draws them (the line and its band)."""
+    runs = results["curves"][method][index]  # (seeds, T)
+    return runs.mean(axis=0), runs.std(axis=0)
+
+
 def plot_transfer_curves(
     results: dict,
     n_labels: int,
@@ -155,8 +164,7 @@ def plot_transfer_curves(
     ax = _axes(ax, figsize=(6, 4))
     steps = results["steps"]
     for m in methods:
-        runs = results["curves"][m][a]  # (seeds, T)
-        mean, std = runs.mean(axis=0), runs.std(axis=0)
+        mean, std = transfer_curve(results, m, a)
         ax.plot(steps, mean, color=_COLORS.get(m), label=m)
         ax.fill_between(steps, mean - std, mean + std, color=_COLORS.get(m), alpha=0.2)
     ax.set_xticks(steps[steps % 50 == 0] if steps[-1] >= 100 else steps)

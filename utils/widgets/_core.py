@@ -4,6 +4,12 @@ Every factory returns an :class:`InteractiveFigure`, an ``ipywidgets.VBox`` hold
 controls, the figure rendered as a PNG image, and a status line. Changing a control redraws
 at once. Drawing never raises: a failure (for example in a student's function passed in)
 shows as a message in the status line, and so does a run that diverges.
+
+Speed: most of a redraw is matplotlib building axes and laying out and rasterising their
+ticks and text. A widget whose slider only moves a few artists (a dot along fixed curves)
+passes ``update=``: the figure is drawn in full once, without those artists, and kept as
+pixels; each change of that slider then moves the artists and paints only them over the kept
+pixels (blitting), in a few milliseconds instead of a full redraw.
 """
 
 from __future__ import annotations
@@ -11,12 +17,13 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from utils.data import GATES, gate_truth_table
 from utils.experiments.descent import fit_line_sgd
@@ -40,6 +47,18 @@ class InteractiveFigure(widgets.VBox):
         given the controls' values by name, and returns a status message (or None).
     figsize : (float, float)
         Figure size in inches.
+    update : callable, optional
+        ``update(figure, values) -> (str | None, artists) | None`` for a change of a control
+        named in ``update_on``: move the artists that depend on it (``set_offsets``,
+        ``set_data``...) on the figure :func:`draw` made, and return the status message and
+        those artists; or return None to ask for a full redraw (say, when the axes limits
+        must change). The figure is then rendered once without those artists and kept as
+        pixels, and each such change paints only them over it, in the order of their
+        zorder: the figure object holds the same state as after a full redraw, and the image
+        is the same unless a moved artist overlaps one drawn above it that is not in the
+        list (list the legend too when the moved artists can pass under it).
+    update_on : collection of str
+        The controls whose change goes through ``update`` (all others redraw in full).
 
     Attributes
     ----------
@@ -51,9 +70,26 @@ class InteractiveFigure(widgets.VBox):
         The message after the last redraw (plain text is in :attr:`message`).
     """
 
-    def __init__(self, controls: dict, draw: Callable, *, figsize=(6.0, 4.0)):
+    def __init__(
+        self,
+        controls: dict,
+        draw: Callable,
+        *,
+        figsize=(6.0, 4.0),
+        update: Callable | None = None,
+        update_on: Collection[str] = (),
+    ):
         self.controls = dict(controls)
         self.figure = Figure(figsize=figsize, dpi=DPI)  # not pyplot: no global figure state
+        self._canvas = FigureCanvasAgg(self.figure)
+        unknown = set(update_on) - set(self.controls)
+        if unknown or (update_on and update is None):
+            raise ValueError(
+                "InteractiveFigure: update_on must name controls and needs update=, got "
+                f"{sorted(update_on)} for controls {list(self.controls)}"
+            )
+        self._update, self._update_on = update, frozenset(update_on)
+        self._background = None  # (values of the other controls, pixels) for blitting
         # Shown at its own pixel size (a stretched PNG is blurry), narrower on small screens.
         width_px = f"{round(figsize[0] * DPI)}px"
         self.image = widgets.Image(
@@ -87,23 +123,83 @@ class InteractiveFigure(widgets.VBox):
         """The controls' current values by name."""
         return {name: c.value for name, c in self.controls.items()}
 
-    def _on_change(self, _change) -> None:
+    def _on_change(self, change) -> None:
+        name = next((k for k, c in self.controls.items() if c is change["owner"]), None)
+        if name in self._update_on and self._blit():
+            return
         self.redraw()
 
-    def redraw(self) -> None:
-        """Draw the figure for the current values and render it to the image."""
-        self.figure.clear()
-        try:
-            message = self._draw(self.figure, self.values) or ""
-        except Exception as exc:  # a drawing failure becomes a message, never a traceback
-            self.figure.clear()
-            message = f"Could not draw: {type(exc).__name__}: {exc}"
+    def _others(self) -> tuple:
+        return tuple(v for k, v in self.values.items() if k not in self._update_on)
+
+    def _show(self, message: str) -> None:
+        pixels = np.asarray(self._canvas.buffer_rgba())
         buffer = io.BytesIO()
-        # Light compression: the PNG is encoded on every change and shown at once.
-        self.figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+        # RGB, light compression: the PNG is encoded on every change and shown at once.
+        Image.fromarray(pixels[..., :3]).save(buffer, format="png", compress_level=1)
         self.image.value = buffer.getvalue()
         self.message = message
         self.status.value = f"<b>{html.escape(message)}</b>" if message else ""
+
+    def _blit(self) -> bool:
+        """Move the ``update`` artists and paint only them; False when a full redraw is due."""
+        if self._background is None or self._background[0] != self._others():
+            return False
+        try:
+            result = self._update(self.figure, self.values)
+        except Exception:  # the full redraw shows the failure as a message
+            result = None
+        if result is None:
+            return False
+        message, artists = result
+        self._canvas.restore_region(self._background[1])
+        for artist in sorted(artists, key=lambda a: a.get_zorder()):
+            self.figure.draw_artist(artist)
+        self._show(message or "")
+        return True
+
+    def _draw_afresh(self) -> tuple[str, bool]:
+        """Clear the figure and draw it; (message, whether the drawing succeeded)."""
+        self.figure.clear()
+        try:
+            return self._draw(self.figure, self.values) or "", True
+        except Exception as exc:  # a drawing failure becomes a message, never a traceback
+            self.figure.clear()
+            return f"Could not draw: {type(exc).__name__}: {exc}", False
+
+    def redraw(self) -> None:
+        """Draw the figure for the current values and render it to the image."""
+        self._background = None
+        message, drawn = self._draw_afresh()
+        if drawn and self._update is not None:
+            if self._keep_background():
+                self._show(message)
+                return
+            # update declined or failed, and may have changed the figure: draw it again
+            message, _ = self._draw_afresh()
+        self._canvas.draw()
+        self._show(message)
+
+    def _keep_background(self) -> bool:
+        """Render the figure without the ``update`` artists, keep the pixels, paint them on.
+
+        False (nothing rendered) when ``update`` declines or fails for these values.
+        """
+        try:
+            result = self._update(self.figure, self.values)
+        except Exception:
+            return False
+        if result is None:
+            return False
+        artists = result[1]
+        for artist in artists:
+            artist.set_animated(True)
+        self._canvas.draw()
+        self._background = (self._others(), self._canvas.copy_from_bbox(self.figure.bbox))
+        for artist in sorted(artists, key=lambda a: a.get_zorder()):
+            artist.set_animated(False)
+            self.figure.draw_artist(artist)
+        return True
 
 
 def hello_slider() -> InteractiveFigure:
@@ -113,17 +209,29 @@ def hello_slider() -> InteractiveFigure:
     """
     slider = widgets.IntSlider(value=3, min=0, max=10, description="n", continuous_update=True)
 
+    def bars(ax, n):
+        return ax.barh(["n", "n²"], [n, n * n], color=[CLASS_COLORS[0], CLASS_COLORS[1]])
+
     def draw(fig, v):
         ax = fig.add_subplot()
         n = v["n"]
-        ax.barh(["n", "n²"], [n, n * n], color=[CLASS_COLORS[0], CLASS_COLORS[1]])
+        bars(ax, n)
         ax.set_xlim(0, 100)
         ax.set_xlabel("value")
         ax.set_title("Move the slider: the bars follow")
         fig.subplots_adjust(left=0.12, right=0.96, bottom=0.25, top=0.85)
         return f"Widgets work: n = {n}, n² = {n * n}"
 
-    return InteractiveFigure({"n": slider}, draw, figsize=(5.0, 2.2))
+    def update(fig, v):  # the same axes: new bars (and the frame; not the tick marks)
+        (ax,) = fig.axes
+        for bar in list(ax.patches):
+            bar.remove()
+        n = v["n"]
+        return f"Widgets work: n = {n}, n² = {n * n}", [*bars(ax, n), *ax.spines.values()]
+
+    return InteractiveFigure(
+        {"n": slider}, draw, figsize=(5.0, 2.2), update=update, update_on=("n",)
+    )
 
 
 def training_steps_explorer(
@@ -152,7 +260,7 @@ def training_steps_explorer(
         value=lr, base=10, min=-3, max=0.5, step=0.05, description="lr", readout_format=".3f"
     )
 
-    def draw(fig, v):
+    def shown_step(v) -> tuple:
         h = history(v["lr"])
         step, message = v["step"], ""
         if h["diverged_at"] is not None and step >= h["diverged_at"]:
@@ -162,14 +270,42 @@ def training_steps_explorer(
             )
             step = h["diverged_at"] - 1
         shown = dict(h, loss=np.where(np.isfinite(h["loss"]), h["loss"], np.nan))
+        return shown, step, message or f"step {step}: loss {h['loss'][step]:.4f}"
+
+    def draw(fig, v):
+        shown, step, message = shown_step(v)
         axes = fig.subplots(1, 2)
         plot_regression_step(x, t, shown, step, axes=axes)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.3)
-        if not message:
-            message = f"step {step}: loss {h['loss'][step]:.4f}"
         return message
 
-    return InteractiveFigure({"step": step_slider, "lr": lr_slider}, draw, figsize=(9.5, 3.8))
+    def update(fig, v):  # the step: the data, line, batch and titles, on the same axes
+        shown, step, message = shown_step(v)
+        ax_fit, ax_loss = fig.axes
+        limits = ax_fit.get_xlim(), ax_fit.get_ylim(), ax_loss.get_xlim(), ax_loss.get_ylim()
+        for ax in (ax_fit, ax_loss):
+            for artist in [*ax.get_lines(), *ax.collections]:
+                artist.remove()
+        ax_fit.get_legend().remove()
+        plot_regression_step(x, t, shown, step, axes=(ax_fit, ax_loss))
+        new = ax_fit.get_xlim(), ax_fit.get_ylim(), ax_loss.get_xlim(), ax_loss.get_ylim()
+        if new != limits:  # the loss axis grows with a diverging run: redraw the ticks
+            return None
+        frames = [spine for ax in (ax_fit, ax_loss) for spine in ax.spines.values()]
+        moved = [
+            artist
+            for ax in (ax_fit, ax_loss)
+            for artist in (*ax.get_lines(), *ax.collections, ax.title)
+        ]
+        return message, [*moved, ax_fit.get_legend(), *frames]
+
+    return InteractiveFigure(
+        {"step": step_slider, "lr": lr_slider},
+        draw,
+        figsize=(9.5, 3.8),
+        update=update,
+        update_on=("step",),
+    )
 
 
 def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> InteractiveFigure:
@@ -207,6 +343,22 @@ def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> I
         w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
         plot_gate(v["gate"], w, b, ax=fig.add_subplot(), perceptron=run)
         fig.subplots_adjust(left=0.16, right=0.96, bottom=0.12, top=0.92)
+        return describe(v)
+
+    def update(fig, v):  # the weights: regions, line, title and legend on the same axes
+        (ax,) = fig.axes
+        for artist in [*ax.collections, *ax.get_lines(), ax.get_legend()]:
+            artist.remove()
+        w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
+        plot_gate(v["gate"], w, b, ax=ax, perceptron=run)
+        moved = [*ax.collections, *ax.get_lines(), ax.title, ax.get_legend()]
+        # The frame lies over the shaded regions: repaint it too. The tick marks are not
+        # repainted (their labels would cost as much as the rest): where a mark meets the
+        # frame, a few pixels show it under the new shading instead of over it.
+        return describe(v), [*moved, *ax.spines.values()]
+
+    def describe(v):
+        w, b = np.array([v["w1"], v["w2"]]), float(v["b"])
         solved = []
         for name in GATES:
             X, target = gate_truth_table(name)
@@ -215,7 +367,13 @@ def gate_explorer(gate: str = "AND", *, perceptron: Callable | None = None) -> I
         listing = ", ".join(solved) if solved else "none"
         return f"w = ({w[0]:.1f}, {w[1]:.1f}), b = {b:.1f} solves: {listing}"
 
-    return InteractiveFigure({**sliders, "gate": dropdown}, draw, figsize=(4.6, 4.6))
+    return InteractiveFigure(
+        {**sliders, "gate": dropdown},
+        draw,
+        figsize=(4.6, 4.6),
+        update=update,
+        update_on=tuple(sliders),
+    )
 
 
 def render_layer(figsize, build: Callable, *, crop: bool = False) -> tuple:

@@ -62,11 +62,23 @@ def activation_explorer(
     grid = np.linspace(-5, 5, 401)
 
     def draw(fig, v):
-        spec = plots.ACTIVATIONS[v["activation"]]
         a, x = float(v["alpha"]), float(v["x"])
         ax = fig.add_subplot()
         plots.plot_activation(v["activation"], alpha=a, x=grid, ax=ax, mark=x)
         fig.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.9)
+        return describe(v)
+
+    def update(fig, v):  # x moves the tangent and the dots; the legend and frame stay on top
+        (ax,) = fig.axes
+        moved = ax.get_lines()[-3:]  # tangent, point on f, point on f'
+        marks = plots.activation_mark(v["activation"], float(v["alpha"]), float(v["x"]))
+        for line, (xs, ys) in zip(moved, marks, strict=True):
+            line.set_data(xs, ys)
+        return describe(v), [*moved, ax.get_legend(), *ax.spines.values()]
+
+    def describe(v):
+        spec = plots.ACTIVATIONS[v["activation"]]
+        a, x = float(v["alpha"]), float(v["x"])
         p = np.array([x])
         f0, d0 = float(spec.f(p, a)[0]), float(spec.df(p, a)[0])
         largest = float(np.max(spec.df(grid, a)))
@@ -83,7 +95,7 @@ def activation_explorer(
             message += " (alpha = 0: ELU is then flat at 0 for negative x, like ReLU)"
         return message
 
-    return InteractiveFigure(controls, draw, figsize=(6.0, 4.0))
+    return InteractiveFigure(controls, draw, figsize=(6.0, 4.0), update=update, update_on=("x",))
 
 
 def softmax_temperature_explorer(
@@ -130,16 +142,30 @@ def softmax_temperature_explorer(
         readout_format=".2f",
     )
 
-    def draw(fig, v):
-        t = float(v["T"])
+    def bars(ax, t):
         p = nn.softmax(s[None, :] / t)[0]
-        ax = fig.add_subplot()
         plots.plot_probabilities(p, labels, ax=ax, title=f"softmax(scores / T), T = {t:.2f}")
         ax.set_xlabel("class (score)")
         ax.set_xticks(
             np.arange(s.shape[0]), [f"{n}\n({x:g})" for n, x in zip(labels, s, strict=True)]
         )
+        return p
+
+    def draw(fig, v):
+        t = float(v["T"])
+        p = bars(fig.add_subplot(), t)
         fig.subplots_adjust(left=0.14, right=0.97, bottom=0.22, top=0.88)
+        return describe(p, t)
+
+    def update(fig, v):  # the same axes (y from 0 to 1.15): new bars, numbers and title
+        t = float(v["T"])
+        (ax,) = fig.axes
+        for artist in [*ax.patches, *ax.texts]:
+            artist.remove()
+        p = bars(ax, t)
+        return describe(p, t), [*ax.patches, *ax.texts, ax.title, *ax.spines.values()]
+
+    def describe(p, t):
         entropy = float(-np.sum(p * np.log(np.maximum(p, 1e-300))))
         listing = ", ".join(f"{n} {q:.3f}" for n, q in zip(labels, p, strict=True))
         return (
@@ -147,4 +173,6 @@ def softmax_temperature_explorer(
             f"of at most {np.log(len(p)):.3f}"
         )
 
-    return InteractiveFigure({"T": slider}, draw, figsize=(5.0, 3.8))
+    return InteractiveFigure(
+        {"T": slider}, draw, figsize=(5.0, 3.8), update=update, update_on=("T",)
+    )

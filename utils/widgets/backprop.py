@@ -8,7 +8,8 @@ from matplotlib.ticker import MaxNLocator
 
 from utils._validate import as_count, as_float_matrix, as_scalar
 from utils.experiments.backprop import two_layer_predict, two_layer_snapshots
-from utils.plots.backprop import plot_training_state
+from utils.plots import plot_decision_regions
+from utils.plots.backprop import mark_epoch, plot_training_state
 from utils.widgets._core import InteractiveFigure
 
 __all__ = ["boundary_training_explorer"]
@@ -85,19 +86,27 @@ def boundary_training_explorer(
         options=sizes, value=sizes[min(2, len(sizes) - 1)], description="hidden"
     )
 
-    def draw(fig, v):
+    def shown(v) -> tuple:
         run = runs[v["hidden"]]
         epoch = int(v["epoch"])
-        k = int(np.searchsorted(run["epochs"], epoch, side="right")) - 1  # latest snapshot
-        message = ""
-        if k < 0:
-            k = 0
+        k = max(int(np.searchsorted(run["epochs"], epoch, side="right")) - 1, 0)  # latest
         shown_epoch = int(run["epochs"][k])
         if run["stopped_at"] is not None and epoch >= run["stopped_at"]:
             message = (
                 f"diverged at epoch {run['stopped_at']} (lr {lr} is too large for "
                 f"{v['hidden']} hidden units); showing epoch {shown_epoch}"
             )
+        else:
+            message = (
+                f"{v['hidden']} hidden units, epoch {shown_epoch}: loss "
+                f"{run['loss'][shown_epoch]:.4f}, training accuracy "
+                f"{run['accuracy'][shown_epoch]:.1%}"
+            )
+        title = f"{v['hidden']} hidden units, epoch {shown_epoch}"
+        return run, k, shown_epoch, title, message
+
+    def draw(fig, v):
+        run, k, shown_epoch, title, message = shown(v)
         axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.15]})
         plot_training_state(
             two_layer_predict(run["params"][k]),
@@ -107,18 +116,39 @@ def boundary_training_explorer(
             shown_epoch,
             axes=axes,
             resolution=resolution,
-            title=f"{v['hidden']} hidden units, epoch {shown_epoch}",
+            title=title,
         )
         for ax in axes:  # fewer ticks: tick layout is most of the redraw time
             ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.yaxis.set_major_locator(MaxNLocator(4))
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.28)
-        if not message:
-            message = (
-                f"{v['hidden']} hidden units, epoch {shown_epoch}: loss "
-                f"{run['loss'][shown_epoch]:.4f}, training accuracy "
-                f"{run['accuracy'][shown_epoch]:.1%}"
-            )
         return message
 
-    return InteractiveFigure({"epoch": epoch_slider, "hidden": hidden}, draw, figsize=(9.5, 3.8))
+    def update(fig, v):  # the epoch: new regions and points, the marker moves on the loss
+        run, k, shown_epoch, title, message = shown(v)
+        ax_regions, ax_loss = fig.axes
+        for artist in [*ax_regions.collections, *ax_loss.get_lines()[-2:]]:
+            artist.remove()
+        plot_decision_regions(
+            two_layer_predict(run["params"][k]),
+            X,
+            y,
+            ax=ax_regions,
+            resolution=resolution,
+            title=title,
+        )
+        losses = run["loss"]
+        marker = mark_epoch(ax_loss, np.where(np.isfinite(losses), losses, np.nan), shown_epoch)
+        frames = [spine for ax in (ax_regions, ax_loss) for spine in ax.spines.values()]
+        legends = [ax.get_legend() for ax in (ax_regions, ax_loss) if ax.get_legend()]
+        axis = [ax_regions.xaxis, ax_regions.yaxis]  # its tick marks lie over the regions
+        moved = [*ax_regions.collections, ax_regions.title, *marker, *legends, *frames, *axis]
+        return message, moved
+
+    return InteractiveFigure(
+        {"epoch": epoch_slider, "hidden": hidden},
+        draw,
+        figsize=(9.5, 3.8),
+        update=update,
+        update_on=("epoch",),
+    )

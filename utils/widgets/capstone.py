@@ -17,8 +17,14 @@ from utils.widgets._core import InteractiveFigure
 __all__ = ["describe_run", "training_curves_explorer"]
 
 
-def describe_run(run: dict, patience: int) -> str:
-    """One line about a run: where early stopping would stop, or what went wrong."""
+def describe_run(run: dict, patience: int, *, underfit_below: float = 0.8) -> str:
+    """One line about a run: where early stopping would stop, or what went wrong.
+
+    A run whose best training accuracy stays under ``underfit_below`` is called underfitting.
+    What a good fit reaches depends on the data (on noisy labels such as wine quality even a
+    large network stays near 0.75), so :func:`training_curves_explorer` passes 80% of the best
+    training accuracy among the runs it shows.
+    """
     val_loss = np.asarray(run["val_loss"], dtype=np.float64)
     train_acc = np.asarray(run["train_acc"], dtype=np.float64)
     finite = np.isfinite(val_loss)
@@ -33,10 +39,10 @@ def describe_run(run: dict, patience: int) -> str:
     )
     if last < val_loss.size:
         return f"diverged at epoch {last + 1} (the loss became infinite or NaN); {head}"
-    if np.nanmax(train_acc) < 0.8:
+    if np.nanmax(train_acc) < underfit_below:
         return (
-            f"underfits: training accuracy at most {np.nanmax(train_acc):.2f}, too much "
-            f"dropout or too small a step; {head}"
+            f"underfits: training accuracy at most {np.nanmax(train_acc):.2f} (under "
+            f"{underfit_below:.2f}), too much dropout or too small a step; {head}"
         )
     if stopped is None and best > val_loss.size - patience:
         return f"still improving at epoch {val_loss.size}: more epochs (or a larger step) would help; {head}"
@@ -84,6 +90,16 @@ def training_curves_explorer(runs: dict, *, patience: int = 20) -> InteractiveFi
         for r in runs.values()
     )
     loss_top = max(1.2, min(top, 3.0))
+    # Underfitting is judged against the best training accuracy any run reaches on this data.
+    reachable = max(
+        (
+            float(np.nanmax(r["train_acc"]))
+            for r in runs.values()
+            if np.isfinite(r["train_acc"]).any()
+        ),
+        default=1.0,
+    )
+    underfit_below = 0.8 * reachable
     loss_ticks = np.arange(0, loss_top, 0.5)
     x_ticks = np.linspace(0, epochs, 5).round()
     controls = {
@@ -103,7 +119,7 @@ def training_curves_explorer(runs: dict, *, patience: int = 20) -> InteractiveFi
     def draw(fig, v):
         run = runs[v["p"], v["lr"], v["bn"]]
         axes = fig.subplots(1, 2)
-        message = describe_run(run, patience)
+        message = describe_run(run, patience, underfit_below=underfit_below)
         best, _ = early_stopping_epochs(run["val_loss"], patience)
         plots.plot_training_history(run, axes=axes, best_epoch=best or None, compact=True)
         # Fixed limits and ticks: runs compare at a glance, and no tick locator runs per redraw.
@@ -117,4 +133,26 @@ def training_curves_explorer(runs: dict, *, patience: int = 20) -> InteractiveFi
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.86, wspace=0.25)
         return message
 
-    return InteractiveFigure(controls, draw, figsize=(11.0, 3.8))
+    def update(fig, v):  # fixed axes: only the curves, the legend and the title change
+        run = runs[v["p"], v["lr"], v["bn"]]
+        axes = fig.axes
+        for ax in axes:
+            for line in list(ax.get_lines()):
+                line.remove()
+        axes[0].get_legend().remove()
+        best, _ = early_stopping_epochs(run["val_loss"], patience)
+        plots.plot_training_history(run, axes=axes, best_epoch=best or None, compact=True)
+        bn = "with" if v["bn"] else "without"
+        title = fig.suptitle(f"dropout p = {v['p']:g}, Adam lr = {v['lr']:g}, {bn} batch norm")
+        frames = [spine for ax in axes for spine in ax.spines.values()]
+        lines = [line for ax in axes for line in ax.get_lines()]
+        return describe_run(run, patience, underfit_below=underfit_below), [
+            *lines,
+            axes[0].get_legend(),
+            title,
+            *frames,
+        ]
+
+    return InteractiveFigure(
+        controls, draw, figsize=(11.0, 3.8), update=update, update_on=tuple(controls)
+    )

@@ -99,15 +99,20 @@ def learning_rate_explorer(
         "steps": widgets.IntSlider(value=steps, min=5, max=100, description="steps"),
     }
 
-    def draw(fig, v):
+    def run(v):
         q = QUADRATICS[v["problem"]]
         path, losses, diverged_at = descent_path(
             q["grad"], q["loss"], q["start"], v["lr"], v["steps"]
         )
-        ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.25, 1)})
         title = f"lr = {v['lr']:.3f}" + (f": diverged at step {diverged_at}" if diverged_at else "")
+        return q, path, losses, diverged_at, title
+
+    def draw_path(ax_path, v, q, path, title, *, frame: bool):
+        # frame: the loss curve or contours too (drawn once; a change of lr keeps them)
         if v["problem"] == "1-D":
-            plots.plot_path_1d(q["curve"], path[:, 0], ax=ax_path, xlim=q["window"][0], title=title)
+            plots.plot_path_1d(
+                q["curve"], path[:, 0], ax=ax_path, xlim=q["window"][0], title=title, curve=frame
+            )
             ax_path.set_ylim(-0.5, 10.5)
         else:
             plots.plot_path_2d(
@@ -119,7 +124,10 @@ def learning_rate_explorer(
                 levels=np.array([0.1, 0.5, 1, 2, 4, 8, 14]),
                 title=title,
                 resolution=60,
+                contours=frame,
             )
+
+    def draw_loss(ax_loss, v, losses):
         k = np.arange(len(losses))
         plot_curves(
             k,
@@ -137,11 +145,35 @@ def learning_rate_explorer(
         )
         if ax_loss.get_legend() is not None:
             ax_loss.get_legend().remove()
+
+    def draw(fig, v):
+        q, path, losses, diverged_at, title = run(v)
+        ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.25, 1)})
+        draw_path(ax_path, v, q, path, title, frame=True)
+        draw_loss(ax_loss, v, losses)
         for ax in (ax_path, ax_loss):  # few ticks: tick layout dominates the redraw time
             ax.xaxis.set_major_locator(MaxNLocator(5))
             ax.yaxis.set_major_locator(MaxNLocator(5))
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.3)
+        return describe(v, q, path, losses, diverged_at)
+
+    def update(fig, v):  # lr and steps: the path and its title, and the whole loss panel
+        q, path, losses, diverged_at, title = run(v)
+        ax_path, ax_loss = fig.axes
+        for line in [line for line in ax_path.get_lines() if line.get_zorder() >= 3]:
+            line.remove()  # the path and its start; the loss curve (zorder 2) stays
+        draw_path(ax_path, v, q, path, title, frame=False)
+        for line in list(ax_loss.get_lines()):
+            line.remove()
+        draw_loss(ax_loss, v, losses)
+        moved = [line for line in ax_path.get_lines() if line.get_zorder() >= 3]
+        message = describe(v, q, path, losses, diverged_at)
+        return message, [*moved, ax_path.title, *ax_path.spines.values(), ax_loss]
+
+    def describe(v, q, path, losses, diverged_at):
         stiff = 0 if v["problem"] == "1-D" else 1
         return _verdict(path, losses, diverged_at, v["lr"], q["lr_max"], stiff)
 
-    return InteractiveFigure(controls, draw, figsize=(9.5, 3.8))
+    return InteractiveFigure(
+        controls, draw, figsize=(9.5, 3.8), update=update, update_on=("lr", "steps")
+    )

@@ -105,8 +105,9 @@ def initialization_explorer(
 
     Two dropdowns choose the activation (sigmoid, tanh, relu) and the initializer (std 1,
     std 0.01, Xavier, He, the misquoted 2/sqrt(n+m)). The inputs are drawn once from ``seed``
-    (standard normal, shape (1000, 100)); each redraw draws fresh weights from the same seed,
-    so the same choice always gives the same figure.
+    (standard normal, shape (1000, 100)); each choice draws its weights from the same seed,
+    so the same choice always gives the same figure (its activations are computed once, the
+    first time it is chosen, and kept).
 
     Parameters
     ----------
@@ -132,12 +133,20 @@ def initialization_explorer(
         "init": widgets.Dropdown(options=list(EXPERIMENT_INITS), value=init, description="init"),
     }
 
+    computed: dict[tuple[str, str], list] = {}
+
+    def activations(name: str, init: str) -> list:
+        # The same seed on every draw, so each choice is computed once and kept.
+        if (name, init) not in computed:
+            rng = np.random.default_rng(seed + 1)
+            with np.errstate(all="ignore"):
+                computed[name, init] = layer_activations(
+                    X, EXPERIMENT_INITS[init], HISTOGRAM_ACTIVATIONS[name], rng=rng
+                )
+        return computed[name, init]
+
     def draw(fig, v):
-        rng = np.random.default_rng(seed + 1)
-        with np.errstate(all="ignore"):
-            acts = layer_activations(
-                X, EXPERIMENT_INITS[v["init"]], HISTOGRAM_ACTIVATIONS[v["activation"]], rng=rng
-            )
+        acts = activations(v["activation"], v["init"])
         _draw_panels(fig.add_axes((0.03, 0.17, 0.95, 0.65)), acts, v["activation"])
         fig.suptitle(f"{v['activation']} layers, init {v['init']}: activations of each layer")
         return diagnose_activations(acts, v["activation"])

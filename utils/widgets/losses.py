@@ -49,6 +49,16 @@ def probability_loss_explorer(p: float = 0.2, target: int = 1) -> InteractiveFig
         axes = fig.subplots(1, 2)
         plots.plot_probability_losses(p, t, axes=axes)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.28)
+        return describe(p, t)
+
+    def update(fig, v):  # p moves the dots only: the curves, axes and legend stay
+        p, t = float(v["p"]), int(v["target"])
+        dots = [ax.collections[-1] for ax in fig.axes]
+        for dot, offsets in zip(dots, plots.probability_loss_dots(p, t), strict=True):
+            dot.set_offsets(offsets)
+        return describe(p, t), [*dots, *(ax.get_legend() for ax in fig.axes)]
+
+    def describe(p, t):
         pc = min(max(p, _EPS), 1 - _EPS)
         bce = -(t * np.log(pc) + (1 - t) * np.log1p(-pc))
         sq, g_bce, g_sq = (p - t) ** 2, p - t, 2 * (p - t) * p * (1 - p)
@@ -65,7 +75,13 @@ def probability_loss_explorer(p: float = 0.2, target: int = 1) -> InteractiveFig
             message += f"; p = {p:.0f} exactly is clipped to {pc:.0e} away, so the loss is finite"
         return message
 
-    return InteractiveFigure({"p": p_slider, "target": t_buttons}, draw, figsize=(9.0, 3.4))
+    return InteractiveFigure(
+        {"p": p_slider, "target": t_buttons},
+        draw,
+        figsize=(9.0, 3.4),
+        update=update,
+        update_on=("p",),
+    )
 
 
 def regression_loss_explorer(pred: float = 1.5, target: float = 0.0) -> InteractiveFigure:
@@ -84,12 +100,29 @@ def regression_loss_explorer(pred: float = 1.5, target: float = 0.0) -> Interact
         value=target, min=-3.0, max=3.0, step=0.1, description="t (target)"
     )
 
+    def span_of(y, t):
+        return max(4.0, abs(y - t) * 1.15)
+
     def draw(fig, v):
         y, t = float(v["pred"]), float(v["target"])
         axes = fig.subplots(1, 2)
-        span = max(4.0, abs(y - t) * 1.15)
-        plots.plot_regression_losses(y, t, axes=axes, span=span)
+        plots.plot_regression_losses(y, t, axes=axes, span=span_of(y, t))
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.28)
+        drawn["span"] = span_of(y, t)
+        return describe(y, t)
+
+    def update(fig, v):  # the prediction moves the dots, unless the axes must grow
+        y, t = float(v["pred"]), float(v["target"])
+        if span_of(y, t) != drawn["span"]:
+            return None
+        dots = [ax.collections[-1] for ax in fig.axes]
+        for dot, offsets in zip(dots, plots.regression_loss_dots(y, t), strict=True):
+            dot.set_offsets(offsets)
+        return describe(y, t), [*dots, *(ax.get_legend() for ax in fig.axes)]
+
+    drawn = {"span": None}
+
+    def describe(y, t):
         r = y - t
         return (
             f"residual r = {r:+.2f}: MSE {r * r:.3f} (gradient {2 * r:+.2f}), half MSE "
@@ -97,4 +130,10 @@ def regression_loss_explorer(pred: float = 1.5, target: float = 0.0) -> Interact
             f"(gradient {np.sign(r):+.0f})"
         )
 
-    return InteractiveFigure({"pred": pred_slider, "target": t_slider}, draw, figsize=(9.0, 3.4))
+    return InteractiveFigure(
+        {"pred": pred_slider, "target": t_slider},
+        draw,
+        figsize=(9.0, 3.4),
+        update=update,
+        update_on=("pred",),
+    )

@@ -124,31 +124,24 @@ def optimizer_race(
     }
     contours: dict[str, list] = {}
 
-    def draw(fig, v):
+    def race(v):
         names = [n for n in _NAMES if n in v["optimizers"]]
-        if not names:
-            fig.add_subplot().set_axis_off()
-            return "Select at least one optimizer (ctrl-click or shift-click to pick several)."
-        s = SURFACES[v["surface"]]
-        runs = race_runs(
+        return race_runs(
             v["surface"], names, lr=v["lr"], beta1=v["beta1"], beta2=v["beta2"], steps=v["steps"]
         )
-        ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.35, 1)})
-        if v["surface"] not in contours:  # computed once per surface: redraws stay fast
-            contours[v["surface"]] = _contour_lines(s)
-        ax_path.add_collection(LineCollection(contours[v["surface"]], colors="0.6", linewidths=0.8))
-        for name, (path, losses, _) in runs.items():
+
+    def draw_paths(ax_path, v, runs):
+        s = SURFACES[v["surface"]]
+        for name, (path, _, _) in runs.items():
             color = plots.OPTIMIZER_COLORS[name]
             ax_path.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.8, label=name)
-            ax_loss.plot(np.arange(len(losses)), losses, color=color, lw=1.8, label=name)
         ax_path.plot(*s["start"], "ks", ms=7)
-        ax_path.set(
-            xlim=s["xlim"],
-            ylim=s["ylim"],
-            xlabel="x",
-            ylabel="y",
-            title=f"{s['label']}, lr = {v['lr']:.3f}",
-        )
+        ax_path.set_title(f"{s['label']}, lr = {v['lr']:.3f}")
+
+    def draw_losses(ax_loss, v, runs):
+        for name, (_, losses, _) in runs.items():
+            color = plots.OPTIMIZER_COLORS[name]
+            ax_loss.plot(np.arange(len(losses)), losses, color=color, lw=1.8, label=name)
         finite = np.concatenate([r[1] for r in runs.values()])
         lo, hi = float(finite.min()), float(finite[0])
         ax_loss.set(
@@ -159,10 +152,46 @@ def optimizer_race(
             title="loss per step",
         )
         ax_loss.legend(loc="upper right", fontsize=10)  # one legend serves both panels
+
+    def draw(fig, v):
+        if not v["optimizers"]:
+            fig.add_subplot().set_axis_off()
+            return "Select at least one optimizer (ctrl-click or shift-click to pick several)."
+        s = SURFACES[v["surface"]]
+        runs = race(v)
+        ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.35, 1)})
+        if v["surface"] not in contours:  # computed once per surface: redraws stay fast
+            contours[v["surface"]] = _contour_lines(s)
+        ax_path.add_collection(LineCollection(contours[v["surface"]], colors="0.6", linewidths=0.8))
+        draw_paths(ax_path, v, runs)
+        ax_path.set(xlim=s["xlim"], ylim=s["ylim"], xlabel="x", ylabel="y")
+        draw_losses(ax_loss, v, runs)
         for ax in (ax_path, ax_loss):  # few ticks: tick layout dominates the redraw time
             ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.yaxis.set_major_locator(MaxNLocator(4))
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
+        return describe(v, runs)
+
+    def update(fig, v):  # the paths and title over the kept contours; the loss panel whole
+        if not v["optimizers"] or len(fig.axes) != 2:
+            return None
+        runs = race(v)
+        ax_path, ax_loss = fig.axes
+        for line in [*ax_path.get_lines(), *ax_loss.get_lines()]:
+            line.remove()
+        ax_loss.get_legend().remove()
+        draw_paths(ax_path, v, runs)
+        draw_losses(ax_loss, v, runs)
+        moved = [*ax_path.get_lines(), ax_path.title, *ax_path.spines.values(), ax_loss]
+        return describe(v, runs), moved
+
+    def describe(v, runs):
         return "; ".join(_describe(v["surface"], name, *run) for name, run in runs.items())
 
-    return InteractiveFigure(controls, draw, figsize=(9.5, 3.7))
+    return InteractiveFigure(
+        controls,
+        draw,
+        figsize=(9.5, 3.7),
+        update=update,
+        update_on=("steps", "lr", "beta1", "beta2"),
+    )

@@ -101,6 +101,26 @@ def transfer_explorer(
         ax_labels.set_ylim(0, 1)
         ax_labels.axvline(counts.index(n), color="0.5", ls="--", lw=1)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.12)
+        return describe(v)
+
+    def update(fig, v):  # the label count: the left curves, its title and the marker move
+        method, n = FREEZE_CHOICES[v["frozen"]], v["labels"]
+        ax_curve, ax_labels = fig.axes
+        a = counts.index(n)
+        lines, bands = ax_curve.get_lines(), ax_curve.collections
+        for m, line, band in zip(("from scratch", method), lines, bands, strict=True):
+            mean, std = plots.transfer_curve(results, m, a)
+            line.set_ydata(mean)
+            band.set_data(results["steps"], mean - std, mean + std)
+        ax_curve.title.set_text(f"{n} labelled images per class")
+        marker = ax_labels.get_lines()[-1]
+        marker.set_xdata([a, a])
+        frames = [*ax_curve.spines.values(), *ax_labels.spines.values()]
+        moved = [*lines, *bands, ax_curve.title, marker, ax_curve.get_legend(), *frames]
+        return describe(v), moved
+
+    def describe(v):
+        method, n = FREEZE_CHOICES[v["frozen"]], v["labels"]
         if method == "freeze all":
             chance = float(results["curves"][method][counts.index(n)][:, -1].mean())
             return (
@@ -110,4 +130,6 @@ def transfer_explorer(
             )
         return transfer_summary(results, method, n)
 
-    return InteractiveFigure(controls, draw, figsize=(11.0, 4.0))
+    return InteractiveFigure(
+        controls, draw, figsize=(11.0, 4.0), update=update, update_on=("labels",)
+    )

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 UTILS = ROOT / "utils"
 
 # The library, bottom up: each part may import the parts listed before it.
@@ -112,7 +112,7 @@ def violations(root: Path = ROOT) -> list[str]:
         if here not in ALLOWED:
             found.append(
                 f"{rel}:1 is in no part of the import rules (add {here!r} to ALLOWED "
-                "in nbtests/test_architecture.py and to CONTRIBUTING.md)"
+                "in nbtests/tooling/test_architecture.py and to CONTRIBUTING.md)"
             )
             continue
         for line, module, names in imports(path, root):

@@ -16,7 +16,7 @@ from utils import dist
 from utils._nbfast import nbformat
 from utils.build import run_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -220,3 +220,62 @@ def test_grading_picks_the_chapter_asked_or_the_one_with_most_exercises(tmp_path
     assert grading.pick_notebook(paths[:1]) is None
     assert grading.pick_notebook(paths, chapter="0") == paths[0]
     assert grading.pick_notebook(paths, chapter="07") is None
+
+
+def test_browser_latency_reaches_the_json_and_the_table(tmp_path, monkeypatch):
+    from benchmarks import browser_latency
+
+    def fake(*, changes, log, screenshots):
+        assert changes == 12 and screenshots.name == "latency"
+        return {
+            "browser_redraw_ms": {
+                "fast": browser_latency.summary([100.0, 120.0, 110.0]),
+                "slow": browser_latency.summary([300.0] * 9 + [900.0]),
+                "broken": {"median_ms": None, "p95_ms": None, "reason": "no slider"},
+            }
+        }, ["browser: 3 widgets"]
+
+    monkeypatch.setattr(browser_latency, "bench_browser", fake)
+    out = tmp_path / "bench.json"
+    assert run.main(["--only", "browser", "--browser-changes", "12", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert tuple(data) == report.KEYS and data["widget_redraw_ms"] == {}
+    assert data["browser_redraw_ms"]["fast"] == {"median_ms": 110.0, "p95_ms": 119.0}
+    assert data["browser_redraw_ms"]["slow"]["median_ms"] == 300.0
+    assert data["browser_redraw_ms"]["slow"]["p95_ms"] == pytest.approx(630.0)
+    assert report.missed_targets(data) == ["browser_redraw_ms[slow]"]
+    table = out.with_suffix(".md").read_text()
+    assert "| widget fast in the browser, median / p95 (ms) | 110 / 119 | ≤ 250 | yes |" in table
+    assert "| widget slow in the browser, median / p95 (ms) | 300 / 630 | ≤ 250 | **no** |" in table
+    assert "| widget broken in the browser, median / p95 (ms) | null / null | ≤ 250 |  |" in table
+    assert "Targets missed: browser_redraw_ms[slow]" in table
+    assert "widget_redraw_ms is empty: section not run (--only)" in table
+
+
+def test_browser_latency_without_chromium_is_empty_with_the_reason(tmp_path, monkeypatch):
+    from benchmarks import browser_latency
+
+    monkeypatch.setattr(browser_latency, "CHROMIUM", tmp_path / "no-chromium")
+    got, notes = browser_latency.bench_browser(names=["hello_slider"], log=lambda _: None)
+    assert got == {"browser_redraw_ms": {}}
+    assert len(notes) == 1 and "browser_redraw_ms is empty" in notes[0] and "chromium" in notes[0]
+    result = report.empty_result()
+    assert result["browser_redraw_ms"] == {} and report.missed_targets(result) == []
+
+
+def test_widget_notebook_builds_the_widget_with_its_chapter_data(tmp_path):
+    from benchmarks import browser_latency
+
+    path = browser_latency.widget_notebook("penalty_explorer", tmp_path)
+    nb = nbformat.read(str(path), as_version=4)
+    (cell,) = nb.cells
+    assert "from utils.widgets import penalty_explorer" in cell.source
+    assert cell.source.splitlines()[-1] == "penalty_explorer(*args, **kwargs)"
+    assert browser_latency.code_cells(path) == 1
+    # the cell's code builds the widget in this process too
+    namespace = {}
+    exec(
+        compile(cell.source.replace("\npenalty_explorer(", "\nw = penalty_explorer("), "c", "exec"),
+        namespace,
+    )
+    assert namespace["w"].image.value[:4] == b"\x89PNG"

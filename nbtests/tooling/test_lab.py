@@ -13,7 +13,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # starts JupyterLab through make lab
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:

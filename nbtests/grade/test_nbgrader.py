@@ -22,7 +22,7 @@ from utils import nbgrader as nbg
 
 pytestmark = pytest.mark.nbgrader
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NBGRADER_BIN = ROOT / ".venv-nbgrader" / "bin"
 # Per chapter: a known mistake (exercise, text of the solution, the mistaken text) and the
 # exercise left as the stub in the partly wrong submission.

@@ -251,7 +251,7 @@ def _layer():
         (
             lambda: nn.Adam(_layer(), foo=1),
             r"^Adam\(\.\.\.\): unexpected keyword argument 'foo'\. Valid keywords: lr, beta1, beta2, "
-            r"eps, weight_decay$",
+            r"eps, eps_hat, weight_decay$",
         ),
     ],
 )

@@ -19,6 +19,9 @@ from grade_corpus import exercise_sources, load, notebook_path, read_rows, with_
 
 from utils.grade.cli import main
 
+# The class of 30 notebooks is graded once per module (about 35 s on two cores).
+pytestmark = [pytest.mark.grader, pytest.mark.slow]
+
 SOL = exercise_sources("01")
 MISTAKE_A = (
     "ex01_perceptron",
@@ -66,7 +69,6 @@ def _counts(page: str) -> dict[tuple[str, str], tuple[int, float]]:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     import subprocess
-    import time
 
     tmp = tmp_path_factory.mktemp("report")
     subs = tmp / "subs"
@@ -86,7 +88,6 @@ def graded(tmp_path_factory):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text[: len(text) // 2], encoding="utf-8")
     out = tmp / "grades" / "grades.csv"
-    t0 = time.monotonic()
     proc = subprocess.run(
         [
             sys.executable,
@@ -106,15 +107,13 @@ def graded(tmp_path_factory):
         capture_output=True,
         text=True,
         timeout=600,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     )
-    seconds = time.monotonic() - t0
     assert proc.returncode == 0, proc.stderr
     return {
         "tmp": tmp,
         "subs": subs,
         "out": out,
-        "seconds": seconds,
         "stderr": proc.stderr,
         "page": (out.parent / "report.html").read_text(encoding="utf-8"),
     }
@@ -295,13 +294,9 @@ def test_grading_does_not_import_matplotlib():
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.strip() == "False"
-
-
-def test_the_run_time(graded):
-    assert graded["seconds"] < 120, graded["seconds"]
 
 
 def test_where_to_start_links_the_section_in_the_course_site(graded, tmp_path):

@@ -12,7 +12,7 @@ from utils import build
 from utils.build import BuildError, Chapter, read_source, strip_solutions
 from utils.notebook import MD_STUB
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 GOOD = '''# %% [markdown]
 # # 99 · A test chapter

@@ -6,7 +6,9 @@ import pytest
 from utils import data, nn
 from utils.experiments.capstone import capstone_model, count_parameters
 from utils.experiments.red_wine import (
+    EXAMPLE_LR,
     example_model,
+    example_optimizer,
     example_split,
     quality_accuracies,
     train_run,
@@ -64,6 +66,26 @@ def test_example_model_is_keras_order_without_the_last_dropout():
     assert count_parameters(example_model(np.random.default_rng(0))) == 25638 - 102 + 153
     scores = model.eval().forward(np.zeros((4, 11)))
     assert scores.shape == (4, 6)
+
+
+def test_example_optimizer_takes_keras_adam_steps():
+    # Keras's Adam: alpha = lr * sqrt(1 - beta2**t) / (1 - beta1**t),
+    # w -= alpha * m / (sqrt(v) + 1e-7), with m and v not bias-corrected.
+    model = example_model(np.random.default_rng(0), 11, 9)
+    W0 = model.layers[0].params["W"].copy()
+    grads = [np.random.default_rng(t).standard_normal(W0.shape) * 1e-6 for t in range(3)]
+    optimizer = example_optimizer(model)
+    m = v = np.zeros_like(W0)
+    expected = W0.copy()
+    for t, grad in enumerate(grads, start=1):
+        for layer, name in model.parameters():
+            layer.grads[name][...] = 0.0
+        model.layers[0].grads["W"][...] = grad
+        optimizer.step()
+        m, v = 0.9 * m + 0.1 * grad, 0.999 * v + 0.001 * grad**2
+        alpha = EXAMPLE_LR * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+        expected = expected - alpha * m / (np.sqrt(v) + 1e-7)
+        np.testing.assert_allclose(model.layers[0].params["W"], expected, rtol=1e-12)
 
 
 def test_chapter_network_has_25638_parameters_for_11_features_and_6_classes():

@@ -84,3 +84,29 @@ def test_plot_functions(results):
     with pytest.raises(TypeError, match="results must be the dict"):
         plots.plot_transfer_accuracy({})
     plt.close("all")
+
+
+def _png_pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB"))
+
+
+def _shows_a_full_render(w) -> None:
+    import io
+
+    buffer = io.BytesIO()
+    w.figure.savefig(buffer, format="png", dpi=w.figure.dpi)
+    np.testing.assert_array_equal(_png_pixels(w.image.value), _png_pixels(buffer.getvalue()))
+
+
+def test_moving_the_label_count_paints_what_a_full_redraw_shows(results):
+    w = transfer_explorer(results)
+    for frozen in ("2 (frozen features)", "0 (fine-tune all)"):
+        w.controls["frozen"].value = frozen
+        for n in (20, 5, 20):
+            w.controls["labels"].value = n
+            assert f"{n} labelled images per class" == w.figure.axes[0].get_title()
+            _shows_a_full_render(w)

@@ -185,3 +185,23 @@ def test_plot_training_state_marks_the_epoch_and_validates(data):
     with pytest.raises(ValueError, match="plot_training_state: epoch"):
         plot_training_state(_predict, X, y, losses, 2.5)
     plt.close("all")
+
+
+def test_moving_the_epoch_paints_what_a_full_redraw_shows(data):
+    import io
+
+    from PIL import Image
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB"))
+
+    X, y = data
+    w = boundary_training_explorer(X, y, hidden_sizes=(2, 8), epochs=40, every=10)
+    for hidden in (2, 8):
+        w.controls["hidden"].value = hidden
+        for epoch in (10, 40, 20, 0):
+            w.controls["epoch"].value = epoch
+            assert f"epoch {epoch}" in w.figure.axes[0].get_title()
+            buffer = io.BytesIO()
+            w.figure.savefig(buffer, format="png", dpi=w.figure.dpi)
+            np.testing.assert_array_equal(pixels(w.image.value), pixels(buffer.getvalue()))

@@ -181,3 +181,44 @@ def test_describe_run_never_prints_negative_zero():
     }
     message = describe_run(run, patience=5)
     assert "validation loss 0.000" in message and "-0.000" not in message
+
+
+def _png_pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB"))
+
+
+def _shows_a_full_render(w) -> None:
+    import io
+
+    buffer = io.BytesIO()
+    w.figure.savefig(buffer, format="png", dpi=w.figure.dpi)
+    np.testing.assert_array_equal(_png_pixels(w.image.value), _png_pixels(buffer.getvalue()))
+
+
+def test_every_control_paints_what_a_full_redraw_shows(runs):
+    w = training_curves_explorer(runs, patience=5)
+    reachable = max(float(np.nanmax(r["train_acc"])) for r in runs.values())
+    for control in w.controls.values():
+        for option in control.options:
+            control.value = option[1] if isinstance(option, tuple) else option
+            run = runs[w.values["p"], w.values["lr"], w.values["bn"]]
+            assert w.message == describe_run(run, 5, underfit_below=0.8 * reachable)
+            _shows_a_full_render(w)
+
+
+def test_underfitting_is_judged_against_what_the_data_allows():
+    # Noisy labels (wine quality): the best run reaches 0.75 training accuracy. It fits as
+    # well as the data allows; a run stuck at the majority share (0.45) underfits.
+    dip = np.r_[np.linspace(1, 0.2, 10), np.linspace(0.21, 0.5, 20)]
+    good, stuck = _run(dip, train_acc=0.75), _run(dip, train_acc=0.45)
+    assert "underfits" in describe_run(good, 5)  # the default bound, 0.8, suits clean labels
+    assert "underfits" not in describe_run(good, 5, underfit_below=0.6)
+    runs = {(0.0, 1e-3, True): good, (0.3, 1e-3, True): stuck}
+    w = training_curves_explorer(runs, patience=5)
+    assert "underfits" not in w.message
+    w.controls["p"].value = 0.3
+    assert w.message.startswith("underfits: training accuracy at most 0.45 (under 0.60)")

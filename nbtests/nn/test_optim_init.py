@@ -45,6 +45,59 @@ def test_adam_bias_correction_matters_on_the_first_step():
     assert w[0] == pytest.approx(0.9) and abs(w[0] - uncorrected) > 0.2
 
 
+# Keras 3.15.1's Adam(learning_rate=0.01, epsilon=1e-7) on the torch backend in float64,
+# from w = [0.5, -0.25, 1, 2], after each of three steps with the gradients below.
+KERAS_ADAM_GRADS = [
+    [1e-8, -1e-6, 1e-3, 1.0],
+    [3e-8, 2e-6, -2e-3, 0.5],
+    [-1e-8, 1e-6, 1e-3, -1.0],
+]
+KERAS_ADAM_W = [
+    [0.4999684769081674, -0.24759746926647958, 0.9900315230918326, 1.9900000316226767],
+    [0.49987761198904734, -0.24911383088805486, 0.993687387671825, 1.9806782616110625],
+    [0.4998274333439786, -0.2513796350417922, 0.9936613288271522, 1.9795704332345168],
+]
+
+
+def test_adam_eps_hat_takes_keras_steps():
+    w, state = np.array([0.5, -0.25, 1.0, 2.0]), {}
+    plain, plain_state = w.copy(), {}
+    for grad, expected in zip(KERAS_ADAM_GRADS, KERAS_ADAM_W, strict=True):
+        w, state = nn.adam_update(w, np.array(grad), state, lr=0.01, eps=1e-7, eps_hat=True)
+        np.testing.assert_allclose(w, expected, rtol=1e-13, atol=0)
+        plain, plain_state = nn.adam_update(plain, np.array(grad), plain_state, lr=0.01, eps=1e-7)
+    # eps on the corrected sqrt(v_hat) lets the gradients of 1e-8 and 1e-6 take longer steps.
+    assert abs(plain[0] - 0.5) > 10 * abs(w[0] - 0.5)
+    assert abs(plain[1] - KERAS_ADAM_W[-1][1]) > 1e-3
+
+
+def test_adam_eps_hat_is_the_default_form_with_eps_over_sqrt_of_one_minus_beta2_power():
+    rng = RNG(3)
+    w_hat, s_hat, w_plain, s_plain = rng.standard_normal(5), {}, None, {}
+    w_plain = w_hat.copy()
+    for t in range(1, 30):
+        g = 1e-6 * rng.standard_normal(5)
+        w_hat, s_hat = nn.adam_update(w_hat, g, s_hat, lr=0.1, eps=1e-7, eps_hat=True)
+        eps_t = 1e-7 / np.sqrt(1 - 0.999**t)
+        step, s_plain = nn.adam_update(np.zeros(5), g, s_plain, lr=0.1, eps=eps_t)
+        w_plain = w_plain + step
+        np.testing.assert_allclose(w_hat, w_plain, rtol=1e-12)
+
+
+def test_adam_class_takes_eps_hat():
+    rng = RNG(0)
+    model = nn.Sequential(nn.Linear(3, 2, rng=rng))
+    W0 = model[0].params["W"].copy()
+    grad = np.full((3, 2), 1e-6)
+    model[0].grads["W"][...] = grad
+    model[0].grads["b"][...] = 0.0
+    nn.Adam(model, lr=0.01, eps=1e-7, eps_hat=True).step()
+    expected, _ = nn.adam_update(W0, grad, {}, lr=0.01, eps=1e-7, eps_hat=True)
+    np.testing.assert_array_equal(model[0].params["W"], expected)
+    with pytest.raises(TypeError, match="Adam: eps_hat must be True or False"):
+        nn.Adam(model, eps_hat="keras")
+
+
 def test_updates_do_not_modify_their_inputs():
     w, dw = np.array([1.0, 2.0]), np.array([0.5, -0.5])
     for update in nn.UPDATES.values():

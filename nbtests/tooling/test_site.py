@@ -5,7 +5,7 @@ npm packages through ``utils.site.ensure_npm_packages`` when they are not there 
 reads the HTML: every script and stylesheet is local and exists, the indexes link every
 chapter present, the instructor deck shows solutions as fragments and the student deck
 shows none. The browser half (a deck opened in chromium, math typeset) is in
-``test_browser.py``.
+``nbtests/browser/test_browser.py``.
 """
 
 import html
@@ -23,7 +23,7 @@ from utils._nbfast import nbformat
 from utils.build import strip_solutions
 from utils.notebook import CODE_BEGIN, CODE_END, MD_BEGIN, MD_END, exercise_id, is_exercise
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ("04", "07")
 NETWORK = re.compile(r"^\s*(https?:|//|ftp:)", re.I)
 

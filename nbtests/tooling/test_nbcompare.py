@@ -12,7 +12,7 @@ from utils import nn
 from utils._nbfast import nbformat
 from utils.nbcompare import compare_notebooks, compare_text, image_difference
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(

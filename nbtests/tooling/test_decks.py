@@ -15,7 +15,7 @@ from utils._nbfast import nbformat
 from utils.build import WIDGET_PLACEHOLDER
 from utils.notebook import exercise_id, is_exercise
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 STEMS = [p.stem for p in NOTEBOOKS]
 

@@ -8,7 +8,7 @@ from nbclient.exceptions import CellExecutionError
 from utils._nbfast import nbformat
 from utils.build import run_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COURSE = sorted((ROOT / "course").glob("*.ipynb"))
 
 

@@ -11,103 +11,37 @@ open it from a ``file://`` URL, press the right arrow, check the slide changed, 
 (the local copy) typeset the math and that nothing was fetched from the network. Every
 chapter's deck, lecture and student, is stepped through slide by slide and fragment by
 fragment at 1280x720: nothing may leave the slide; a contact sheet of each lecture deck is
-saved as ``_build/screenshots/deck_NN.png``.
+saved as ``_build/screenshots/deck_NN.png``. The harness of ``make bench``'s browser latency
+(``benchmarks/browser_latency.py``, which also starts the JupyterLab server and chromium used
+here) times one widget's slider changes.
 """
 
 import base64
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from benchmarks import browser_latency
+from benchmarks.browser_latency import CHROMIUM, code_cells, open_notebook, run_all, wait_idle
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "_build" / "screenshots"
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on a free loopback port, empty token, throwaway config."""
+    """A JupyterLab server on a copy of the solution and course notebooks (nothing saved)."""
     tmp = tmp_path_factory.mktemp("jupyter")
-    port = _free_port()
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(tmp / "config"),
-        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
-        JUPYTER_CONFIG_PATH=str(ROOT / "etc" / "jupyter"),
-    )
-    # Render every cell (JupyterLab 4 otherwise keeps only the visible ones in the page), and
-    # never save: the server works on a copy of the notebooks anyway, so the repo is untouched.
-    settings = tmp / "settings" / "@jupyterlab"
-    (settings / "notebook-extension").mkdir(parents=True)
-    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        '{"windowingMode": "none"}'
-    )
-    (settings / "docmanager-extension").mkdir(parents=True)
-    (settings / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(
-        '{"autosave": false}'
-    )
     served = tmp / "course-copy"
     for folder in ("solutions", "course"):
         shutil.copytree(ROOT / folder, served / folder)
-    jupyter = Path(os.sys.executable).parent / "jupyter"
-    args = [
-        str(jupyter),
-        "lab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--ServerApp.token=",
-        "--ServerApp.password=",
-        f"--notebook-dir={served}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    if os.geteuid() == 0:
-        args.append("--allow-root")
-    proc = subprocess.Popen(
-        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status", timeout=5)  # noqa: S310 (loopback)
-            break
-        except OSError:
-            assert proc.poll() is None and time.monotonic() < deadline, "JupyterLab did not start"
-            time.sleep(0.5)
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    with browser_latency.jupyterlab(served, tmp / "state") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -117,66 +51,14 @@ def browser():
             "Debian's chromium is missing: run `make browser-test` (it installs it as "
             "root) or `apt-get install chromium`"
         )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+    with browser_latency.chromium() as b:
         yield b
-        b.close()
-
-
-def _idle(page) -> bool:
-    """The status bar (visible text, not the hidden aria labels) says the kernel is idle."""
-    bar = page.locator(".jp-StatusBar-Widget")
-    return bar.count() > 0 and "Idle" in bar.first.inner_text()
-
-
-def _wait_idle(page, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not _idle(page):
-        if time.monotonic() > deadline:
-            pytest.fail(f"the kernel was not idle within {timeout_s} s")
-        time.sleep(0.3)
-
-
-def _open(browser, lab: str, path: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{lab}/lab/tree/{path}?reset")  # a clean workspace: no tabs from earlier tests
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    _wait_idle(page)  # the kernel has attached
-    return page
-
-
-def _run_all(page, n_code_cells: int, timeout_s: float = 120) -> None:
-    """Run all cells and wait until every code cell has an execution count and all is idle."""
-    for _attempt in range(3):
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        deadline = time.monotonic() + timeout_s
-        started = False
-        while time.monotonic() < deadline:
-            prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
-            done = [p for p in prompts if p.strip() not in ("[ ]:", "[*]:", "")]
-            busy = any("[*]" in p for p in prompts)
-            started = started or busy or len(done) > 0
-            if started and not busy and len(done) >= n_code_cells and _idle(page):
-                return
-            time.sleep(0.5)
-        if started:
-            break
-    pytest.fail(f"run-all did not finish within {timeout_s} s")
-
-
-def _code_cells(path: Path) -> int:
-    import json
-
-    return sum(c["cell_type"] == "code" for c in json.loads(path.read_text())["cells"])
 
 
 @pytest.mark.parametrize("nb", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
 def test_solution_notebook_runs_and_its_widget_responds(browser, lab, nb):
-    page = _open(browser, lab, f"solutions/{nb.name}")
-    _run_all(page, _code_cells(nb))
+    page = open_notebook(browser, lab, f"solutions/{nb.name}")
+    run_all(page, code_cells(nb))
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0, errors.first.inner_text()[:500]
     broken = page.locator(".jp-OutputArea-output", has_text="Error displaying widget")
@@ -235,12 +117,12 @@ def test_student_sees_the_friendly_not_done_message(browser, lab, name, first):
     """The student's notebook (00 is where `make lab` opens): run all stops at the first
     exercise's check with one friendly line, and the widgets above it work."""
     nb = ROOT / "course" / f"{name}.ipynb"
-    page = _open(browser, lab, f"course/{nb.name}")
+    page = open_notebook(browser, lab, f"course/{nb.name}")
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     output = page.locator(".jp-OutputArea-output", has_text=f"{first} is not done yet").first
     output.wait_for(timeout=60_000)  # run-all stops at the first exercise's check
-    _wait_idle(page, 30)
+    wait_idle(page, 30)
     text = output.inner_text()
     assert "NotImplementedError" in text and f"{first} is not done yet" in text, text
     assert "Traceback" not in text and "File " not in text, "the student should see no stack"
@@ -652,3 +534,15 @@ def test_every_deck_fits_a_1280x720_projector(browser, all_decks):
     assert not problems, f"{len(problems)} overflows in {slides} slides:\n" + "\n".join(
         problems[:40]
     )
+
+
+def test_widget_round_trip_is_timed_from_key_press_to_painted_figure(browser):
+    """The harness of `make bench`'s browser_redraw_ms on one widget: every arrow-key change of
+    its slider yields one positive duration (no timing is asserted: the machine varies)."""
+    with browser_latency.widget_lab() as (base, served):
+        times = browser_latency.measure_widget(
+            browser, base, served, "hello_slider", changes=10, screenshot=SHOTS / "latency.png"
+        )
+    assert len(times) == 10 and all(t > 0 for t in times), times
+    entry = browser_latency.summary(times)
+    assert 0 < entry["median_ms"] <= entry["p95_ms"], entry
