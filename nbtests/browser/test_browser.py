@@ -17,6 +17,8 @@ here) times one widget's slider changes.
 """
 
 import base64
+import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -534,6 +536,65 @@ def test_every_deck_fits_a_1280x720_projector(browser, all_decks):
     assert not problems, f"{len(problems)} overflows in {slides} slides:\n" + "\n".join(
         problems[:40]
     )
+
+
+def _norm_text(text: str) -> str:
+    for mark in "`*_$\\":
+        text = text.replace(mark, "")
+    return " ".join(text.split())
+
+
+def test_a_student_browser_receives_no_answer(browser, all_decks, korean_pages):
+    """What a student's browser gets from the student decks and the student site (chapter 00's
+    page and the glossary): the whole document, hidden fragments and notes included, holds no
+    solution body, no written answer and no speaker note, and no link to an instructors'
+    page."""
+    from utils import dist
+
+    # From each answer, its longest stretch of words without math (MathJax redraws formulas),
+    # unless the student notebooks show the same words elsewhere (a demo repeating a line).
+    shown = _norm_text(
+        " ".join(
+            "".join(cell.get("source", ""))
+            for nb in sorted((ROOT / "course").glob("[0-9][0-9]_*.ipynb"))
+            for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        )
+    )
+    needles = []
+    for where, body in dist.solution_bodies():
+        stretches = re.split(r"\$[^$]*\$|`[^`]*`", " ".join(body))
+        needle = max((_norm_text(t) for t in stretches), key=len)[:40]
+        if len(needle) >= 25 and needle not in shown:
+            needles.append((where, needle))
+    assert len(needles) > 50, "too few answers to look for"
+    # The same search finds them in the lecture decks: it can fail.
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    lecture_text = ""
+    for deck in all_decks:
+        if ".student." not in deck.name:
+            page.goto(deck.as_uri(), wait_until="load")
+            lecture_text += _norm_text(page.evaluate("document.documentElement.textContent"))
+    seen = [where for where, needle in needles if needle in lecture_text]
+    assert len(seen) >= 0.8 * len(needles), f"found {len(seen)} of {len(needles)}"
+    page.close()
+    student = [d for d in all_decks if ".student." in d.name]
+    student += [p for p in korean_pages if p.parent.name == "html"]
+    assert len(student) >= 13
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    for path in student:
+        page.goto(path.as_uri(), wait_until="load")
+        got = page.evaluate(
+            """() => ({text: document.documentElement.textContent,
+                       notes: document.querySelectorAll('aside.notes').length,
+                       links: [...document.querySelectorAll('a[href]')].map(a => a.href)})"""
+        )
+        text = _norm_text(got["text"])
+        found = [where for where, needle in needles if needle in text]
+        assert not found, f"{path.name} holds answers of {found[:5]}"
+        assert got["notes"] == 0, f"{path.name} has speaker notes"
+        bad = [u for u in got["links"] if "instructors" in u or ".solutions." in u]
+        assert not bad, f"{path.name} links {bad}"
+    page.close()
 
 
 def test_widget_round_trip_is_timed_from_key_press_to_painted_figure(browser):
