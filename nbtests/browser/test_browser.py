@@ -18,6 +18,7 @@ here) times one widget's slider changes.
 
 import base64
 import json
+import os
 import re
 import shutil
 import time
@@ -516,19 +517,21 @@ def contact_sheet(shots: list[bytes], path: Path, columns: int = 6, width: int =
 def test_every_deck_fits_a_1280x720_projector(browser, all_decks):
     """Each chapter's lecture and student deck, every slide and fragment, at 1280x720: no
     element leaves the slide and no code or output is clipped. A contact sheet of each
-    lecture deck is saved as _build/screenshots/deck_NN.png."""
+    lecture deck is saved as _build/screenshots/deck_NN.png (``make browser-test``; ``make
+    test`` sets DLF_CONTACT_SHEETS=0 and measures without taking the pictures)."""
+    sheets = os.environ.get("DLF_CONTACT_SHEETS", "1") != "0"
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     fetched = []
     page.on("request", lambda request: fetched.append(request.url))
     problems, slides = [], 0
     for deck in all_decks:
         lecture = deck.name.endswith(".slides.html") and ".student." not in deck.name
-        shots = [] if lecture else None
+        shots = [] if lecture and sheets else None
         states, found = walk_deck(page, deck, shots)
         slides += len({(s["h"], s["v"]) for s in states})
         problems.extend(found)
         assert len(states) > 5, f"{deck.name}: only {len(states)} steps"
-        if lecture:
+        if shots is not None:
             contact_sheet(shots, SHOTS / f"deck_{deck.name[:2]}.png")
     page.close()
     remote = [u for u in fetched if not u.startswith(("file:", "data:"))]
