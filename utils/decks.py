@@ -31,6 +31,7 @@ import copy
 import re
 import struct
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from utils.notebook import is_exercise
 
@@ -684,8 +685,6 @@ def _items(text: str) -> list[str]:
 
 def guide_notes(number: str, path=None) -> GuideNotes | None:
     """The notes of chapter ``number`` (``"04"``) from ``INSTRUCTORS.md``, or None."""
-    from pathlib import Path
-
     path = Path(path) if path else Path(__file__).resolve().parent.parent / "INSTRUCTORS.md"
     if not path.exists():
         return None
